@@ -1,0 +1,203 @@
+"""The request path of the simulated API server: names, metadata, defaulting, validation, storage.
+
+Each kind has a `Strategy` (as upstream's registry strategies): defaulting and validation from
+`kubenet_nb.api`, plus side effects such as IP and port allocation. Controllers write through the
+same `ApiServer`, with `trusted=True` to skip validation of objects they built themselves.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from kubenet_nb.api.errors import AlreadyExists, FieldError, Forbidden, Invalid, NotFound
+from kubenet_nb.api.kinds import by_kind
+from kubenet_nb.cluster.clock import Clock, format_time
+from kubenet_nb.cluster.events import EventLog
+from kubenet_nb.cluster.randomness import Randomness
+from kubenet_nb.cluster.store import Store, clone
+
+__all__ = ["ApiServer", "Strategy"]
+
+
+class Strategy:
+    """Per-kind behaviour of create, update and delete; the default does nothing special."""
+
+    kind = ""
+
+    def prepare_create(self, obj: dict) -> None:
+        """Default the object and reset what a client may not set (status)."""
+
+    def validate_create(self, obj: dict) -> list[FieldError]:
+        return []
+
+    def allocate(self, obj: dict) -> None:
+        """Side effects after validation (IPs, ports); raise Invalid to refuse, undo via store."""
+
+    def prepare_update(self, obj: dict, old: dict) -> None:
+        """Default the new object and carry over what the client may not change."""
+
+    def validate_update(self, obj: dict, old: dict) -> list[FieldError]:
+        return []
+
+    def reallocate(self, obj: dict, old: dict) -> None:
+        """Side effects of an update (a type change allocating or releasing ports)."""
+
+    def release(self, obj: dict) -> None:
+        """Give back what the object held, when it leaves the store."""
+
+    def warnings(self, obj: dict) -> list[str]:
+        """Warnings the API server returns with a successful write (kubectl prints them)."""
+        return []
+
+
+class ApiServer:
+    """Create, update and delete with the API server's checks, on one Store."""
+
+    def __init__(self, store: Store, clock: Clock, randomness: Randomness) -> None:
+        self.events = EventLog(store.on_undo)
+        self.store = store
+        self.clock = clock
+        self.random = randomness
+        self.strategies: dict[str, Strategy] = {}
+        self.last_warnings: list[str] = []
+
+    def register(self, strategy: Strategy) -> None:
+        self.strategies[strategy.kind] = strategy
+
+    def strategy(self, kind: str) -> Strategy:
+        return self.strategies.get(kind) or Strategy()
+
+    def create(self, obj: dict, *, trusted: bool = False) -> dict:
+        """POST: a new object from a client's dict (copied, never kept)."""
+        obj = clone(obj)
+        info = by_kind(obj["kind"])
+        obj.setdefault("apiVersion", info.api_version)
+        meta = obj.setdefault("metadata", {})
+        if info.namespaced:
+            meta["namespace"] = meta.get("namespace") or "default"
+            self._require_namespace(meta["namespace"])
+        else:
+            meta.pop("namespace", None)
+        if not meta.get("name"):
+            if meta.get("generateName"):
+                meta["name"] = self.random.generate_name(meta["generateName"])
+            else:
+                raise Invalid(
+                    info.kind,
+                    "",
+                    [FieldError.required("metadata.name", "name or generateName is required")],
+                    info.group,
+                )
+        strategy = self.strategy(info.kind)
+        strategy.prepare_create(obj)
+        if not trusted:
+            errors = strategy.validate_create(obj)
+            if errors:
+                raise Invalid(info.kind, meta["name"], errors, info.group)
+        existing = self.store.get(info.kind, meta.get("namespace", ""), meta["name"])
+        if existing is not None:
+            raise AlreadyExists(info.plural, meta["name"], info.group)
+        self.last_warnings = [] if trusted else strategy.warnings(obj)
+        meta["uid"] = self.random.uid()
+        meta["creationTimestamp"] = self.clock.timestamp()
+        if "spec" in obj and info.kind not in ("Pod", "Node", "Namespace"):
+            meta["generation"] = 1
+        strategy.allocate(obj)
+        return self.store.create(obj)
+
+    def update(self, obj: dict, *, trusted: bool = False) -> dict:
+        """PUT: replace an object; the new dict must not be the stored one."""
+        obj = obj if trusted else clone(obj)
+        info = by_kind(obj["kind"])
+        meta = obj.setdefault("metadata", {})
+        namespace = meta.get("namespace", "") if info.namespaced else ""
+        old = self.store.require(info.kind, namespace, meta.get("name", ""))
+        for field in (
+            "uid",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "generateName",
+            "ownerReferences",
+        ):
+            if field in old["metadata"] and field not in meta:
+                meta[field] = old["metadata"][field]
+        if info.namespaced:
+            meta["namespace"] = namespace
+        strategy = self.strategy(info.kind)
+        strategy.prepare_update(obj, old)
+        if not trusted:
+            errors = strategy.validate_update(obj, old)
+            if errors:
+                raise Invalid(info.kind, meta["name"], errors, info.group)
+            self.last_warnings = strategy.warnings(obj)
+        if "generation" in old["metadata"]:
+            changed = obj.get("spec") != old.get("spec")
+            meta["generation"] = old["metadata"]["generation"] + (1 if changed else 0)
+        strategy.reallocate(obj, old)
+        return self.store.update(obj)
+
+    def delete(self, kind: str, namespace: str, name: str, grace_period: int | None = None) -> dict:
+        """DELETE: pods on a node and namespaces pass through a terminating state first."""
+        obj = self.store.require(kind, namespace, name)
+        if kind == "Pod":
+            return self._delete_pod(obj, grace_period)
+        if kind == "Namespace":
+            return self._delete_namespace(obj)
+        return self.remove(kind, namespace, name)
+
+    def _delete_pod(self, pod: dict, grace_period: int | None) -> dict:
+        meta = pod["metadata"]
+        grace = grace_period
+        if grace is None:
+            grace = pod["spec"].get("terminationGracePeriodSeconds", 30)
+        if (
+            not pod["spec"].get("nodeName")
+            or grace <= 0
+            or pod.get("status", {}).get("phase") in ("Succeeded", "Failed")
+        ):
+            return self.remove("Pod", meta["namespace"], meta["name"])
+        if meta.get("deletionTimestamp"):
+            return pod
+        new = dict(pod)
+        new["metadata"] = {
+            **meta,
+            "deletionTimestamp": format_time(self.clock.now + timedelta(seconds=grace)),
+            "deletionGracePeriodSeconds": grace,
+        }
+        return self.store.update(new)
+
+    def _delete_namespace(self, namespace: dict) -> dict:
+        if namespace["metadata"].get("deletionTimestamp"):
+            return namespace
+        new = dict(namespace)
+        new["metadata"] = {**namespace["metadata"], "deletionTimestamp": self.clock.timestamp()}
+        new["status"] = {**namespace.get("status", {}), "phase": "Terminating"}
+        return self.store.update(new)
+
+    def remove(self, kind: str, namespace: str, name: str) -> dict:
+        """Take an object out of the store for good and release what it held."""
+        old = self.store.delete(kind, namespace, name)
+        self.strategy(kind).release(old)
+        return old
+
+    def _require_namespace(self, namespace: str) -> None:
+        if self.store.get("Namespace", "", namespace) is None:
+            raise NotFound("namespaces", namespace)
+        if self.store.get("Namespace", "", namespace)["metadata"].get("deletionTimestamp"):
+            raise Forbidden(
+                f"unable to create new content in namespace {namespace} because it "
+                "is being terminated"
+            )
+
+    def set_status(self, obj: dict, status: dict[str, Any]) -> dict:
+        """The /status subresource: a new object with a new status, spec untouched."""
+        new = dict(obj)
+        new["metadata"] = dict(obj["metadata"])
+        new["status"] = status
+        return self.store.update(new)
+
+    def record_event(self, obj: dict, type_: str, reason: str, source: str, message: str) -> None:
+        """Report an event about an object, as a component's event recorder does."""
+        self.events.record(obj, type_, reason, source, message, self.clock.timestamp())

@@ -1,0 +1,321 @@
+"""What `kind create cluster` leaves behind: nodes, namespaces, system Services and pods.
+
+Facts from kubernetes-sigs/kind (node image kindest/node:v1.33.1, kindnet CNI, the control
+plane's static pods, kubeadm's CoreDNS Deployment and kube-dns Service) and kubeadm's defaults.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+__all__ = [
+    "KUBERNETES_VERSION",
+    "KindSettings",
+    "coredns_deployment",
+    "kube_dns_service",
+    "kubernetes_service",
+    "node_manifest",
+    "system_namespaces",
+]
+
+KUBERNETES_VERSION = "v1.33.1"
+CONTROL_PLANE_TAINT = {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}
+
+
+@dataclass(frozen=True)
+class KindSettings:
+    """The knobs of a kind cluster that the simulation honours."""
+
+    name: str = "kind"
+    workers: int = 2
+    pod_cidr: str = "10.244.0.0/16"
+    service_cidr: str = "10.96.0.0/16"
+    node_cidr_mask: int = 24
+    node_network: str = "172.18.0.0/16"
+    node_port_range: str = "30000-32767"
+    cluster_domain: str = "cluster.local"
+    load_balancer_pool: str = "172.18.255.200-172.18.255.250"
+
+    def node_names(self) -> list[str]:
+        workers = [f"{self.name}-worker" + (str(i + 1) if i else "") for i in range(self.workers)]
+        return [f"{self.name}-control-plane", *workers]
+
+    def node_ip(self, index: int) -> str:
+        """Docker hands out .1 to the bridge, then .2, .3, ... to the node containers."""
+        network = ipaddress.ip_network(self.node_network)
+        return str(network.network_address + 2 + index)
+
+    def service_ip(self, index: int) -> str:
+        """The index-th address of the service CIDR (1 for kubernetes, 10 for kube-dns)."""
+        return str(ipaddress.ip_network(self.service_cidr).network_address + index)
+
+
+def system_namespaces() -> list[str]:
+    """The namespaces of a new kind cluster (`kubectl get ns`)."""
+    return ["default", "kube-node-lease", "kube-public", "kube-system", "local-path-storage"]
+
+
+def node_manifest(
+    name: str, ip: str, *, control_plane: bool = False, labels: dict[str, str] | None = None
+) -> dict:
+    """A Node as kind's kubelet registers it (labels, taint, addresses, node info)."""
+    node_labels = {
+        "beta.kubernetes.io/arch": "amd64",
+        "beta.kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64",
+        "kubernetes.io/hostname": name,
+        "kubernetes.io/os": "linux",
+    }
+    if control_plane:
+        node_labels["node-role.kubernetes.io/control-plane"] = ""
+        node_labels["node.kubernetes.io/exclude-from-external-load-balancers"] = ""
+    node_labels.update(labels or {})
+    spec: dict = {"providerID": f"kind://docker/kind/{name}"}
+    if control_plane:
+        spec["taints"] = [dict(CONTROL_PLANE_TAINT)]
+    return {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {
+            "name": name,
+            "labels": node_labels,
+            "annotations": {
+                "node.alpha.kubernetes.io/ttl": "0",
+                "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+            },
+        },
+        "spec": spec,
+        "status": {
+            "addresses": [
+                {"type": "InternalIP", "address": ip},
+                {"type": "Hostname", "address": name},
+            ]
+        },
+    }
+
+
+def kubernetes_service(settings: KindSettings) -> dict:
+    """default/kubernetes: the API server at the first service IP, port 443 -> 6443."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {
+            "name": "kubernetes",
+            "namespace": "default",
+            "labels": {"component": "apiserver", "provider": "kubernetes"},
+        },
+        "spec": {
+            "clusterIP": settings.service_ip(1),
+            "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}],
+            "sessionAffinity": "None",
+            "type": "ClusterIP",
+        },
+    }
+
+
+def kubernetes_endpoints(settings: KindSettings) -> list[dict]:
+    """The Endpoints and EndpointSlice the API server keeps for itself."""
+    ip = settings.node_ip(0)
+    labels = {"endpointslice.kubernetes.io/skip-mirror": "true"}
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "Endpoints",
+            "metadata": {"name": "kubernetes", "namespace": "default", "labels": labels},
+            "subsets": [
+                {
+                    "addresses": [{"ip": ip}],
+                    "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}],
+                }
+            ],
+        },
+        {
+            "apiVersion": "discovery.k8s.io/v1",
+            "kind": "EndpointSlice",
+            "metadata": {
+                "name": "kubernetes",
+                "namespace": "default",
+                "labels": {"kubernetes.io/service-name": "kubernetes"},
+            },
+            "addressType": "IPv4",
+            "endpoints": [{"addresses": [ip], "conditions": {"ready": True}}],
+            "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}],
+        },
+    ]
+
+
+def kube_dns_service(settings: KindSettings) -> dict:
+    """kube-system/kube-dns as kubeadm's CoreDNS addon creates it, at the tenth service IP."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {
+            "name": "kube-dns",
+            "namespace": "kube-system",
+            "labels": {
+                "k8s-app": "kube-dns",
+                "kubernetes.io/cluster-service": "true",
+                "kubernetes.io/name": "CoreDNS",
+            },
+            "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"},
+        },
+        "spec": {
+            "clusterIP": settings.service_ip(10),
+            "ports": [
+                {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
+                {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
+                {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153},
+            ],
+            "selector": {"k8s-app": "kube-dns"},
+            "type": "ClusterIP",
+        },
+    }
+
+
+def coredns_deployment() -> dict:
+    """kube-system/coredns: two replicas tolerating the control-plane taint."""
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {
+            "name": "coredns",
+            "namespace": "kube-system",
+            "labels": {"k8s-app": "kube-dns"},
+        },
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": {"k8s-app": "kube-dns"}},
+            "strategy": {
+                "type": "RollingUpdate",
+                "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 1},
+            },
+            "template": {
+                "metadata": {"labels": {"k8s-app": "kube-dns"}},
+                "spec": {
+                    "containers": [
+                        {
+                            "name": "coredns",
+                            "image": "registry.k8s.io/coredns/coredns:v1.12.0",
+                            "args": ["-conf", "/etc/coredns/Corefile"],
+                            "ports": [
+                                {"containerPort": 53, "name": "dns", "protocol": "UDP"},
+                                {"containerPort": 53, "name": "dns-tcp", "protocol": "TCP"},
+                                {"containerPort": 9153, "name": "metrics", "protocol": "TCP"},
+                            ],
+                        }
+                    ],
+                    "dnsPolicy": "Default",
+                    "nodeSelector": {"kubernetes.io/os": "linux"},
+                    "priorityClassName": "system-cluster-critical",
+                    "serviceAccountName": "coredns",
+                    "tolerations": [
+                        {"key": "CriticalAddonsOnly", "operator": "Exists"},
+                        {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"},
+                    ],
+                },
+            },
+        },
+    }
+
+
+def local_path_provisioner() -> dict:
+    """local-path-storage/local-path-provisioner: kind's default storage class provisioner."""
+    labels = {"app": "local-path-provisioner"}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "local-path-provisioner", "namespace": "local-path-storage"},
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {
+                    "containers": [
+                        {
+                            "name": "local-path-provisioner",
+                            "image": "docker.io/kindest/local-path-provisioner:v20250214-acbabc1a",
+                        }
+                    ],
+                    "nodeSelector": {"kubernetes.io/os": "linux"},
+                    "serviceAccountName": "local-path-provisioner-service-account",
+                    "tolerations": [
+                        {
+                            "key": "node-role.kubernetes.io/control-plane",
+                            "operator": "Equal",
+                            "effect": "NoSchedule",
+                        }
+                    ],
+                },
+            },
+        },
+    }
+
+
+def static_pods(node: str, ip: str) -> list[dict]:
+    """The control plane's static (mirror) pods, host-networked on the control-plane node."""
+    pods = []
+    for component, image in (
+        ("etcd", "registry.k8s.io/etcd:3.5.21-0"),
+        ("kube-apiserver", f"registry.k8s.io/kube-apiserver:{KUBERNETES_VERSION}"),
+        (
+            "kube-controller-manager",
+            f"registry.k8s.io/kube-controller-manager:{KUBERNETES_VERSION}",
+        ),
+        ("kube-scheduler", f"registry.k8s.io/kube-scheduler:{KUBERNETES_VERSION}"),
+    ):
+        pods.append(
+            _host_pod(
+                f"{component}-{node}",
+                node,
+                component,
+                image,
+                {"component": component, "tier": "control-plane"},
+            )
+        )
+    return pods
+
+
+def node_agents(node: str) -> list[dict]:
+    """The per-node DaemonSet pods: kindnet (the CNI) and kube-proxy, host-networked."""
+    return [
+        _host_pod(
+            "",
+            node,
+            "kindnet-cni",
+            "docker.io/kindest/kindnetd:v20250512-df8de77b",
+            {"app": "kindnet", "k8s-app": "kindnet", "tier": "node"},
+            generate="kindnet-",
+        ),
+        _host_pod(
+            "",
+            node,
+            "kube-proxy",
+            f"registry.k8s.io/kube-proxy:{KUBERNETES_VERSION}",
+            {"k8s-app": "kube-proxy"},
+            generate="kube-proxy-",
+        ),
+    ]
+
+
+def _host_pod(
+    name: str, node: str, container: str, image: str, labels: dict[str, str], generate: str = ""
+) -> dict:
+    meta: dict = {"namespace": "kube-system", "labels": labels}
+    if generate:
+        meta["generateName"] = generate
+    else:
+        meta["name"] = name
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": meta,
+        "spec": {
+            "nodeName": node,
+            "hostNetwork": True,
+            "priorityClassName": "system-node-critical",
+            "containers": [{"name": container, "image": image}],
+            "tolerations": [{"operator": "Exists"}],
+        },
+    }

@@ -1,0 +1,186 @@
+"""The scheduler: binds each unscheduled pod to a node that fits, spreading replicas.
+
+Filters as kube-scheduler's default plugins do for what the simulation models (NodeName,
+NodeUnschedulable, TaintToleration for NoSchedule/NoExecute, node Ready). Scoring follows the
+default topology spread (fewest pods of the same owner on the node), then least allocated (fewest
+pods); ties are broken at random with the cluster's seeded generator, as selectHost does.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from kubenet_nb.cluster.apiserver import ApiServer
+from kubenet_nb.cluster.controller import Controller
+from kubenet_nb.cluster.randomness import Randomness
+from kubenet_nb.cluster.store import Store, WatchEvent
+
+__all__ = ["Scheduler", "tolerates"]
+
+UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable"
+
+
+def tolerates(tolerations: list[dict], taint: dict) -> bool:
+    """Whether one of the tolerations matches the taint (v1 helper ToleratesTaint)."""
+    for toleration in tolerations:
+        effect = toleration.get("effect", "")
+        if effect and effect != taint.get("effect"):
+            continue
+        key = toleration.get("key", "")
+        operator = toleration.get("operator", "Equal")
+        if not key and operator == "Exists":
+            return True
+        if key != taint.get("key"):
+            continue
+        if operator == "Exists" or toleration.get("value", "") == taint.get("value", ""):
+            return True
+    return False
+
+
+def _owner(pod: dict) -> str:
+    for ref in pod["metadata"].get("ownerReferences", []):
+        if ref.get("controller"):
+            return ref["uid"]
+    return ""
+
+
+class Scheduler(Controller):
+    """Binds pods with an empty spec.nodeName; retries pending pods when nodes change."""
+
+    name = "default-scheduler"
+
+    def __init__(self, store: Store, api: ApiServer, randomness: Randomness) -> None:
+        super().__init__()
+        self.store, self.api, self.random = store, api, randomness
+        self._per_node: dict[str, int] = defaultdict(int)
+        self._per_owner_node: dict[tuple[str, str], int] = defaultdict(int)
+        self._unschedulable: dict[tuple[str, str], None] = {}
+
+    def handle(self, event: WatchEvent) -> None:
+        if event.kind == "Pod":
+            self._count(event.old, -1)
+            self._count(event.obj, +1)
+            if event.obj is None:
+                self._unschedulable.pop(_key(event.old), None)
+            elif not event.obj["spec"].get("nodeName") and not event.replay:
+                if event.obj["metadata"].get("deletionTimestamp") is None:
+                    self.enqueue(*_key(event.obj))
+        elif event.kind == "Node" and not event.replay and event.obj is not None:
+            for key in self._unschedulable:
+                self.enqueue(*key)
+
+    def _count(self, pod: dict | None, delta: int) -> None:
+        if pod is None:
+            return
+        node = pod["spec"].get("nodeName")
+        if node:
+            self._per_node[node] += delta
+            self._per_owner_node[(_owner(pod), node)] += delta
+
+    def reconcile(self, namespace: str, name: str) -> None:
+        pod = self.store.get("Pod", namespace, name)
+        if pod is None or pod["spec"].get("nodeName") or pod["metadata"].get("deletionTimestamp"):
+            self._unschedulable.pop((namespace, name), None)
+            return
+        nodes, reasons = self._feasible(pod)
+        if not nodes:
+            self._unschedulable[(namespace, name)] = None
+            self._mark_unschedulable(pod, reasons)
+            return
+        self._unschedulable.pop((namespace, name), None)
+        owner = _owner(pod)
+        best = min((self._per_owner_node[(owner, n)], self._per_node[n]) for n in nodes)
+        top = [n for n in nodes if (self._per_owner_node[(owner, n)], self._per_node[n]) == best]
+        node = top[0] if len(top) == 1 else self.random.rng.choice(top)
+        self._bind(pod, node)
+
+    def _feasible(self, pod: dict) -> tuple[list[str], dict[str, int]]:
+        tolerations = pod["spec"].get("tolerations", [])
+        selector = pod["spec"].get("nodeSelector", {})
+        feasible, reasons = [], defaultdict(int)
+        for node in self.store.list("Node"):
+            spec = node.get("spec", {})
+            if node["metadata"].get("deletionTimestamp"):
+                continue
+            labels = node["metadata"].get("labels", {})
+            if any(labels.get(k) != v for k, v in selector.items()):
+                reasons["node(s) didn't match Pod's node affinity/selector"] += 1
+                continue
+            taints = [
+                t for t in spec.get("taints", []) if t.get("effect") in ("NoSchedule", "NoExecute")
+            ]
+            if spec.get("unschedulable"):
+                taints.append({"key": UNSCHEDULABLE_TAINT, "effect": "NoSchedule"})
+            untolerated = next((t for t in taints if not tolerates(tolerations, t)), None)
+            if untolerated is not None:
+                if untolerated["key"] == UNSCHEDULABLE_TAINT:
+                    reasons["node(s) were unschedulable"] += 1
+                else:
+                    value = untolerated.get("value", "")
+                    reasons[f"node(s) had untolerated taint {{{untolerated['key']}: {value}}}"] += 1
+                continue
+            feasible.append(node["metadata"]["name"])
+        return feasible, dict(reasons)
+
+    def _bind(self, pod: dict, node: str) -> None:
+        new = dict(pod)
+        new["spec"] = {**pod["spec"], "nodeName": node}
+        status = dict(pod.get("status", {}))
+        conditions = [c for c in status.get("conditions", []) if c["type"] != "PodScheduled"]
+        conditions.append(
+            {
+                "type": "PodScheduled",
+                "status": "True",
+                "lastProbeTime": None,
+                "lastTransitionTime": self.api.clock.timestamp(),
+            }
+        )
+        status["conditions"] = conditions
+        new["status"] = status
+        self.api.update(new, trusted=True)
+        self.api.record_event(
+            pod,
+            "Normal",
+            "Scheduled",
+            self.name,
+            f"Successfully assigned {pod['metadata']['namespace']}/"
+            f"{pod['metadata']['name']} to {node}",
+        )
+
+    def _mark_unschedulable(self, pod: dict, reasons: dict[str, int]) -> None:
+        total = self.store.count("Node")
+        parts = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
+        message = (
+            f"0/{total} nodes are available: {parts}."
+            if parts
+            else f"0/{total} nodes are available."
+        )
+        status = dict(pod.get("status", {}))
+        condition = {
+            "type": "PodScheduled",
+            "status": "False",
+            "lastProbeTime": None,
+            "lastTransitionTime": self.api.clock.timestamp(),
+            "reason": "Unschedulable",
+            "message": message,
+        }
+        if condition_without_time(status.get("conditions", [])) == condition_without_time(
+            [condition]
+        ):
+            return
+        status["phase"] = "Pending"
+        status["conditions"] = [condition]
+        self.api.set_status(pod, status)
+        self.api.record_event(pod, "Warning", "FailedScheduling", self.name, message)
+
+
+def condition_without_time(conditions: list[dict]) -> list[dict]:
+    """Conditions with their timestamps dropped, to compare what they say."""
+    return [
+        {k: v for k, v in c.items() if k not in ("lastTransitionTime", "lastProbeTime")}
+        for c in conditions
+    ]
+
+
+def _key(pod: dict) -> tuple[str, str]:
+    return pod["metadata"]["namespace"], pod["metadata"]["name"]

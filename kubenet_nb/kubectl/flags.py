@@ -1,0 +1,126 @@
+"""pflag-style flag parsing for kubectl commands: `--name=v`, `--name v`, `-n v`, `-nv`, bools.
+
+Errors use pflag's words as kubectl prints them (`error: unknown flag: --foo`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubenet_nb.api.errors import KubectlError
+
+__all__ = ["Flag", "FlagSet", "ParsedFlags"]
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One flag: long name, optional one-letter shorthand, kind (str, int, bool, list) and default."""
+
+    name: str
+    shorthand: str = ""
+    kind: str = "str"
+    default: Any = None
+
+
+@dataclass
+class ParsedFlags:
+    """Flag values by long name (defaults filled in), the positional arguments, what was set."""
+
+    values: dict[str, Any]
+    args: list[str]
+    changed: set[str] = field(default_factory=set)
+    after_dash: list[str] = field(default_factory=list)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+
+class FlagSet:
+    """The flags one kubectl command accepts."""
+
+    def __init__(self, *flags: Flag) -> None:
+        self._long = {f.name: f for f in flags}
+        self._short = {f.shorthand: f for f in flags if f.shorthand}
+
+    def parse(self, argv: list[str]) -> ParsedFlags:
+        """Split argv into flag values and positional arguments, as pflag does (interspersed)."""
+        values = {name: _default(f) for name, f in self._long.items()}
+        parsed = ParsedFlags(values, [])
+        i = 0
+        while i < len(argv):
+            arg = argv[i]
+            i += 1
+            if arg == "--":
+                parsed.after_dash = argv[i:]
+                break
+            if arg.startswith("--") and len(arg) > 2:
+                name, eq, value = arg[2:].partition("=")
+                flag = self._long.get(name)
+                if flag is None:
+                    raise KubectlError(f"unknown flag: --{name}")
+                if not eq and flag.kind != "bool":
+                    if i >= len(argv):
+                        raise KubectlError(f"flag needs an argument: --{name}")
+                    value, i = argv[i], i + 1
+                self._set(parsed, flag, value if (eq or flag.kind != "bool") else None, arg)
+            elif arg.startswith("-") and len(arg) > 1:
+                letter, rest = arg[1], arg[2:]
+                flag = self._short.get(letter)
+                if flag is None:
+                    raise KubectlError(f"unknown shorthand flag: '{letter}' in {arg}")
+                if flag.kind == "bool":
+                    self._set(parsed, flag, rest[1:] if rest.startswith("=") else None, arg)
+                    if rest and not rest.startswith("="):
+                        raise KubectlError(f"unknown shorthand flag: '{rest[0]}' in {arg}")
+                else:
+                    if rest.startswith("="):
+                        rest = rest[1:]
+                    if not rest:
+                        if i >= len(argv):
+                            raise KubectlError(
+                                f"flag needs an argument: '{letter}' in -{letter}")
+                        rest, i = argv[i], i + 1
+                    self._set(parsed, flag, rest, arg)
+            else:
+                parsed.args.append(arg)
+        return parsed
+
+    @staticmethod
+    def _set(parsed: ParsedFlags, flag: Flag, value: str | None, arg: str) -> None:
+        parsed.changed.add(flag.name)
+        if flag.kind == "bool":
+            if value is None:
+                parsed.values[flag.name] = True
+                return
+            if value.lower() in ("true", "t", "1"):
+                parsed.values[flag.name] = True
+            elif value.lower() in ("false", "f", "0"):
+                parsed.values[flag.name] = False
+            else:
+                raise KubectlError(
+                    f'invalid argument "{value}" for "{_spelled(flag)}" flag: '
+                    f'strconv.ParseBool: parsing "{value}": invalid syntax')
+        elif flag.kind == "int":
+            try:
+                parsed.values[flag.name] = int(value or "")
+            except ValueError:
+                raise KubectlError(
+                    f'invalid argument "{value}" for "{_spelled(flag)}" flag: '
+                    f'strconv.ParseInt: parsing "{value}": invalid syntax') from None
+        elif flag.kind == "list":
+            parsed.values[flag.name].append(value)
+        else:
+            parsed.values[flag.name] = value
+
+
+def _spelled(flag: Flag) -> str:
+    return f"-{flag.shorthand}, --{flag.name}" if flag.shorthand else f"--{flag.name}"
+
+
+def _default(flag: Flag) -> Any:
+    if flag.kind == "list":
+        return list(flag.default or [])
+    if flag.default is None and flag.kind == "bool":
+        return False
+    return flag.default

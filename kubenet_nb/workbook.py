@@ -1,0 +1,29 @@
+"""The public `Cluster`: the engine plus the ways a learner drives and looks at it.
+
+The engine (`kubenet_nb.cluster`) knows nothing of kubectl or pictures; this class adds them on
+top, so the layers only depend downwards.
+"""
+
+from __future__ import annotations
+
+from kubenet_nb.cluster.cluster import Cluster as EngineCluster
+
+__all__ = ["Cluster"]
+
+
+class Cluster(EngineCluster):
+    """A kind-style cluster in memory; see DESIGN.md's public face."""
+
+    def kubectl(self, command: str) -> str:
+        """Run a kubectl command line against this cluster; returns what kubectl prints.
+
+        >>> c = Cluster()
+        >>> print(c.kubectl("get nodes"))  # doctest: +NORMALIZE_WHITESPACE
+        NAME                 STATUS   ROLES           AGE   VERSION
+        kind-control-plane   Ready    control-plane   5m    v1.33.1
+        kind-worker          Ready    <none>          5m    v1.33.1
+        kind-worker2         Ready    <none>          5m    v1.33.1
+        """
+        from kubenet_nb.kubectl.main import run_kubectl
+
+        return run_kubectl(self, command)
