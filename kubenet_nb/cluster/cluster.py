@@ -99,7 +99,7 @@ class Cluster:
         for strategy in core_strategies(self.kubelets):
             self.api.register(strategy)
         self.api.register(ServiceStrategy(self.cluster_ips, self.node_ports))
-        self.service_index = ServiceIndex()
+        self.service_index = ServiceIndex(self.store)
         self.controllers: list[Controller] = [
             NodeController(
                 self.store,

@@ -87,7 +87,7 @@ class Kubelets(Controller):
             ip = node_ip
         else:
             allocator = self.allocators.get(node["metadata"]["name"])
-            ip = allocator.allocate() if allocator else None
+            ip = allocator.allocate() if allocator is not None else None
             if ip is None:
                 return
         now = self.api.clock.timestamp()
