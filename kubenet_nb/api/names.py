@@ -45,8 +45,9 @@ _HAS_LETTER = re.compile("[a-z]")
 
 
 def _regex_error(msg: str, fmt: str, *examples: str) -> str:
-    text = msg + " (e.g. " + " or ".join(f"'{e}'" for e in examples) + ","
-    return f"{text} regex used for validation is '{fmt}')"
+    """apimachinery RegexError, including its `'x',  or 'y', ` punctuation."""
+    text = msg + " (e.g. " + " or ".join(f"'{e}', " for e in examples)
+    return f"{text}regex used for validation is '{fmt}')"
 
 
 def _max_len(length: int) -> str:
@@ -62,11 +63,18 @@ def is_dns1123_label(value: str) -> list[str]:
     errs = []
     if len(value) > DNS1123_LABEL_MAX:
         errs.append(_max_len(DNS1123_LABEL_MAX))
-    if not _DNS1123_LABEL.match(value):
-        errs.append(_regex_error(
-            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
-            "'-', and must start and end with an alphanumeric character",
-            _DNS1123_LABEL_FMT, "my-name", "123-abc"))
+    if not _DNS1123_LABEL.match(value) and _DNS1123_SUBDOMAIN.match(value):
+        errs.append("must not contain dots")
+    elif not _DNS1123_LABEL.match(value):
+        errs.append(
+            _regex_error(
+                "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
+                "'-', and must start and end with an alphanumeric character",
+                _DNS1123_LABEL_FMT,
+                "my-name",
+                "123-abc",
+            )
+        )
     return errs
 
 
@@ -76,10 +84,14 @@ def is_dns1123_subdomain(value: str) -> list[str]:
     if len(value) > DNS1123_SUBDOMAIN_MAX:
         errs.append(_max_len(DNS1123_SUBDOMAIN_MAX))
     if not _DNS1123_SUBDOMAIN.match(value):
-        errs.append(_regex_error(
-            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
-            "'-' or '.', and must start and end with an alphanumeric character",
-            _DNS1123_SUBDOMAIN_FMT, "example.com"))
+        errs.append(
+            _regex_error(
+                "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+                "characters, '-' or '.', and must start and end with an alphanumeric character",
+                _DNS1123_SUBDOMAIN_FMT,
+                "example.com",
+            )
+        )
     return errs
 
 
@@ -93,10 +105,15 @@ def is_dns1035_label(value: str) -> list[str]:
     if len(value) > DNS1035_LABEL_MAX:
         errs.append(_max_len(DNS1035_LABEL_MAX))
     if not _DNS1035_LABEL.match(value):
-        errs.append(_regex_error(
-            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start "
-            "with an alphabetic character, and end with an alphanumeric character",
-            _DNS1035_LABEL_FMT, "my-name", "abc-123"))
+        errs.append(
+            _regex_error(
+                "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start "
+                "with an alphabetic character, and end with an alphanumeric character",
+                _DNS1035_LABEL_FMT,
+                "my-name",
+                "abc-123",
+            )
+        )
     return errs
 
 
@@ -113,20 +130,33 @@ def is_qualified_name(value: str) -> list[str]:
         else:
             errs.extend("prefix part " + msg for msg in is_dns1123_subdomain(prefix))
     else:
-        return [_regex_error(
-            "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and "
-            "must start and end with an alphanumeric character",
-            _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
-            + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
+        return [
+            _regex_error(
+                "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and "
+                "must start and end with an alphanumeric character",
+                _QUALIFIED_NAME_FMT,
+                "MyName",
+                "my.name",
+                "123-abc",
+            )
+            + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
+        ]
     if not name:
         errs.append("name part must be non-empty")
     elif len(name) > QUALIFIED_NAME_MAX:
         errs.append("name part " + _max_len(QUALIFIED_NAME_MAX))
     if name and not _QUALIFIED_NAME.match(name):
-        errs.append("name part " + _regex_error(
-            "must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
-            "with an alphanumeric character",
-            _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"))
+        errs.append(
+            "name part "
+            + _regex_error(
+                "must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
+                "with an alphanumeric character",
+                _QUALIFIED_NAME_FMT,
+                "MyName",
+                "my.name",
+                "123-abc",
+            )
+        )
     return errs
 
 
@@ -136,10 +166,16 @@ def is_valid_label_value(value: str) -> list[str]:
     if len(value) > LABEL_VALUE_MAX:
         errs.append(_max_len(LABEL_VALUE_MAX))
     if not _LABEL_VALUE.match(value):
-        errs.append(_regex_error(
-            "a valid label must be an empty string or consist of alphanumeric characters, '-', "
-            "'_' or '.', and must start and end with an alphanumeric character",
-            _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
+        errs.append(
+            _regex_error(
+                "a valid label must be an empty string or consist of alphanumeric characters, '-', "
+                "'_' or '.', and must start and end with an alphanumeric character",
+                _LABEL_VALUE_FMT,
+                "MyValue",
+                "my_value",
+                "12345",
+            )
+        )
     return errs
 
 
@@ -161,10 +197,10 @@ def is_valid_port_name(port: str) -> list[str]:
         errs.append(_max_len(IANA_SVC_NAME_MAX))
     if not _IANA_SVC_NAME.match(port):
         errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if not _HAS_LETTER.search(port):
+        errs.append("must contain at least one letter (a-z)")
     if "--" in port:
         errs.append("must not contain consecutive hyphens")
-    if port and not _HAS_LETTER.search(port):
-        errs.append("must contain at least one letter (a-z)")
     if port.startswith("-") or port.endswith("-"):
         errs.append("must not begin or end with a hyphen")
     return errs

@@ -96,7 +96,7 @@ class Cluster:
         self.cluster_ips = ClusterIPAllocator(service_cidr, self.random.rng, self.store.on_undo)
         self.node_ports = NodePortAllocator(node_port_range, self.random.rng, self.store.on_undo)
         self.kubelets = Kubelets(self.store, self.api, self.timers, shutdown_seconds)
-        for strategy in core_strategies(self.kubelets):
+        for strategy in core_strategies(self.kubelets, self.random):
             self.api.register(strategy)
         self.api.register(ServiceStrategy(self.cluster_ips, self.node_ports))
         self.service_index = ServiceIndex(self.store)

@@ -306,6 +306,10 @@ def _host_pod(
     if generate:
         meta["generateName"] = generate
     else:
+        meta["annotations"] = {
+            "kubernetes.io/config.mirror": "",
+            "kubernetes.io/config.source": "file",
+        }
         meta["name"] = name
     return {
         "apiVersion": "v1",

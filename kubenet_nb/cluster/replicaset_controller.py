@@ -148,4 +148,4 @@ class ReplicaSetController(Controller):
 
 def _negated(text: str) -> tuple[int, ...]:
     """A sort key that orders strings backwards (newest timestamp or name first)."""
-    return tuple(-ord(c) for c in text) + (1,)
+    return (*tuple(-ord(c) for c in text), 1)

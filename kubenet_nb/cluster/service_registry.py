@@ -257,9 +257,19 @@ def _held_ips(spec: dict) -> set[str]:
     return {ip for ip in spec.get("clusterIPs") or [] if ip}
 
 
+def _held_node_ports(spec: dict) -> set[int]:
+    """The nodePorts a stored Service holds.
+
+    Upstream counts every nonzero nodePort, even the unallocated ones an ExternalName Service
+    may carry, and its repair loop mends the damage later; without that loop, count only the
+    types that allocate them.
+    """
+    return _node_ports(spec) if spec.get("type") in NODE_PORT_TYPES else set()
+
+
 def _held_ports(spec: dict) -> set[int]:
     """The node ports a stored Service holds (alloc.go releaseAllocatedResources)."""
-    ports = _node_ports(spec)
+    ports = _held_node_ports(spec)
     if needs_health_check(spec) and spec.get("healthCheckNodePort"):
         ports.add(spec["healthCheckNodePort"])
     return ports
@@ -436,7 +446,7 @@ class ServiceStrategy(Strategy):
 
     def _update_node_ports(self, obj: dict, old_spec: dict) -> None:
         """alloc.go updateNodePorts: allocate what is new; releases wait for `reallocate`."""
-        old_ports = _node_ports(old_spec)
+        old_ports = _held_node_ports(old_spec)
         allocate_new = self._allocates_new_ports(obj["spec"])
         taken: set[int] = set()
         seen: set[tuple[str, int]] = set()

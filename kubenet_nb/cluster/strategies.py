@@ -12,8 +12,12 @@ from kubenet_nb.api import endpoints, nodes, pod, workloads
 from kubenet_nb.api.errors import FieldError
 from kubenet_nb.cluster.apiserver import Strategy
 from kubenet_nb.cluster.kubelet import Kubelets
+from kubenet_nb.cluster.randomness import Randomness
 
 __all__ = ["core_strategies"]
+
+MIRROR = "kubernetes.io/config.mirror"
+"""Static pods' mirror annotation: the kubelet, not admission, made these pods."""
 
 Validate = Callable[[dict], list[FieldError]]
 ValidateUpdate = Callable[[dict, dict], list[FieldError]]
@@ -61,7 +65,8 @@ class KindStrategy(Strategy):
 class PodStrategy(KindStrategy):
     """Pods: warnings for duplicate ports, IP released when the pod is gone."""
 
-    def __init__(self, kubelets: Kubelets) -> None:
+    def __init__(self, kubelets: Kubelets, randomness: Randomness) -> None:
+        self.random = randomness
         super().__init__(
             "Pod",
             pod.default_pod,
@@ -72,8 +77,11 @@ class PodStrategy(KindStrategy):
         self.kubelets = kubelets
 
     def prepare_create(self, obj: dict) -> None:
-        obj["status"] = {"phase": "Pending", "qosClass": "BestEffort"}
         self._default(obj)
+        obj["status"] = pod.initial_pod_status(obj)
+        annotations = obj["metadata"].get("annotations") or {}
+        if MIRROR not in annotations:
+            pod.mount_service_account_token(obj, self.random.string(5))
 
     def warnings(self, obj: dict) -> list[str]:
         return pod.pod_warnings(obj)
@@ -86,10 +94,10 @@ def _no_change(_: dict, __: dict) -> list[FieldError]:
     return []
 
 
-def core_strategies(kubelets: Kubelets) -> list[Strategy]:
+def core_strategies(kubelets: Kubelets, randomness: Randomness) -> list[Strategy]:
     """The strategies of Pods, workloads, Namespaces, Nodes and endpoint objects."""
     return [
-        PodStrategy(kubelets),
+        PodStrategy(kubelets, randomness),
         KindStrategy(
             "Deployment",
             workloads.default_deployment,

@@ -34,8 +34,12 @@ class _LimitedLoader(yaml.SafeLoader):
 def load_manifests(text: str, source: str = "STDIN") -> list[dict]:
     """Parse one or many YAML documents into API objects, `List` items expanded.
 
-    >>> [o["metadata"]["name"] for o in load_manifests("kind: Namespace\\napiVersion: v1\\n"
-    ...                                                "metadata: {name: a}\\n---\\n")]
+    >>> [
+    ...     o["metadata"]["name"]
+    ...     for o in load_manifests(
+    ...         "kind: Namespace\\napiVersion: v1\\nmetadata: {name: a}\\n---\\n"
+    ...     )
+    ... ]
     ['a']
     """
     if len(text.encode()) > MAX_BYTES:
@@ -49,8 +53,9 @@ def load_manifests(text: str, source: str = "STDIN") -> list[dict]:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise KubectlError(f"error parsing {source}: error converting YAML to JSON: yaml: "
-                           f"{where}{problem}") from None
+        raise KubectlError(
+            f"error parsing {source}: error converting YAML to JSON: yaml: {where}{problem}"
+        ) from None
     finally:
         loader.dispose()
     objects: list[dict] = []
@@ -58,10 +63,15 @@ def load_manifests(text: str, source: str = "STDIN") -> list[dict]:
         if document is None:
             continue
         if not isinstance(document, dict):
-            raise KubectlError(f"error parsing {source}: error unmarshaling JSON: json: cannot "
-                               "unmarshal array into Go value of type map[string]interface {}")
-        if document.get("kind") == "List" or str(document.get("kind", "")).endswith("List") \
-                and isinstance(document.get("items"), list):
+            raise KubectlError(
+                f"error parsing {source}: error unmarshaling JSON: json: cannot "
+                "unmarshal array into Go value of type map[string]interface {}"
+            )
+        if (
+            document.get("kind") == "List"
+            or (str(document.get("kind", "")).endswith("List")
+            and isinstance(document.get("items"), list))
+        ):
             items = document.get("items") or []
             objects.extend(_checked(item, source) for item in items)
         else:
@@ -71,30 +81,34 @@ def load_manifests(text: str, source: str = "STDIN") -> list[dict]:
 
 def _checked(obj: object, source: str) -> dict:
     if not isinstance(obj, dict):
-        raise KubectlError(f"error validating \"{source}\": error validating data: "
-                           "invalid object")
+        raise KubectlError(f'error validating "{source}": error validating data: invalid object')
     missing = [f"{field} not set" for field in ("apiVersion", "kind") if not obj.get(field)]
     if missing:
         raise KubectlError(
             f'error validating "{source}": error validating data: [{", ".join(missing)}]; '
             "if you choose to ignore these errors, turn validation off with --validate=false"
-            if len(missing) > 1 else
-            f'error validating "{source}": error validating data: {missing[0]}; if you choose '
-            "to ignore these errors, turn validation off with --validate=false")
+            if len(missing) > 1
+            else f'error validating "{source}": error validating data: {missing[0]}; if you choose '
+            "to ignore these errors, turn validation off with --validate=false"
+        )
     if (obj["apiVersion"], obj["kind"]) not in _VERSIONS:
         meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
         hint = f'no matches for kind "{obj["kind"]}" in version "{obj["apiVersion"]}"'
         raise KubectlError(
             f'resource mapping not found for name: "{meta.get("name", "")}" namespace: '
             f'"{meta.get("namespace", "")}" from "{source}": {hint}\n'
-            "ensure CRDs are installed first")
+            "ensure CRDs are installed first"
+        )
     if not isinstance(obj.get("metadata", {}), dict):
-        raise KubectlError(f'error validating "{source}": error validating data: '
-                           "ValidationError(metadata): invalid type")
+        raise KubectlError(
+            f'error validating "{source}": error validating data: '
+            "ValidationError(metadata): invalid type"
+        )
     return obj
 
 
 def dump_yaml(obj: object) -> str:
     """YAML as kubectl prints it: keys sorted, block style, sequences not indented."""
-    return yaml.safe_dump(obj, default_flow_style=False, sort_keys=True, allow_unicode=True,
-                          width=float("inf"))
+    return yaml.safe_dump(
+        obj, default_flow_style=False, sort_keys=True, allow_unicode=True, width=float("inf")
+    )

@@ -1,0 +1,290 @@
+"""Deployments, ReplicaSets, the scheduler and the kubelets, through the Cluster facade."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kubenet_nb import KubenetError
+from kubenet_nb.cluster.cluster import Cluster
+from kubenet_nb.cluster.deployment_controller import pod_template_hash
+
+
+def deployment(name: str, replicas: int = 3, image: str = "nginx", port: int = 80) -> dict:
+    labels = {"app": name}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "labels": labels},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {
+                    "containers": [
+                        {"name": "nginx", "image": image, "ports": [{"containerPort": port}]}
+                    ]
+                },
+            },
+        },
+    }
+
+
+def pods_of(c: Cluster, app: str, *, active: bool = True) -> list[dict]:
+    pods = c.list("pods", selector=f"app={app}")
+    if active:
+        pods = [p for p in pods if not p["metadata"].get("deletionTimestamp")]
+    return pods
+
+
+@pytest.fixture
+def cluster() -> Cluster:
+    return Cluster(seed=1)
+
+
+def test_deployment_creates_replicaset_and_pods_with_upstream_names(cluster: Cluster) -> None:
+    cluster.create(deployment("webapp1"))
+    [rs] = cluster.list("rs")
+    # ReplicaSet name: <deployment>-<pod-template-hash>; the hash is SafeEncodeString of a
+    # decimal FNV-32a, so only the characters of 0-9 mapped into utilrand's alphabet occur
+    # (pkg/controller/controller_utils.go ComputeHash, apimachinery util/rand SafeEncodeString).
+    assert re.fullmatch(r"webapp1-[456789bcdf]{1,10}", rs["metadata"]["name"])
+    hash_ = rs["metadata"]["labels"]["pod-template-hash"]
+    assert rs["metadata"]["name"] == f"webapp1-{hash_}"
+    assert rs["spec"]["selector"]["matchLabels"] == {"app": "webapp1", "pod-template-hash": hash_}
+    assert rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "1"
+    pods = pods_of(cluster, "webapp1")
+    assert len(pods) == 3
+    for pod in pods:
+        # generateName "<rs>-" plus 5 characters of utilrand's alphabet (apiserver
+        # storage/names/generate.go, apimachinery util/rand).
+        assert re.fullmatch(
+            rf"webapp1-{hash_}-[bcdfghjklmnpqrstvwxz2456789]{{5}}", pod["metadata"]["name"]
+        )
+        assert pod["metadata"]["ownerReferences"][0]["kind"] == "ReplicaSet"
+        assert pod["status"]["phase"] == "Running"
+
+
+def test_hash_follows_the_template() -> None:
+    template = deployment("a")["spec"]["template"]
+    changed = deployment("a", image="nginx:1.27")["spec"]["template"]
+    assert pod_template_hash(template) == pod_template_hash(template)
+    assert pod_template_hash(template) != pod_template_hash(changed)
+    assert pod_template_hash(template) != pod_template_hash(template, collision_count=1)
+
+
+def test_workloads_avoid_the_tainted_control_plane_and_spread(cluster: Cluster) -> None:
+    cluster.create(deployment("web", replicas=4))
+    nodes = [p["spec"]["nodeName"] for p in pods_of(cluster, "web")]
+    assert "kind-control-plane" not in nodes
+    assert sorted(nodes) == ["kind-worker", "kind-worker", "kind-worker2", "kind-worker2"]
+
+
+def test_deployment_status_and_conditions(cluster: Cluster) -> None:
+    cluster.create(deployment("web"))
+    status = cluster.get("deploy", "web")["status"]
+    assert (
+        status["replicas"],
+        status["readyReplicas"],
+        status["availableReplicas"],
+        status["updatedReplicas"],
+    ) == (3, 3, 3, 3)
+    conditions = {c["type"]: c for c in status["conditions"]}
+    # pkg/controller/deployment/util/deployment_util.go messages.
+    assert conditions["Available"]["reason"] == "MinimumReplicasAvailable"
+    assert conditions["Progressing"]["reason"] == "NewReplicaSetAvailable"
+
+
+def test_scale_up_and_down(cluster: Cluster) -> None:
+    cluster.create(deployment("web", replicas=2))
+    obj = cluster.get("deploy", "web")
+    obj["spec"]["replicas"] = 5
+    cluster.update(obj)
+    assert len(pods_of(cluster, "web")) == 5
+    obj = cluster.get("deploy", "web")
+    obj["spec"]["replicas"] = 1
+    cluster.update(obj)
+    assert len(pods_of(cluster, "web")) == 1
+    terminating = [
+        p for p in pods_of(cluster, "web", active=False) if p["metadata"].get("deletionTimestamp")
+    ]
+    assert len(terminating) == 4
+    cluster.advance(5)
+    assert len(pods_of(cluster, "web", active=False)) == 1
+
+
+def test_scale_down_removes_not_ready_pods_first(cluster: Cluster) -> None:
+    cluster.create(deployment("web", replicas=3))
+    victim = pods_of(cluster, "web")[1]["metadata"]["name"]
+    cluster.set_ready(victim, False)
+    obj = cluster.get("deploy", "web")
+    obj["spec"]["replicas"] = 2
+    cluster.update(obj)
+    # controller.ActivePodsWithRanks: not-ready pods are deleted before ready ones.
+    assert victim not in [p["metadata"]["name"] for p in pods_of(cluster, "web")]
+
+
+def test_rolling_update_replaces_every_pod(cluster: Cluster) -> None:
+    cluster.create(deployment("web", replicas=4))
+    before = {p["metadata"]["name"] for p in pods_of(cluster, "web")}
+    obj = cluster.get("deploy", "web")
+    obj["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:1.27"
+    cluster.update(obj)
+    after = pods_of(cluster, "web")
+    assert len(after) == 4
+    assert not before & {p["metadata"]["name"] for p in after}
+    assert all(p["spec"]["containers"][0]["image"] == "nginx:1.27" for p in after)
+    replica_sets = sorted(
+        cluster.list("rs"),
+        key=lambda rs: rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"],
+    )
+    assert [rs["spec"]["replicas"] for rs in replica_sets] == [0, 4]
+    reasons = [
+        e["message"]
+        for e in cluster.list("events")
+        if e["reason"] == "ScalingReplicaSet" and "web-" in e["message"]
+    ]
+    # maxSurge 25% of 4 = 1: the new ReplicaSet grows one pod at a time (rolling.go).
+    assert reasons[1].startswith("Scaled up replica set")
+    assert reasons[1].endswith("from 0 to 1")
+
+
+def test_deleted_pod_is_replaced_after_terminating(cluster: Cluster) -> None:
+    cluster.create(deployment("web", replicas=2))
+    name = pods_of(cluster, "web")[0]["metadata"]["name"]
+    deleted = cluster.delete("pod", name)
+    assert deleted["metadata"]["deletionGracePeriodSeconds"] == 30
+    assert cluster.get("pod", name)["metadata"]["deletionTimestamp"]
+    assert len(pods_of(cluster, "web")) == 2
+    cluster.advance(1)
+    with pytest.raises(KubenetError, match=f'pods "{name}" not found'):
+        cluster.get("pod", name)
+
+
+def test_deleting_a_deployment_collects_its_replicasets_and_pods(cluster: Cluster) -> None:
+    cluster.create(deployment("web"))
+    cluster.delete("deploy", "web")
+    assert cluster.list("rs") == []
+    assert all(
+        p["metadata"].get("deletionTimestamp") for p in pods_of(cluster, "web", active=False)
+    )
+    cluster.advance(5)
+    assert pods_of(cluster, "web", active=False) == []
+
+
+def test_pod_ips_are_handed_out_in_order_and_not_reused_at_once(cluster: Cluster) -> None:
+    cluster.create(deployment("web", replicas=2))
+    ips = sorted(p["status"]["podIP"] for p in pods_of(cluster, "web"))
+    # host-local IPAM: the first pod of a node gets .2 (.1 is the gateway).
+    assert ips == ["10.244.1.2", "10.244.2.2"]
+    name = pods_of(cluster, "web")[0]["metadata"]["name"]
+    old_ip = cluster.get("pod", name)["status"]["podIP"]
+    cluster.delete("pod", name, grace_period=0)
+    new_ips = {p["status"]["podIP"] for p in pods_of(cluster, "web")}
+    assert old_ip not in new_ips
+
+
+def test_readiness_flip(cluster: Cluster) -> None:
+    cluster.create(deployment("web", replicas=1))
+    name = pods_of(cluster, "web")[0]["metadata"]["name"]
+    pod = cluster.set_ready(name, False)
+    ready = {c["type"]: c["status"] for c in pod["status"]["conditions"]}
+    assert ready["Ready"] == "False"
+    assert ready["ContainersReady"] == "False"
+    assert pod["status"]["containerStatuses"][0]["ready"] is False
+    assert cluster.get("deploy", "web")["status"].get("readyReplicas", 0) == 0
+    pod = cluster.set_ready(name, True)
+    assert {c["type"]: c["status"] for c in pod["status"]["conditions"]}["Ready"] == "True"
+    assert cluster.get("deploy", "web")["status"]["readyReplicas"] == 1
+
+
+def test_cordoned_nodes_get_no_new_pods(cluster: Cluster) -> None:
+    node = cluster.get("node", "kind-worker")
+    node["spec"]["unschedulable"] = True
+    cluster.update(node)
+    cluster.create(deployment("web", replicas=3))
+    assert {p["spec"]["nodeName"] for p in pods_of(cluster, "web")} == {"kind-worker2"}
+
+
+def test_pods_stay_pending_when_no_node_fits(cluster: Cluster) -> None:
+    for name in ("kind-worker", "kind-worker2"):
+        node = cluster.get("node", name)
+        node["spec"]["unschedulable"] = True
+        cluster.update(node)
+    cluster.create(deployment("web", replicas=1))
+    [pod] = pods_of(cluster, "web")
+    assert pod["status"]["phase"] == "Pending"
+    condition = pod["status"]["conditions"][0]
+    assert condition["reason"] == "Unschedulable"
+    assert condition["message"].startswith("0/3 nodes are available: ")
+    node = cluster.get("node", "kind-worker")
+    node["spec"]["unschedulable"] = False
+    cluster.update(node)
+    [pod] = pods_of(cluster, "web")
+    assert pod["spec"]["nodeName"] == "kind-worker"
+    assert pod["status"]["phase"] == "Running"
+
+
+def test_nodes_join_and_leave(cluster: Cluster) -> None:
+    [node] = cluster.apply("""
+apiVersion: v1
+kind: Node
+metadata:
+  name: kind-worker3
+  labels:
+    topology.kubernetes.io/zone: zone-b
+status:
+  addresses:
+  - type: InternalIP
+    address: 172.18.0.5
+""")
+    assert node["spec"]["podCIDR"] == "10.244.3.0/24"
+    assert node["metadata"]["labels"]["topology.kubernetes.io/zone"] == "zone-b"
+    cluster.create(deployment("web", replicas=3))
+    assert "kind-worker3" in {p["spec"]["nodeName"] for p in pods_of(cluster, "web")}
+    cluster.delete("node", "kind-worker3")
+    assert "kind-worker3" not in {p["spec"]["nodeName"] for p in pods_of(cluster, "web")}
+    assert len(pods_of(cluster, "web")) == 3
+
+
+def test_load_balancer_gets_an_ingress_ip(cluster: Cluster) -> None:
+    svc = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "lb"},
+        "spec": {"type": "LoadBalancer", "ports": [{"port": 80}]},
+    }
+    cluster.create(svc)
+    assert cluster.get("svc", "lb")["status"]["loadBalancer"]["ingress"] == [
+        {"ip": "172.18.255.200", "ipMode": "VIP"}
+    ]
+    asked = {
+        **svc,
+        "metadata": {"name": "lb2"},
+        "spec": {**svc["spec"], "loadBalancerIP": "172.18.255.210"},
+    }
+    cluster.create(asked)
+    assert (
+        cluster.get("svc", "lb2")["status"]["loadBalancer"]["ingress"][0]["ip"] == "172.18.255.210"
+    )
+    cluster.delete("svc", "lb")
+    cluster.create({**svc, "metadata": {"name": "lb3"}})
+    assert (
+        cluster.get("svc", "lb3")["status"]["loadBalancer"]["ingress"][0]["ip"] == "172.18.255.200"
+    )
+
+
+def test_namespace_deletion_removes_its_contents(cluster: Cluster) -> None:
+    cluster.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team"}})
+    obj = deployment("web")
+    obj["metadata"]["namespace"] = "team"
+    cluster.create(obj)
+    cluster.delete("namespace", "team")
+    assert cluster.get("ns", "team")["status"]["phase"] == "Terminating"
+    with pytest.raises(KubenetError, match="is being terminated"):
+        cluster.create({**deployment("other"), "metadata": {"name": "other", "namespace": "team"}})
+    cluster.advance(5)
+    with pytest.raises(KubenetError, match='namespaces "team" not found'):
+        cluster.get("ns", "team")
