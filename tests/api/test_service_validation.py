@@ -21,9 +21,10 @@ from kubenet_nb.api.service import (
 
 DNS1035 = (
     "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
-    "alphabetic character, and end with an alphanumeric character (e.g. 'my-name' or "
+    "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or "
     "'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
 )
+"""apimachinery RegexError: each example is followed by "', " and joined with " or "."""
 PORT_RANGE = "must be between 1 and 65535, inclusive"
 
 
@@ -109,7 +110,7 @@ def test_port_names_are_dns1123_labels_not_iana_names() -> None:
     assert errors(ports=[{"name": "Http", "port": 80}]) == [
         'spec.ports[0].name: Invalid value: "Http": a lowercase RFC 1123 label must consist of '
         "lower case alphanumeric characters or '-', and must start and end with an alphanumeric "
-        "character (e.g. 'my-name' or '123-abc', regex used for validation is "
+        "character (e.g. 'my-name',  or '123-abc', regex used for validation is "
         "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
     ]
 
