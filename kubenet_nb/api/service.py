@@ -619,7 +619,11 @@ def validate_service_update(new: dict, old: dict) -> list[FieldError]:
 
 
 def service_warnings(obj: dict) -> list[str]:
-    """pkg/api/service/warnings.go GetWarningsForService (the IP-format warnings aside)."""
+    """pkg/api/service/warnings.go GetWarningsForService as of v1.33 (IP-format warnings aside).
+
+    The headless-Service warnings (`spec.SessionAffinity is ignored for headless services`, ...)
+    came with v1.34 (kubernetes/kubernetes#132214) and are not given.
+    """
     spec = obj.get("spec") or {}
     annotations = (obj.get("metadata") or {}).get("annotations") or {}
     warnings = []
@@ -627,13 +631,6 @@ def service_warnings(obj: dict) -> list[str]:
         warnings.append(
             f"annotation {TOPOLOGY_HINTS} is deprecated, please use {TOPOLOGY_MODE} instead"
         )
-    if spec.get("type") == "ClusterIP" and spec.get("clusterIP") == "None":
-        if spec.get("loadBalancerIP"):
-            warnings.append("spec.loadBalancerIP is ignored for headless services")
-        if spec.get("externalIPs"):
-            warnings.append("spec.externalIPs is ignored for headless services")
-        if spec.get("sessionAffinity") != "None":
-            warnings.append("spec.SessionAffinity is ignored for headless services")
     if spec.get("type") == "ExternalName" and spec.get("externalIPs"):
         warnings.append('spec.externalIPs is ignored when spec.type is "ExternalName"')
     if spec.get("type") != "ExternalName" and spec.get("externalName"):

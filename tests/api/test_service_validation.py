@@ -441,13 +441,20 @@ def test_uid_is_immutable_and_spec_is_validated_too() -> None:
 
 
 def test_warnings() -> None:
-    # pkg/api/service/warnings.go GetWarningsForService.
+    # pkg/api/service/warnings.go GetWarningsForService: topology-aware-hints deprecation (1.27),
+    # ExternalName/externalIPs combinations (#119310, v1.28).
     obj = service(clusterIP="None", sessionAffinity="ClientIP", externalName="x.example.com")
     obj["metadata"]["annotations"] = {"service.kubernetes.io/topology-aware-hints": "Auto"}
     assert service_warnings(obj) == [
         "annotation service.kubernetes.io/topology-aware-hints is deprecated, please use "
         "service.kubernetes.io/topology-mode instead",
-        "spec.SessionAffinity is ignored for headless services",
         'spec.externalName is ignored when spec.type is not "ExternalName"',
     ]
+    external = service(type="ExternalName", externalName="db.example.com")
+    external["spec"]["externalIPs"] = ["203.0.113.7"]
+    assert service_warnings(external) == [
+        'spec.externalIPs is ignored when spec.type is "ExternalName"'
+    ]
+    # Headless warnings arrived in v1.34 (#132214): none on v1.33.
+    assert service_warnings(service(clusterIP="None")) == []
     assert service_warnings(service()) == []
