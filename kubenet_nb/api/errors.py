@@ -75,8 +75,12 @@ class FieldError:
 
     def __str__(self) -> str:
         text = _TYPE_TEXT[self.type]
-        if self.type in ("FieldValueRequired", "FieldValueForbidden", "FieldValueTooLong",
-                         "InternalError"):
+        if self.type in (
+            "FieldValueRequired",
+            "FieldValueForbidden",
+            "FieldValueTooLong",
+            "InternalError",
+        ):
             body = text
         elif self.value is _OMIT:
             body = text
@@ -136,8 +140,15 @@ class StatusError(KubenetError):
     @property
     def status(self) -> dict[str, Any]:
         """The metav1.Status body the API server would send."""
-        return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                "message": self.message, "reason": self.reason, "code": self.code}
+        return {
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": {},
+            "status": "Failure",
+            "message": self.message,
+            "reason": self.reason,
+            "code": self.code,
+        }
 
 
 def _resource_text(resource: str, group: str) -> str:
@@ -179,18 +190,20 @@ class Invalid(StatusError):
 
     def __init__(self, kind: str, name: str, causes: list[FieldError], group: str = "") -> None:
         qualified = f"{kind}.{group}" if group else kind
-        if len(causes) == 1:
-            aggregate = str(causes[0])
+        self.messages = list(dict.fromkeys(str(c) for c in causes))
+        if len(self.messages) == 1:
+            aggregate = self.messages[0]
         else:
-            aggregate = "[" + ", ".join(str(c) for c in causes) + "]"
+            aggregate = "[" + ", ".join(self.messages) + "]"
         super().__init__(f'{qualified} "{name}" is invalid: {aggregate}')
         self.kind, self.name, self.causes, self.group = kind, name, list(causes), group
 
     def __str__(self) -> str:
+        """kubectl's text; like ErrorList.ToAggregate and kubectl, repeated causes print once."""
         prefix = f'The {self.kind} "{self.name}" is invalid: '
-        if len(self.causes) == 1:
-            return prefix + str(self.causes[0])
-        return prefix + "\n" + "\n".join(f"* {c}" for c in self.causes)
+        if len(self.messages) == 1:
+            return prefix + self.messages[0]
+        return prefix + "\n" + "\n".join(f"* {m}" for m in self.messages)
 
 
 class KubectlError(KubenetError):

@@ -45,8 +45,9 @@ RESOURCES: tuple[ResourceInfo, ...] = (
     ResourceInfo("Pod", "pods", "pod", ("po",), "", "v1", True),
     ResourceInfo("Service", "services", "service", ("svc",), "", "v1", True),
     ResourceInfo("Endpoints", "endpoints", "endpoints", ("ep",), "", "v1", True),
-    ResourceInfo("EndpointSlice", "endpointslices", "endpointslice", (), "discovery.k8s.io",
-                 "v1", True),
+    ResourceInfo(
+        "EndpointSlice", "endpointslices", "endpointslice", (), "discovery.k8s.io", "v1", True
+    ),
     ResourceInfo("Deployment", "deployments", "deployment", ("deploy",), "apps", "v1", True),
     ResourceInfo("ReplicaSet", "replicasets", "replicaset", ("rs",), "apps", "v1", True),
     ResourceInfo("Event", "events", "event", ("ev",), "", "v1", True),
@@ -54,8 +55,14 @@ RESOURCES: tuple[ResourceInfo, ...] = (
 
 _BY_NAME: dict[str, ResourceInfo] = {}
 for _info in RESOURCES:
-    for _name in (_info.plural, _info.singular, *_info.short_names, _info.kind.lower(),
-                  _info.qualified_plural, _info.qualified_kind):
+    for _name in (
+        _info.plural,
+        _info.singular,
+        *_info.short_names,
+        _info.kind.lower(),
+        _info.qualified_plural,
+        _info.qualified_kind,
+    ):
         _BY_NAME[_name] = _info
 _BY_KIND = {info.kind: info for info in RESOURCES}
 

@@ -20,6 +20,17 @@ from kubenet_nb.cluster.store import Store, clone
 __all__ = ["ApiServer", "Strategy"]
 
 
+GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "DaemonSet", "EndpointSlice"})
+"""Kinds whose strategies keep metadata.generation (apps strategies, discovery's strategy)."""
+
+
+def _generation_fields(obj: dict) -> object:
+    """What a generation counts changes of: the spec, or for specless kinds all but metadata."""
+    if "spec" in obj or obj["kind"] != "EndpointSlice":
+        return obj.get("spec")
+    return {k: v for k, v in obj.items() if k not in ("metadata", "status")}
+
+
 class Strategy:
     """Per-kind behaviour of create, update and delete; the default does nothing special."""
 
@@ -101,7 +112,7 @@ class ApiServer:
         self.last_warnings = [] if trusted else strategy.warnings(obj)
         meta["uid"] = self.random.uid()
         meta["creationTimestamp"] = self.clock.timestamp()
-        if "spec" in obj and info.kind not in ("Pod", "Node", "Namespace"):
+        if info.kind in GENERATION_KINDS:
             meta["generation"] = 1
         strategy.allocate(obj)
         return self.store.create(obj)
@@ -133,7 +144,7 @@ class ApiServer:
                 raise Invalid(info.kind, meta["name"], errors, info.group)
             self.last_warnings = strategy.warnings(obj)
         if "generation" in old["metadata"]:
-            changed = obj.get("spec") != old.get("spec")
+            changed = _generation_fields(obj) != _generation_fields(old)
             meta["generation"] = old["metadata"]["generation"] + (1 if changed else 0)
         strategy.reallocate(obj, old)
         return self.store.update(obj)

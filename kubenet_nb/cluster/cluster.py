@@ -244,10 +244,12 @@ class Cluster:
         info = resolve(kind)
         match = parse_selector(selector).matches if selector else None
         if info.kind == "Event":
-            objects: Iterable[dict] = (
-                r.to_object()
-                for r in self.api.events.records
-                if namespace is None or r.namespace == namespace
+            records = [
+                r for r in self.api.events.records if namespace is None or r.namespace == namespace
+            ]
+            objects: Iterable[dict] = sorted(
+                (r.to_object() for r in records),
+                key=lambda e: (e["metadata"]["namespace"], e["metadata"]["name"]),
             )
         else:
             objects = self.store.list(info.kind, self._namespace(info, namespace))

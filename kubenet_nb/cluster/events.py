@@ -15,7 +15,10 @@ __all__ = ["EventLog", "EventRecord"]
 
 @dataclass(frozen=True)
 class EventRecord:
-    """One event: when, Normal or Warning, reason, reporting component, message, about what."""
+    """One event: when, Normal or Warning, reason, reporting component, message, about what.
+
+    Events about cluster-scoped objects (Nodes) live in the default namespace, as on a cluster.
+    """
 
     seq: int
     timestamp: str
@@ -27,6 +30,7 @@ class EventRecord:
     namespace: str
     name: str
     uid: str
+    object_namespace: str = ""
 
     def to_object(self) -> dict:
         """The core/v1 Event a real cluster would store for this record."""
@@ -41,7 +45,7 @@ class EventRecord:
             "involvedObject": {
                 "apiVersion": "apps/v1" if self.kind in ("Deployment", "ReplicaSet") else "v1",
                 "kind": self.kind,
-                "namespace": self.namespace,
+                "namespace": self.object_namespace,
                 "name": self.name,
                 "uid": self.uid,
             },
@@ -77,11 +81,12 @@ class EventLog:
             source,
             message,
             obj["kind"],
-            meta.get("namespace", ""),
+            meta.get("namespace") or "default",
             meta["name"],
             meta.get("uid", ""),
+            meta.get("namespace", ""),
         )
-        key = (record.kind, record.namespace, record.name)
+        key = (record.kind, record.object_namespace, record.name)
         self.records.append(record)
         self._by_object[key].append(record)
         self._on_undo(lambda: (self.records.pop(), self._by_object[key].pop()))

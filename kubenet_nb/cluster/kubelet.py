@@ -8,6 +8,7 @@ or at the end of its grace period if that is shorter, and the kubelet then remov
 
 from __future__ import annotations
 
+from kubenet_nb.api.pod import pod_qos_class
 from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.controller import Controller
 from kubenet_nb.cluster.ipam import PodIPAllocator
@@ -104,7 +105,7 @@ class Kubelets(Controller):
             "containerStatuses": [
                 self._container_status(c, ready, now, pod) for c in pod["spec"]["containers"]
             ],
-            "qosClass": "BestEffort",
+            "qosClass": pod_qos_class(pod),
         }
         self.api.set_status(pod, status)
         for container in pod["spec"]["containers"]:

@@ -67,10 +67,9 @@ def load_manifests(text: str, source: str = "STDIN") -> list[dict]:
                 f"error parsing {source}: error unmarshaling JSON: json: cannot "
                 "unmarshal array into Go value of type map[string]interface {}"
             )
-        if (
-            document.get("kind") == "List"
-            or (str(document.get("kind", "")).endswith("List")
-            and isinstance(document.get("items"), list))
+        if document.get("kind") == "List" or (
+            str(document.get("kind", "")).endswith("List")
+            and isinstance(document.get("items"), list)
         ):
             items = document.get("items") or []
             objects.extend(_checked(item, source) for item in items)

@@ -78,8 +78,7 @@ class FlagSet:
                         rest = rest[1:]
                     if not rest:
                         if i >= len(argv):
-                            raise KubectlError(
-                                f"flag needs an argument: '{letter}' in -{letter}")
+                            raise KubectlError(f"flag needs an argument: '{letter}' in -{letter}")
                         rest, i = argv[i], i + 1
                     self._set(parsed, flag, rest, arg)
             else:
@@ -100,14 +99,16 @@ class FlagSet:
             else:
                 raise KubectlError(
                     f'invalid argument "{value}" for "{_spelled(flag)}" flag: '
-                    f'strconv.ParseBool: parsing "{value}": invalid syntax')
+                    f'strconv.ParseBool: parsing "{value}": invalid syntax'
+                )
         elif flag.kind == "int":
             try:
                 parsed.values[flag.name] = int(value or "")
             except ValueError:
                 raise KubectlError(
                     f'invalid argument "{value}" for "{_spelled(flag)}" flag: '
-                    f'strconv.ParseInt: parsing "{value}": invalid syntax') from None
+                    f'strconv.ParseInt: parsing "{value}": invalid syntax'
+                ) from None
         elif flag.kind == "list":
             parsed.values[flag.name].append(value)
         else:

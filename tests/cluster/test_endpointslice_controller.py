@@ -164,7 +164,8 @@ def test_a_slice_for_two_ready_pods(c: Cluster) -> None:
     meta = endpoint_slice["metadata"]
     # utils.go newEndpointSlice: generateName "<service>-", the apiserver adds 5 characters.
     assert meta["generateName"] == "web-"
-    assert meta["name"].startswith("web-") and len(meta["name"]) == 9
+    assert meta["name"].startswith("web-")
+    assert len(meta["name"]) == 9
     # utils.go setEndpointSliceLabels; endpointslice_controller.go controllerName.
     assert meta["labels"] == {
         SERVICE_NAME: "web",
@@ -356,7 +357,8 @@ def test_placeholder_slice_when_no_pod_matches(c: Cluster) -> None:
     c.sync()
     [placeholder] = c.slices()
     # reconciler.go reconcileByAddressType: a placeholder with no ports and no endpoints.
-    assert placeholder["endpoints"] is None and placeholder["ports"] is None
+    assert placeholder["endpoints"] is None
+    assert placeholder["ports"] is None
     assert placeholder["addressType"] == "IPv4"
     assert placeholder["metadata"]["ownerReferences"][0]["uid"] == service["metadata"]["uid"]
     c.controller.enqueue("default", "web")
@@ -377,7 +379,8 @@ def test_last_pod_gone_turns_the_slice_into_the_placeholder(c: Cluster) -> None:
     c.api.remove("Pod", "default", "web-1")
     c.sync()
     assert c.writes == [("MODIFIED", name)]
-    assert c.slices()[0]["endpoints"] is None and c.slices()[0]["ports"] is None
+    assert c.slices()[0]["endpoints"] is None
+    assert c.slices()[0]["ports"] is None
 
 
 def test_selector_change_moves_endpoints(c: Cluster) -> None:
@@ -438,7 +441,8 @@ def test_external_name_and_selectorless_services_get_no_slices(c: Cluster) -> No
     c.pod("web-1", "10.244.1.2")
     c.sync()
     # endpointslice_controller.go syncService returns early for both.
-    assert c.slices("ext") == [] and c.slices("manual") == []
+    assert c.slices("ext") == []
+    assert c.slices("manual") == []
 
 
 def test_headless_service_slices_carry_the_headless_label(c: Cluster) -> None:
@@ -448,7 +452,8 @@ def test_headless_service_slices_carry_the_headless_label(c: Cluster) -> None:
     endpoint_slice = c.slices()[0]
     assert endpoint_slice["metadata"]["labels"]["service.kubernetes.io/headless"] == ""
     # utils.go getEndpointPorts: a headless Service without ports gives an empty port list.
-    assert endpoint_slice["ports"] is None and ips(endpoint_slice) == ["10.244.1.2"]
+    assert endpoint_slice["ports"] is None
+    assert ips(endpoint_slice) == ["10.244.1.2"]
 
 
 def test_service_labels_are_copied_except_reserved_ones(c: Cluster) -> None:
@@ -501,7 +506,8 @@ def test_missing_node_is_no_obstacle_with_publish_not_ready(c: Cluster) -> None:
     c.pod("web-9", "10.244.9.2", node="kind-worker9")
     c.sync()
     endpoint = by_pod(c.slices()[0])["web-9"]
-    assert endpoint["nodeName"] == "kind-worker9" and "zone" not in endpoint
+    assert endpoint["nodeName"] == "kind-worker9"
+    assert "zone" not in endpoint
 
 
 def test_dual_stack_service_gets_a_slice_per_family(c: Cluster) -> None:
@@ -611,9 +617,13 @@ def test_service_index_files_each_service_under_one_selector_pair(c: Cluster) ->
 def test_undone_writes_only_update_the_indexes(c: Cluster) -> None:
     c.service()
     c.sync()
-    with pytest.raises(RuntimeError), c.store.transaction():
-        c.pod("web-1", "10.244.1.2")
-        raise RuntimeError
+    def refused_request() -> None:
+        with c.store.transaction():
+            c.pod("web-1", "10.244.1.2")
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        refused_request()
     # The refused request's queued work is dropped; the replayed DELETED queues nothing.
     c.controller.clear()
     assert c.index.pods_of("default", "web") == []

@@ -1,0 +1,178 @@
+"""`kubectl apply -f FILE|-`: client-side apply, one object at a time, and manifest reading.
+
+`-f -` reads the text that follows the command line after its first newline, so a notebook
+writes `c.kubectl("apply -f -\\n" + yaml_text)` where a shell would pipe the YAML in. Each
+object goes through `cluster.apply_object` and prints `service/web created|configured|
+unchanged`; a failing object does not stop the others, and the errors come last, as kubectl's
+apply.go collects them. `kubectl create -f` is here too: the same files, POSTed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
+from kubenet_nb.api.kinds import resolve
+from kubenet_nb.io.manifests import MAX_BYTES, load_manifests
+from kubenet_nb.kubectl.flags import Flag, FlagSet
+from kubenet_nb.kubectl.main import (
+    DRY_RUN_FLAG,
+    NAMESPACE_FLAG,
+    OUTPUT_FLAG,
+    Invocation,
+    check_errors,
+    namespace_of,
+    parse_flags,
+    print_object,
+    printing,
+    usage_error,
+    with_source,
+)
+
+__all__ = ["create_from_files", "read_manifests", "run", "scoped"]
+
+FLAGS = FlagSet(
+    NAMESPACE_FLAG,
+    OUTPUT_FLAG,
+    DRY_RUN_FLAG,
+    Flag("filename", "f", "list"),
+    Flag("validate", default="strict"),
+    Flag("field-manager", default="kubectl-client-side-apply"),
+    Flag("server-side", kind="bool"),
+    Flag("prune", kind="bool"),
+)
+_EXTENSIONS = (".json", ".yaml", ".yml")
+
+
+def _read(path: str, stdin: str) -> list[tuple[str, str]]:
+    """(text, source) for `-`, a file, or each .json/.yaml/.yml file of a directory."""
+    if path == "-":
+        return [(stdin, "STDIN")]
+    target = Path(path)
+    if target.is_dir():
+        files = sorted(p for p in target.iterdir() if p.suffix in _EXTENSIONS and p.is_file())
+    elif target.is_file():
+        files = [target]
+    else:
+        raise KubectlError(f'the path "{path}" does not exist')
+    texts = []
+    for file in files:
+        if file.stat().st_size > MAX_BYTES:
+            raise KubectlError(f"error reading {file}: input is larger than {MAX_BYTES} bytes")
+        texts.append((file.read_text(), str(file) if file != target else path))
+    return texts
+
+
+def read_manifests(invocation: Invocation, filenames: list[str]) -> list[tuple[dict, str]]:
+    """Every object of the named files (`-` is stdin), with the source kubectl names it by."""
+    objects = []
+    for filename in filenames:
+        for text, source in _read(filename, invocation.stdin):
+            objects.extend((obj, source) for obj in load_manifests(text, source))
+    return objects
+
+
+def scoped(obj: dict, namespace: str, enforced: bool) -> dict:
+    """The object in the namespace kubectl sends it to; a clash with `-n` is refused.
+
+    >>> scoped({"kind": "Service", "metadata": {"name": "a"}}, "dev", True)["metadata"]
+    {'name': 'a', 'namespace': 'dev'}
+    """
+    info = resolve(obj["kind"])
+    if not info.namespaced:
+        return obj
+    meta = obj.get("metadata") or {}
+    own = meta.get("namespace")
+    if own and enforced and own != namespace:
+        raise KubectlError(
+            f'the namespace from the provided object "{own}" does not match the namespace '
+            f"\"{namespace}\". You must pass '--namespace={own}' to perform this operation."
+        )
+    return {**obj, "metadata": {**meta, "namespace": own or namespace}}
+
+
+def _exists(invocation: Invocation, obj: dict) -> bool:
+    meta = obj.get("metadata") or {}
+    try:
+        invocation.cluster.get(obj["kind"], meta.get("name", ""), meta.get("namespace", ""))
+    except NotFound:
+        return False
+    return True
+
+
+def run(invocation: Invocation) -> None:
+    """`kubectl apply -f ...`."""
+    path = "kubectl apply"
+    parsed = parse_flags(FLAGS, invocation.argv, path)
+    if parsed.args:
+        raise usage_error(f"Unexpected args: [{' '.join(parsed.args)}]", path)
+    if not parsed["filename"]:
+        raise KubectlError("must specify one of -f and -k")
+    if parsed["server-side"] or parsed["prune"]:
+        raise KubectlError("--server-side and --prune are not supported by kubenet-nb")
+    output, dry_run = printing(parsed)
+    namespace, enforced = namespace_of(parsed)
+    objects = read_manifests(invocation, parsed["filename"])
+    if not objects:
+        raise KubectlError("no objects passed to apply")
+    errors: list[KubenetError] = []
+    for obj, source in objects:
+        try:
+            obj = scoped(obj, namespace, enforced)
+        except KubenetError as error:
+            errors.append(error)
+            continue
+        existed = _exists(invocation, obj)
+        try:
+            if dry_run:
+                verb = "configured" if existed else "created"
+            else:
+                obj, verb = invocation.cluster.apply_object(obj)
+                invocation.terminal.warnings(invocation.cluster)
+        except KubenetError as error:
+            errors.append(error if existed else with_source(error, "creating", source))
+            continue
+        print_object(invocation.terminal, obj, verb, output, dry_run)
+    check_errors(errors)
+
+
+CREATE_FLAGS = FlagSet(
+    NAMESPACE_FLAG,
+    OUTPUT_FLAG,
+    DRY_RUN_FLAG,
+    Flag("filename", "f", "list"),
+    Flag("validate", default="strict"),
+    Flag("save-config", kind="bool"),
+    Flag("field-manager", default="kubectl-create"),
+    Flag("edit", kind="bool"),
+)
+
+
+def create_from_files(invocation: Invocation, argv: list[str]) -> None:
+    """`kubectl create -f FILE|-`: POST every object; the failures are reported last."""
+    parsed = parse_flags(CREATE_FLAGS, argv, "kubectl create")
+    if parsed.args:
+        raise usage_error(f"Unexpected args: [{' '.join(parsed.args)}]", "kubectl create")
+    if not parsed["filename"]:
+        raise KubectlError("must specify one of -f and -k")
+    output, dry_run = printing(parsed)
+    namespace, enforced = namespace_of(parsed)
+    objects = read_manifests(invocation, parsed["filename"])
+    if not objects:
+        raise KubectlError("no objects passed to create")
+    errors: list[KubenetError] = []
+    for obj, source in objects:
+        try:
+            obj = scoped(obj, namespace, enforced)
+        except KubenetError as error:
+            errors.append(error)
+            continue
+        try:
+            if not dry_run:
+                obj = invocation.cluster.create(obj)
+                invocation.terminal.warnings(invocation.cluster)
+        except KubenetError as error:
+            errors.append(with_source(error, "creating", source))
+            continue
+        print_object(invocation.terminal, obj, "created", output, dry_run)
+    check_errors(errors)
