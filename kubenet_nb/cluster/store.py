@@ -112,6 +112,7 @@ class Store:
         """Remove an object for good (finalization is the caller's business)."""
         old = self.require(kind, namespace, name)
         key = (namespace, name)
+        self._next_version()
         self._remove(kind, key)
         self._record(lambda: self._replay_put(kind, key, old, None))
         self._notify(WatchEvent("DELETED", kind, None, old))
