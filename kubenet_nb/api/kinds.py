@@ -50,6 +50,7 @@ RESOURCES: tuple[ResourceInfo, ...] = (
     ),
     ResourceInfo("Deployment", "deployments", "deployment", ("deploy",), "apps", "v1", True),
     ResourceInfo("ReplicaSet", "replicasets", "replicaset", ("rs",), "apps", "v1", True),
+    ResourceInfo("DaemonSet", "daemonsets", "daemonset", ("ds",), "apps", "v1", True),
     ResourceInfo("Event", "events", "event", ("ev",), "", "v1", True),
 )
 

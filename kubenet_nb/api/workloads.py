@@ -206,7 +206,8 @@ def validate_pod_template(template: dict, selector: Selector, field: str) -> lis
     return errs
 
 
-def _validate_selector_and_template(spec: dict) -> list[FieldError]:
+def validate_selector_and_template(spec: dict) -> list[FieldError]:
+    """A required, non-empty selector that the template's labels match (apps validation)."""
     selector = spec.get("selector")
     errs: list[FieldError] = []
     if selector is None:
@@ -236,7 +237,7 @@ def _validate_selector_and_template(spec: dict) -> list[FieldError]:
 
 def _validate_deployment_spec(spec: dict) -> list[FieldError]:
     errs = validate_nonnegative(spec.get("replicas", 0), "spec.replicas")
-    errs.extend(_validate_selector_and_template(spec))
+    errs.extend(validate_selector_and_template(spec))
     errs.extend(_validate_strategy(spec.get("strategy") or {}, "spec.strategy"))
     min_ready = spec.get("minReadySeconds", 0)
     errs.extend(validate_nonnegative(min_ready, "spec.minReadySeconds"))
@@ -279,7 +280,7 @@ def validate_deployment_update(new: dict, old: dict) -> list[FieldError]:
 def _validate_replicaset_spec(spec: dict) -> list[FieldError]:
     errs = validate_nonnegative(spec.get("replicas", 0), "spec.replicas")
     errs.extend(validate_nonnegative(spec.get("minReadySeconds", 0), "spec.minReadySeconds"))
-    return errs + _validate_selector_and_template(spec)
+    return errs + validate_selector_and_template(spec)
 
 
 def validate_replicaset(obj: dict) -> list[FieldError]:

@@ -20,6 +20,7 @@ from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.apply import merge_for_apply, with_last_applied
 from kubenet_nb.cluster.clock import Clock
 from kubenet_nb.cluster.controller import Controller
+from kubenet_nb.cluster.daemonset_controller import DaemonSetController
 from kubenet_nb.cluster.deployment_controller import DeploymentController
 from kubenet_nb.cluster.endpoints_controller import EndpointsController
 from kubenet_nb.cluster.endpointslice_controller import EndpointSliceController
@@ -107,6 +108,7 @@ class Cluster:
                 NodeCIDRAllocator(pod_cidr, node_cidr_mask, self.store.on_undo),
             ),
             DeploymentController(self.store, self.api, self.owners),
+            DaemonSetController(self.store, self.api, self.owners),
             ReplicaSetController(self.store, self.api, self.owners),
             Scheduler(self.store, self.api, self.random),
             self.kubelets,
@@ -120,7 +122,6 @@ class Cluster:
         self.store.watch(self.service_index.handle)
         for controller in self.controllers:
             self.store.watch(controller.handle)
-        self.node_controller.agents = system_pods
         self.last_warnings: list[str] = []
         self._boot(system_pods)
 
@@ -147,6 +148,8 @@ class Cluster:
             if system_pods:
                 for pod in kind_defaults.static_pods(names[0], settings.node_ip(0)):
                     self.api.create(pod, trusted=True)
+                for daemonset in kind_defaults.node_agents():
+                    self.api.create(daemonset)
             self.api.create(kind_defaults.kube_dns_service(settings))
             self.api.create(kind_defaults.coredns_deployment())
             if system_pods:

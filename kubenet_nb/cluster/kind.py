@@ -277,40 +277,63 @@ def static_pods(node: str, ip: str) -> list[dict]:
     return pods
 
 
-def node_agents(node: str) -> list[dict]:
-    """The per-node DaemonSet pods: kindnet (the CNI) and kube-proxy, host-networked."""
+def node_agents() -> list[dict]:
+    """The per-node DaemonSets: kindnet (the CNI) and kube-proxy, host-networked."""
     return [
-        _host_pod(
-            "",
-            node,
+        _daemonset(
+            "kindnet",
             "kindnet-cni",
             "docker.io/kindest/kindnetd:v20250512-df8de77b",
             {"app": "kindnet", "k8s-app": "kindnet", "tier": "node"},
-            generate="kindnet-",
+            {"app": "kindnet"},
+            [{"operator": "Exists", "effect": "NoSchedule"}],
         ),
-        _host_pod(
-            "",
-            node,
+        _daemonset(
+            "kube-proxy",
             "kube-proxy",
             f"registry.k8s.io/kube-proxy:{KUBERNETES_VERSION}",
             {"k8s-app": "kube-proxy"},
-            generate="kube-proxy-",
+            {"k8s-app": "kube-proxy"},
+            [{"operator": "Exists"}],
         ),
     ]
 
 
-def _host_pod(
-    name: str, node: str, container: str, image: str, labels: dict[str, str], generate: str = ""
+def _daemonset(
+    name: str,
+    container: str,
+    image: str,
+    labels: dict[str, str],
+    selector: dict[str, str],
+    tolerations: list[dict],
 ) -> dict:
-    meta: dict = {"namespace": "kube-system", "labels": labels}
-    if generate:
-        meta["generateName"] = generate
-    else:
-        meta["annotations"] = {
-            "kubernetes.io/config.mirror": "",
-            "kubernetes.io/config.source": "file",
-        }
-        meta["name"] = name
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "DaemonSet",
+        "metadata": {"name": name, "namespace": "kube-system", "labels": labels},
+        "spec": {
+            "selector": {"matchLabels": selector},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {
+                    "hostNetwork": True,
+                    "priorityClassName": "system-node-critical",
+                    "containers": [{"name": container, "image": image}],
+                    "nodeSelector": {"kubernetes.io/os": "linux"},
+                    "tolerations": tolerations,
+                },
+            },
+        },
+    }
+
+
+def _host_pod(name: str, node: str, container: str, image: str, labels: dict[str, str]) -> dict:
+    meta = {
+        "namespace": "kube-system",
+        "name": name,
+        "labels": labels,
+        "annotations": {"kubernetes.io/config.mirror": "", "kubernetes.io/config.source": "file"},
+    }
     return {
         "apiVersion": "v1",
         "kind": "Pod",

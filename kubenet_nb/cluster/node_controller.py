@@ -1,8 +1,9 @@
-"""Nodes joining and leaving: pod CIDR assignment, the kubelet's status, node agents, pod GC.
+"""Nodes joining and leaving: pod CIDR assignment, the kubelet's status, pod GC.
 
-A new Node gets the lowest free pod CIDR (node IPAM), a Ready status as its kubelet would post,
-and its kindnet and kube-proxy pods. A deleted Node gives its CIDR back and its pods are removed
-(the pod garbage collector deletes pods bound to nodes that no longer exist).
+A new Node gets the lowest free pod CIDR (node IPAM) and a Ready status as its kubelet would
+post (the DaemonSet controller then gives it kindnet and kube-proxy pods). A deleted Node gives
+its CIDR back and its pods are removed (the pod garbage collector deletes pods bound to nodes
+that no longer exist).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.controller import Controller
 from kubenet_nb.cluster.ipam import NodeCIDRAllocator
-from kubenet_nb.cluster.kind import KUBERNETES_VERSION, node_agents
+from kubenet_nb.cluster.kind import KUBERNETES_VERSION
 from kubenet_nb.cluster.store import Store, WatchEvent
 
 __all__ = ["NodeController"]
@@ -45,7 +46,6 @@ class NodeController(Controller):
     def __init__(self, store: Store, api: ApiServer, cidrs: NodeCIDRAllocator) -> None:
         super().__init__()
         self.store, self.api, self.cidrs = store, api, cidrs
-        self.agents = True
         self._departed: dict[str, dict] = {}
 
     def handle(self, event: WatchEvent) -> None:
@@ -89,9 +89,6 @@ class NodeController(Controller):
                 "node-controller",
                 f"Node {name} event: Registered Node {name} in Controller",
             )
-            if self.agents:
-                for pod in node_agents(name):
-                    self.api.create(pod, trusted=True)
 
     def _ready_status(self, node: dict) -> dict:
         now = self.api.clock.timestamp()

@@ -103,7 +103,9 @@ class Scheduler(Controller):
             if node["metadata"].get("deletionTimestamp"):
                 continue
             labels = node["metadata"].get("labels", {})
-            if any(labels.get(k) != v for k, v in selector.items()):
+            if any(labels.get(k) != v for k, v in selector.items()) or not _affinity_allows(
+                pod, node
+            ):
                 reasons["node(s) didn't match Pod's node affinity/selector"] += 1
                 continue
             taints = [
@@ -172,6 +174,38 @@ class Scheduler(Controller):
         status["conditions"] = [condition]
         self.api.set_status(pod, status)
         self.api.record_event(pod, "Warning", "FailedScheduling", self.name, message)
+
+
+def _matches(requirement: dict, value: str | None) -> bool:
+    operator, values = requirement.get("operator"), requirement.get("values") or []
+    if operator == "In":
+        return value in values
+    if operator == "NotIn":
+        return value not in values
+    if operator == "Exists":
+        return value is not None
+    if operator == "DoesNotExist":
+        return value is None
+    return False
+
+
+def _affinity_allows(pod: dict, node: dict) -> bool:
+    """Required node affinity: any term whose expressions (labels) and fields all match."""
+    terms = (
+        (pod["spec"].get("affinity") or {})
+        .get("nodeAffinity", {})
+        .get("requiredDuringSchedulingIgnoredDuringExecution", {})
+        .get("nodeSelectorTerms")
+    )
+    if not terms:
+        return True
+    labels = node["metadata"].get("labels", {})
+    fields = {"metadata.name": node["metadata"]["name"]}
+    return any(
+        all(_matches(r, labels.get(r.get("key"))) for r in term.get("matchExpressions", []))
+        and all(_matches(r, fields.get(r.get("key"))) for r in term.get("matchFields", []))
+        for term in terms
+    )
 
 
 def condition_without_time(conditions: list[dict]) -> list[dict]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kubenet_nb.api import endpoints, nodes, pod, workloads
+from kubenet_nb.api import daemonset, endpoints, nodes, pod, workloads
 from kubenet_nb.api.errors import FieldError
 from kubenet_nb.cluster.apiserver import Strategy
 from kubenet_nb.cluster.kubelet import Kubelets
@@ -111,6 +111,18 @@ def core_strategies(kubelets: Kubelets, randomness: Randomness) -> list[Strategy
             workloads.validate_replicaset,
             workloads.validate_replicaset_update,
             initial_status={"replicas": 0},
+        ),
+        KindStrategy(
+            "DaemonSet",
+            daemonset.default_daemonset,
+            daemonset.validate_daemonset,
+            daemonset.validate_daemonset_update,
+            initial_status={
+                "currentNumberScheduled": 0,
+                "desiredNumberScheduled": 0,
+                "numberMisscheduled": 0,
+                "numberReady": 0,
+            },
         ),
         KindStrategy(
             "Namespace",

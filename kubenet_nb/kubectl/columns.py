@@ -13,7 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from kubenet_nb.kubectl.age import age, object_age
-from kubenet_nb.kubectl.columns_workloads import deployment_row, pod_row, replicaset_row
+from kubenet_nb.kubectl.columns_workloads import (
+    daemonset_row,
+    deployment_row,
+    pod_row,
+    replicaset_row,
+)
 from kubenet_nb.kubectl.printers import Column, Table, format_labels
 
 __all__ = ["node_roles", "table_for"]
@@ -59,6 +64,19 @@ _COLUMNS: dict[str, list[Column]] = {
         Column("Desired"),
         Column("Current"),
         Column("Ready"),
+        AGE,
+        Column("Containers", 1),
+        Column("Images", 1),
+        Column("Selector", 1),
+    ],
+    "DaemonSet": [
+        NAME,
+        Column("Desired"),
+        Column("Current"),
+        Column("Ready"),
+        Column("Up-to-date"),
+        Column("Available"),
+        Column("Node Selector"),
         AGE,
         Column("Containers", 1),
         Column("Images", 1),
@@ -292,6 +310,7 @@ _ROWS: dict[str, Callable[[dict, datetime], list[Any]]] = {
     "EndpointSlice": _endpointslice_row,
     "Deployment": deployment_row,
     "ReplicaSet": replicaset_row,
+    "DaemonSet": daemonset_row,
     "Node": _node_row,
     "Namespace": _namespace_row,
     "Event": _event_row,

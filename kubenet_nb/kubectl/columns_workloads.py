@@ -1,8 +1,8 @@
-"""Table cells for Pods, Deployments and ReplicaSets, as the API server computes them.
+"""Table cells for Pods, Deployments, ReplicaSets and DaemonSets, as the API server makes them.
 
 kubernetes/kubernetes pkg/printers/internalversion/printers.go `printPod` (status reasons, init
 and sidecar containers, restarts with the last restart's age, readiness gates),
-`printDeployment` and `printReplicaSet`.
+`printDeployment`, `printReplicaSet` and `printDaemonSet`.
 """
 
 from __future__ import annotations
@@ -161,4 +161,24 @@ def replicaset_row(rs: dict, now: datetime) -> list[Any]:
         names,
         images,
         selector_text(spec.get("selector"), "<error>") or "<none>",
+    ]
+
+
+def daemonset_row(ds: dict, now: datetime) -> list[Any]:
+    spec, status = ds.get("spec", {}), ds.get("status", {})
+    template = spec.get("template") or {}
+    names, images = _containers(template)
+    node_selector = (template.get("spec") or {}).get("nodeSelector") or {}
+    return [
+        _name(ds),
+        status.get("desiredNumberScheduled", 0),
+        status.get("currentNumberScheduled", 0),
+        status.get("numberReady", 0),
+        status.get("updatedNumberScheduled", 0),
+        status.get("numberAvailable", 0),
+        ",".join(f"{k}={v}" for k, v in sorted(node_selector.items())) or "<none>",
+        object_age(ds, now),
+        names,
+        images,
+        selector_text(spec.get("selector"), "<invalid>"),
     ]

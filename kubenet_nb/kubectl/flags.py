@@ -15,7 +15,7 @@ __all__ = ["Flag", "FlagSet", "ParsedFlags"]
 
 @dataclass(frozen=True)
 class Flag:
-    """One flag: long name, optional one-letter shorthand, kind (str, int, bool, list) and default."""
+    """One flag: long name, optional one-letter shorthand, kind (str/int/bool/list), default."""
 
     name: str
     shorthand: str = ""

@@ -47,7 +47,7 @@ FLAGS = FlagSet(
 )
 
 # The "all" category in discovery order (core, then apps), limited to the kinds simulated.
-ALL = ("pods", "services", "deployments", "replicasets")
+ALL = ("pods", "services", "daemonsets", "deployments", "replicasets")
 
 _FORMATS = (
     "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,"

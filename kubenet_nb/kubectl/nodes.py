@@ -11,7 +11,7 @@ cordoned. Evictions run concurrently in kubectl; here they print in the API's po
 
 from __future__ import annotations
 
-from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
+from kubenet_nb.api.errors import KubectlError, NotFound
 from kubenet_nb.api.kinds import resolve
 from kubenet_nb.kubectl.delete import Target, select_targets, wait_until_gone
 from kubenet_nb.kubectl.flags import Flag, FlagSet
@@ -104,17 +104,11 @@ def _controller(pod: dict) -> dict | None:
 
 
 def _missing_daemonset(cluster: ClusterLike, pod: dict, name: str) -> NotFound | None:
-    """The NotFound of a pod's DaemonSet, or None when it exists.
-
-    kubenet-nb serves no DaemonSet objects; kind's node agents (kindnet, kube-proxy) are
-    managed by DaemonSets that exist on a real kind cluster, so an unknown kind counts as there.
-    """
+    """The NotFound of a pod's DaemonSet, or None when it exists (drain's daemonSetFilter)."""
     try:
         cluster.get("daemonsets", name, pod["metadata"]["namespace"])
     except NotFound as error:
         return error
-    except KubenetError:
-        return None
     return None
 
 

@@ -33,7 +33,13 @@ def test_resource_args_forms() -> None:
     assert not single
     requests, _ = get.parse_resource_args(["all"])
     # The "all" category, in discovery order (core group first, then apps).
-    assert [r.info.kind for r in requests] == ["Pod", "Service", "Deployment", "ReplicaSet"]
+    assert [r.info.kind for r in requests] == [
+        "Pod",
+        "Service",
+        "DaemonSet",
+        "Deployment",
+        "ReplicaSet",
+    ]
     requests, single = get.parse_resource_args(["deploy/web"])
     assert [(r.info.kind, r.name) for r in requests] == [("Deployment", "web")]
     assert single

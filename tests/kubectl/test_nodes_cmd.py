@@ -41,15 +41,28 @@ def test_output_matches_kubectl(name: str) -> None:
 
 
 def _drain_cluster(sets: list[str]) -> Cluster:
-    """No system pods: only the recording's pods (DaemonSet- and ReplicaSet-owned, bare)."""
+    """No system pods: only the recording's pods (DaemonSet- and ReplicaSet-owned, bare).
+
+    DaemonSet pods are created without their owner and adopted by the recorded DaemonSets,
+    which then have their pods on kind-worker and create one on kind-worker2. The sets update
+    OnDelete, so the adopted pods (without a controller-revision-hash) are not rolled.
+    """
     cluster = Cluster(system_pods=False)
-    for obj in reference.fixture_objects(["base", *sets]):
+    objects = reference.fixture_objects(["base", *sets])
+    for obj in objects:
         if obj["kind"] == "Pod":
             obj.pop("status", None)
+            refs = obj["metadata"].get("ownerReferences", [])
+            if any(ref["kind"] == "DaemonSet" for ref in refs):
+                del obj["metadata"]["ownerReferences"]
             cluster.create(obj)
         elif obj["kind"] == "Node" and obj["spec"].get("unschedulable"):
             node = cluster.get("node", obj["metadata"]["name"])
             cluster.update({**node, "spec": {**node["spec"], "unschedulable": True}})
+    for obj in objects:
+        if obj["kind"] == "DaemonSet":
+            obj["spec"]["updateStrategy"] = {"type": "OnDelete"}
+            cluster.create(obj)
     return cluster
 
 
@@ -141,9 +154,15 @@ def test_drain_several_nodes_goes_on_past_a_refusal() -> None:
 
 def test_drain_dry_run_changes_nothing() -> None:
     cluster = _drain_cluster(["drain"])
-    out = cluster.kubectl("drain kind-worker2 --dry-run=client")
+    daemon_pods = ", ".join(
+        f"kube-system/{p['metadata']['name']}"
+        for p in cluster.list("pods", "kube-system")
+        if p["spec"]["nodeName"] == "kind-worker2"
+    )
+    out = cluster.kubectl("drain kind-worker2 --ignore-daemonsets --dry-run=client")
     assert out == (
         "node/kind-worker2 cordoned (dry run)\n"
+        f"Warning: ignoring DaemonSet-managed Pods: {daemon_pods}\n"
         "evicting pod default/webapp1-7c5ddbdf54-zt6wd (dry run)\n"
         "node/kind-worker2 drained (dry run)\n"
     )

@@ -1,0 +1,88 @@
+"""IP addresses as kube-proxy reads and prints them (k8s.io/utils/net sloppy parsing, Go's net).
+
+Go's old `net.ParseIP` accepted leading zeros as decimal ("010.001.002.003"); the API server
+still lets such values through in some fields, and kube-proxy normalises them (TestBadIPs).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from functools import lru_cache
+
+__all__ = [
+    "IPAddress",
+    "IPNetwork",
+    "host_port",
+    "ip_family",
+    "ip_text",
+    "parse_cidr_sloppy",
+    "parse_ip_sloppy",
+]
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+_DOTTED = re.compile(r"^(\d+)\.(\d+)\.(\d+)\.(\d+)$")
+
+
+def parse_ip_sloppy(text: str) -> IPAddress | None:
+    """k8s.io/utils/net `ParseIPSloppy`: like Go's old net.ParseIP, leading zeros are decimal.
+
+    >>> str(parse_ip_sloppy("172.30.0.041")), parse_ip_sloppy("1.2.3.256")
+    ('172.30.0.41', None)
+    >>> str(parse_ip_sloppy("::ffff:10.0.0.1"))
+    '10.0.0.1'
+    """
+    match = _DOTTED.match(text)
+    if match:
+        octets = [int(part) for part in match.groups()]
+        if any(octet > 255 for octet in octets):
+            return None
+        return ipaddress.IPv4Address(bytes(octets))
+    if ":" not in text:
+        return None
+    try:
+        address = ipaddress.IPv6Address(text)
+    except ValueError:
+        return None
+    return address.ipv4_mapped or address
+
+
+@lru_cache(maxsize=65536)
+def ip_text(text: str) -> str | None:
+    """The normalised text of an address (Go's `ParseIPSloppy(text).String()`), None if invalid.
+
+    >>> ip_text("10.180.00.001"), ip_text("FD00::0001"), ip_text("nope")
+    ('10.180.0.1', 'fd00::1', None)
+    """
+    address = parse_ip_sloppy(text)
+    return None if address is None else str(address)
+
+
+def parse_cidr_sloppy(text: str) -> IPNetwork | None:
+    """`ParseCIDRSloppy`, returning the masked network as Go's `IPNet` holds it.
+
+    >>> str(parse_cidr_sloppy("203.0.113.000/025")), str(parse_cidr_sloppy("10.1.2.3/8"))
+    ('203.0.113.0/25', '10.0.0.0/8')
+    """
+    address_text, slash, mask_text = text.partition("/")
+    address = parse_ip_sloppy(address_text)
+    if address is None or not slash or not mask_text.isdigit():
+        return None
+    bits = int(mask_text)
+    if bits > address.max_prefixlen:
+        return None
+    return ipaddress.ip_network(f"{address}/{bits}", strict=False)
+
+
+def ip_family(address: IPAddress) -> str:
+    return "IPv4" if address.version == 4 else "IPv6"
+
+
+def host_port(ip: str, port: int) -> str:
+    """Go's `net.JoinHostPort(ip, port)`: IPv6 addresses in brackets.
+
+    >>> host_port("10.0.0.1", 80), host_port("fd00::1", 80)
+    ('10.0.0.1:80', '[fd00::1]:80')
+    """
+    return f"[{ip}]:{port}" if ":" in ip else f"{ip}:{port}"
