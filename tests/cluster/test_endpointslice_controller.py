@@ -617,6 +617,7 @@ def test_service_index_files_each_service_under_one_selector_pair(c: Cluster) ->
 def test_undone_writes_only_update_the_indexes(c: Cluster) -> None:
     c.service()
     c.sync()
+
     def refused_request() -> None:
         with c.store.transaction():
             c.pod("web-1", "10.244.1.2")
