@@ -7,6 +7,7 @@ top, so the layers only depend downwards.
 from __future__ import annotations
 
 from kubenet_nb.cluster.cluster import Cluster as EngineCluster
+from kubenet_nb.kubectl.main import run_kubectl
 
 __all__ = ["Cluster"]
 
@@ -17,13 +18,14 @@ class Cluster(EngineCluster):
     def kubectl(self, command: str) -> str:
         """Run a kubectl command line against this cluster; returns what kubectl prints.
 
+        The text has no final newline, so that `print` shows exactly what a terminal shows.
+        A refused command raises a `KubenetError` whose text is kubectl's error output.
+
         >>> c = Cluster()
-        >>> print(c.kubectl("get nodes"))  # doctest: +NORMALIZE_WHITESPACE
+        >>> print(c.kubectl("get nodes"))
         NAME                 STATUS   ROLES           AGE   VERSION
         kind-control-plane   Ready    control-plane   5m    v1.33.1
         kind-worker          Ready    <none>          5m    v1.33.1
         kind-worker2         Ready    <none>          5m    v1.33.1
         """
-        from kubenet_nb.kubectl.main import run_kubectl
-
-        return run_kubectl(self, command)
+        return run_kubectl(self, command).removesuffix("\n")

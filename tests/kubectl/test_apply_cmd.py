@@ -10,6 +10,7 @@ import pytest
 
 from kubenet_nb import Cluster
 from kubenet_nb.api.errors import KubectlError, KubenetError
+from kubenet_nb.kubectl.main import run_kubectl
 
 reference = SimpleNamespace(
     **runpy.run_path(str(Path(__file__).parent / "data" / "reference" / "reference_cases.py"))
@@ -36,10 +37,10 @@ def test_output_matches_kubectl(name: str) -> None:
 
 def test_created_then_unchanged_then_configured() -> None:
     c = Cluster()
-    assert c.kubectl("apply -f -\n" + SERVICE) == "service/web created\n"
-    assert c.kubectl("apply -f -\n" + SERVICE) == "service/web unchanged\n"
+    assert run_kubectl(c, "apply -f -\n" + SERVICE) == "service/web created\n"
+    assert run_kubectl(c, "apply -f -\n" + SERVICE) == "service/web unchanged\n"
     changed = SERVICE.replace("port: 80", "port: 8080")
-    assert c.kubectl("apply -f -\n" + changed) == "service/web configured\n"
+    assert run_kubectl(c, "apply -f -\n" + changed) == "service/web configured\n"
     assert c.get("svc", "web")["spec"]["ports"][0]["port"] == 8080
     annotations = c.get("svc", "web")["metadata"]["annotations"]
     assert "kubectl.kubernetes.io/last-applied-configuration" in annotations
@@ -50,24 +51,24 @@ def test_files_and_directories(tmp_path: Path) -> None:
     (tmp_path / "b.yml").write_text(SERVICE.replace("name: web", "name: api"))
     (tmp_path / "notes.txt").write_text("not a manifest")
     c = Cluster()
-    assert c.kubectl(f"apply -f {tmp_path}") == "service/web created\nservice/api created\n"
-    assert c.kubectl(f"apply -f {tmp_path / 'a.yaml'}") == "service/web unchanged\n"
+    assert run_kubectl(c, f"apply -f {tmp_path}") == "service/web created\nservice/api created\n"
+    assert run_kubectl(c, f"apply -f {tmp_path / 'a.yaml'}") == "service/web unchanged\n"
     with pytest.raises(KubectlError) as caught:
-        c.kubectl(f"apply -f {tmp_path / 'missing.yaml'}")
+        run_kubectl(c, f"apply -f {tmp_path / 'missing.yaml'}")
     assert str(caught.value) == f'error: the path "{tmp_path / "missing.yaml"}" does not exist'
 
 
 def test_namespace_from_the_flag() -> None:
     c = Cluster()
-    c.kubectl("create namespace dev")
-    assert c.kubectl("apply -n dev -f -\n" + SERVICE) == "service/web created\n"
+    run_kubectl(c, "create namespace dev")
+    assert run_kubectl(c, "apply -n dev -f -\n" + SERVICE) == "service/web created\n"
     assert c.get("svc", "web", "dev")["metadata"]["namespace"] == "dev"
 
 
 def test_errors_come_after_the_objects_that_worked() -> None:
     c = Cluster()
     text = SERVICE.replace("name: web", "name: web\n  namespace: nope") + "---\n" + SERVICE
-    out = c.kubectl("apply -f -\n" + text)
+    out = run_kubectl(c, "apply -f -\n" + text)
     # apply.go collects the errors; AddSourceToErr names the source in the server's message.
     assert out == (
         "service/web created\n"
@@ -78,7 +79,7 @@ def test_errors_come_after_the_objects_that_worked() -> None:
 def test_invalid_objects_print_as_kubectl_prints_invalid_errors() -> None:
     c = Cluster()
     with pytest.raises(KubenetError) as caught:
-        c.kubectl("apply -f -\n" + SERVICE.replace("port: 80", "port: 0"))
+        run_kubectl(c, "apply -f -\n" + SERVICE.replace("port: 80", "port: 0"))
     # targetPort defaults to port (core/v1 defaults.go), so both are refused; kubectl lists
     # several causes one per line (cmdutil.CheckErr, MultilineError).
     assert str(caught.value) == (
@@ -90,7 +91,7 @@ def test_invalid_objects_print_as_kubectl_prints_invalid_errors() -> None:
 
 def test_dry_run_changes_nothing() -> None:
     c = Cluster()
-    assert c.kubectl("apply --dry-run=client -f -\n" + SERVICE) == (
+    assert run_kubectl(c, "apply --dry-run=client -f -\n" + SERVICE) == (
         "service/web created (dry run)\n"
     )
     assert c.list("svc", selector="app=web") == []

@@ -8,6 +8,7 @@ from recorded_cluster import RecordedCluster, cases, expected, replay
 from kubenet_nb import Cluster
 from kubenet_nb.api.errors import KubectlError, NotFound
 from kubenet_nb.kubectl import describe
+from kubenet_nb.kubectl.main import run_kubectl
 
 
 @pytest.mark.parametrize(("name", "argv"), cases("describe"), ids=[n for n, _ in cases("describe")])
@@ -59,7 +60,7 @@ spec:
 
 
 def test_live_service_endpoints_come_from_its_slices(live: Cluster) -> None:
-    text = live.kubectl("describe svc webapp1")
+    text = run_kubectl(live, "describe svc webapp1")
     pods = sorted(p["status"]["podIP"] for p in live.list("pods", selector="app=webapp1"))
     line = next(x for x in text.splitlines() if x.startswith("Endpoints:"))
     assert sorted(line.split()[1].split(",")) == [f"{ip}:80" for ip in pods]

@@ -11,6 +11,7 @@ from recorded_cluster import RecordedCluster, cases, expected, replay
 from kubenet_nb import Cluster
 from kubenet_nb.api.errors import KubectlError, NotFound
 from kubenet_nb.kubectl import get
+from kubenet_nb.kubectl.main import run_kubectl
 
 
 @pytest.mark.parametrize(("name", "argv"), cases("get"), ids=[n for n, _ in cases("get")])
@@ -170,8 +171,8 @@ def test_live_cluster_get_all_groups(live: Cluster) -> None:
 
 
 def test_live_cluster_through_kubectl(live: Cluster) -> None:
-    assert live.kubectl("get deploy webapp1 -o name") == "deployment.apps/webapp1\n"
-    shown = json.loads(live.kubectl("get svc webapp1 -o json"))
+    assert run_kubectl(live, "get deploy webapp1 -o name") == "deployment.apps/webapp1\n"
+    shown = json.loads(run_kubectl(live, "get svc webapp1 -o json"))
     assert shown["spec"]["ports"][0]["nodePort"] == 30080
     with pytest.raises(NotFound):
-        live.kubectl("get svc nope")
+        run_kubectl(live, "get svc nope")

@@ -49,8 +49,8 @@ def test_namespace_flag_may_come_before_the_command() -> None:
     assert first_argument(["-n", "dev", "get", "pods"]) == ("get", ["-n", "dev", "pods"])
     assert first_argument(["--namespace=dev", "get"]) == ("get", ["--namespace=dev"])
     c = Cluster()
-    c.kubectl("create namespace dev")
-    assert c.kubectl("-n dev run web --image=nginx") == "pod/web created\n"
+    run_kubectl(c, "create namespace dev")
+    assert run_kubectl(c, "-n dev run web --image=nginx") == "pod/web created\n"
     assert c.get("pod", "web", "dev")["metadata"]["namespace"] == "dev"
 
 
@@ -63,7 +63,7 @@ def test_commands_not_simulated_are_named(cluster: Cluster) -> None:
 
 def test_api_warnings_come_first_as_warning_lines() -> None:
     c = Cluster()
-    out = c.kubectl("run web --image=nginx --env=A=1 --env=A=2")
+    out = run_kubectl(c, "run web --image=nginx --env=A=1 --env=A=2")
     # k8s.io/kubernetes pkg/api/pod/warnings.go; client-go prints "Warning: <text>" on stderr.
     assert out == (
         'Warning: spec.containers[0].env[1]: hides previous definition of "A", which may be '
@@ -80,8 +80,8 @@ def test_streams_are_kept_apart() -> None:
 
 def test_error_after_output_is_appended_not_raised() -> None:
     c = Cluster()
-    c.kubectl("run a --image=nginx")
-    out = c.kubectl("delete pod a missing --wait=false")
+    run_kubectl(c, "run a --image=nginx")
+    out = run_kubectl(c, "delete pod a missing --wait=false")
     # kubectl delete goes on past a missing object and reports it last (delete.go DeleteResult).
     assert out == 'pod "a" deleted\nError from server (NotFound): pods "missing" not found\n'
 

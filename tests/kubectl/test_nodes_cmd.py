@@ -10,7 +10,7 @@ import pytest
 
 from kubenet_nb import Cluster
 from kubenet_nb.api.errors import KubenetError, NotFound
-from kubenet_nb.kubectl.main import execute
+from kubenet_nb.kubectl.main import execute, run_kubectl
 
 reference = SimpleNamespace(
     **runpy.run_path(str(Path(__file__).parent / "data" / "reference" / "reference_cases.py"))
@@ -109,11 +109,11 @@ def test_drain_evicts_and_waits() -> None:
 
 def test_cordon_marks_the_node_unschedulable() -> None:
     c = Cluster()
-    assert c.kubectl("cordon kind-worker") == "node/kind-worker cordoned\n"
+    assert run_kubectl(c, "cordon kind-worker") == "node/kind-worker cordoned\n"
     assert c.get("node", "kind-worker")["spec"]["unschedulable"] is True
-    assert c.kubectl("uncordon kind-worker") == "node/kind-worker uncordoned\n"
+    assert run_kubectl(c, "uncordon kind-worker") == "node/kind-worker uncordoned\n"
     assert "unschedulable" not in c.get("node", "kind-worker")["spec"]
-    assert c.kubectl("cordon kind-worker --dry-run=client") == (
+    assert run_kubectl(c, "cordon kind-worker --dry-run=client") == (
         "node/kind-worker cordoned (dry run)\n"
     )
     assert "unschedulable" not in c.get("node", "kind-worker")["spec"]
@@ -134,7 +134,7 @@ def test_mirror_pods_are_skipped_silently() -> None:
             "spec": {"nodeName": "kind-worker2", "containers": [{"name": "web", "image": "nginx"}]},
         }
     )
-    assert c.kubectl("drain kind-worker2") == (
+    assert run_kubectl(c, "drain kind-worker2") == (
         "node/kind-worker2 cordoned\nnode/kind-worker2 drained\n"
     )
     assert c.get("pod", "static-web")["spec"]["nodeName"] == "kind-worker2"
@@ -159,7 +159,7 @@ def test_drain_dry_run_changes_nothing() -> None:
         for p in cluster.list("pods", "kube-system")
         if p["spec"]["nodeName"] == "kind-worker2"
     )
-    out = cluster.kubectl("drain kind-worker2 --ignore-daemonsets --dry-run=client")
+    out = run_kubectl(cluster, "drain kind-worker2 --ignore-daemonsets --dry-run=client")
     assert out == (
         "node/kind-worker2 cordoned (dry run)\n"
         f"Warning: ignoring DaemonSet-managed Pods: {daemon_pods}\n"
@@ -172,7 +172,7 @@ def test_drain_dry_run_changes_nothing() -> None:
 
 def test_names_and_selector_together_are_refused() -> None:
     with pytest.raises(KubenetError) as caught:
-        Cluster().kubectl("cordon kind-worker -l a=b")
+        run_kubectl(Cluster(), "cordon kind-worker -l a=b")
     assert str(caught.value) == (
         "error: cannot specify both a node name and a --selector option\n"
         "See 'kubectl cordon -h' for help and examples"
