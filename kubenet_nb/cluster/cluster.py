@@ -44,6 +44,9 @@ from kubenet_nb.io.manifests import load_manifests
 __all__ = ["Cluster"]
 
 T = TypeVar("T")
+SERVER_METADATA = ("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields")
+"""Metadata the server owns; apply ignores it in a manifest (it does not check resourceVersion
+for conflicts, as a real server would for a stale one)."""
 BOOT_SECONDS = 300
 """How long ago the cluster was created when the user first looks at it."""
 
@@ -301,7 +304,13 @@ class Cluster:
 
     def _apply_one(self, obj: dict) -> tuple[dict, str]:
         info = resolve(obj.get("kind", ""))
-        desired = with_last_applied({**obj, "kind": info.kind})
+        manifest = {k: v for k, v in obj.items() if k != "status"}
+        manifest["kind"] = info.kind
+        if isinstance(manifest.get("metadata"), dict):
+            manifest["metadata"] = {
+                k: v for k, v in manifest["metadata"].items() if k not in SERVER_METADATA
+            }
+        desired = with_last_applied(manifest)
         meta = desired.get("metadata", {})
         namespace = (meta.get("namespace") or "default") if info.namespaced else ""
         existing = self.store.get(info.kind, namespace, meta.get("name", ""))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
 from kubenet_nb.api.kinds import resolve
+from kubenet_nb.cluster.apply import LAST_APPLIED
 from kubenet_nb.io.manifests import MAX_BYTES, load_manifests
 from kubenet_nb.kubectl.flags import Flag, FlagSet
 from kubenet_nb.kubectl.main import (
@@ -91,13 +92,25 @@ def scoped(obj: dict, namespace: str, enforced: bool) -> dict:
     return {**obj, "metadata": {**meta, "namespace": own or namespace}}
 
 
-def _exists(invocation: Invocation, obj: dict) -> bool:
+def _live(invocation: Invocation, obj: dict) -> dict | None:
     meta = obj.get("metadata") or {}
     try:
-        invocation.cluster.get(obj["kind"], meta.get("name", ""), meta.get("namespace", ""))
+        return invocation.cluster.get(obj["kind"], meta.get("name", ""), meta.get("namespace", ""))
     except NotFound:
-        return False
-    return True
+        return None
+
+
+def _missing_annotation_warning(live: dict) -> str | None:
+    """apply.go warningNoLastAppliedConfigAnnotation, for objects not created by apply."""
+    if LAST_APPLIED in (live["metadata"].get("annotations") or {}):
+        return None
+    plural = resolve(live["kind"]).plural
+    return (
+        f"Warning: resource {plural}/{live['metadata']['name']} is missing the {LAST_APPLIED} "
+        "annotation which is required by kubectl apply. kubectl apply should only be used on "
+        "resources created declaratively by either kubectl create --save-config or kubectl "
+        "apply. The missing annotation will be patched automatically."
+    )
 
 
 def run(invocation: Invocation) -> None:
@@ -122,11 +135,15 @@ def run(invocation: Invocation) -> None:
         except KubenetError as error:
             errors.append(error)
             continue
-        existed = _exists(invocation, obj)
+        live = _live(invocation, obj)
+        existed = live is not None
         try:
             if dry_run:
                 verb = "configured" if existed else "created"
             else:
+                warning = _missing_annotation_warning(live) if live is not None else None
+                if warning:
+                    invocation.terminal.err(warning)
                 obj, verb = invocation.cluster.apply_object(obj)
                 invocation.terminal.warnings(invocation.cluster)
         except KubenetError as error:
