@@ -1,19 +1,32 @@
 """The public `Cluster`: the engine plus the ways a learner drives and looks at it.
 
-The engine (`kubenet_nb.cluster`) knows nothing of kubectl or pictures; this class adds them on
-top, so the layers only depend downwards.
+The engine (`kubenet_nb.cluster`) knows nothing of kubectl, kube-proxy or pictures; this class
+adds them on top, so the layers only depend downwards.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from kubenet_nb.cluster.cluster import Cluster as EngineCluster
 from kubenet_nb.kubectl.main import run_kubectl
+from kubenet_nb.network.dns import Answer, cluster_dns_state
+from kubenet_nb.network.dns import resolve as dns_resolve
+from kubenet_nb.network.proxy import ProxySettings, iptables_save
 
 __all__ = ["Cluster"]
 
 
 class Cluster(EngineCluster):
-    """A kind-style cluster in memory; see DESIGN.md's public face."""
+    """A kind-style cluster in memory; see DESIGN.md's public face.
+
+    Takes the engine's settings (seed, workers, CIDRs, node-port range, cluster domain, ...)
+    plus `proxy`: kube-proxy's settings, kube-proxy's own defaults unless given.
+    """
+
+    def __init__(self, *args: Any, proxy: ProxySettings | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.proxy = proxy or ProxySettings(cluster_cidr=self.settings.pod_cidr)
 
     def kubectl(self, command: str) -> str:
         """Run a kubectl command line against this cluster; returns what kubectl prints.
@@ -29,3 +42,47 @@ class Cluster(EngineCluster):
         kind-worker2         Ready    <none>          5m    v1.33.1
         """
         return run_kubectl(self, command).removesuffix("\n")
+
+    def iptables_save(self, node: str | None = None) -> str:
+        """What `iptables-save` shows on a node: the filter and nat tables kube-proxy wrote.
+
+        `node` defaults to the first worker (the control plane in a cluster without workers).
+
+        >>> rules = Cluster().iptables_save(node="kind-worker")
+        >>> "-A KUBE-SERVICES -d 10.96.0.1/32 -p tcp" in rules
+        True
+        """
+        names = self.settings.node_names()
+        node = node or (names[1] if len(names) > 1 else names[0])
+        return iptables_save(
+            self.store.list("Service"),
+            self.store.list("EndpointSlice"),
+            self.store.list("Node"),
+            node,
+            self.proxy,
+        )
+
+    def resolve(
+        self,
+        name: str,
+        qtype: str = "A",
+        from_pod: str | dict | None = None,
+        namespace: str = "default",
+    ) -> Answer:
+        """The cluster DNS's answer, as the pod's resolver gets it (search list, ndots:5).
+
+        `from_pod` is a pod name in `namespace` (or "namespace/name", or the pod object); without
+        it the name is asked of CoreDNS as written, as `dig` would.
+
+        >>> Cluster().resolve("kube-dns.kube-system.svc.cluster.local").addresses
+        ['10.96.0.10']
+        """
+        pod = self._pod(from_pod, namespace) if from_pod is not None else None
+        return dns_resolve(cluster_dns_state(self), name, qtype, pod)
+
+    def _pod(self, pod: str | dict, namespace: str) -> dict:
+        if isinstance(pod, dict):
+            return pod
+        if "/" in pod:
+            namespace, pod = pod.split("/", 1)
+        return self.get("pod", pod, namespace)
