@@ -1,10 +1,20 @@
-"""Shared pytest set-up: tests marked `exe` need Graphviz's `dot` and are skipped without it."""
+"""Shared pytest set-up: `exe` tests need Graphviz's `dot`; Hypothesis is derandomized in CI.
+
+With CI set, Hypothesis draws the same examples on every run, so a CI result can be reproduced;
+locally it explores new ones each time.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 __all__ = ["pytest_collection_modifyitems"]
 

@@ -118,7 +118,11 @@ class ApiServer:
         return self.store.create(obj)
 
     def update(self, obj: dict, *, trusted: bool = False) -> dict:
-        """PUT: replace an object; the new dict must not be the stored one."""
+        """PUT: replace an object; the new dict must not be the stored one.
+
+        A client's PUT keeps the stored status (status is written through its subresource);
+        controllers (`trusted`) write both.
+        """
         obj = obj if trusted else clone(obj)
         info = by_kind(obj["kind"])
         meta = obj.setdefault("metadata", {})
@@ -136,6 +140,8 @@ class ApiServer:
                 meta[field] = old["metadata"][field]
         if info.namespaced:
             meta["namespace"] = namespace
+        if not trusted and "status" in old:
+            obj["status"] = old["status"]
         strategy = self.strategy(info.kind)
         strategy.prepare_update(obj, old)
         if not trusted:

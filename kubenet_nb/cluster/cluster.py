@@ -46,7 +46,10 @@ __all__ = ["Cluster"]
 T = TypeVar("T")
 SERVER_METADATA = ("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields")
 """Metadata the server owns; apply ignores it in a manifest (it does not check resourceVersion
-for conflicts, as a real server would for a stale one)."""
+for conflicts, as a real server would for a stale one). A manifest's status counts only when it
+creates a Node."""
+MAX_SETTLE_PASSES = 100_000
+"""A request whose controllers keep finding work after this many passes has a loop: a bug."""
 BOOT_SECONDS = 300
 """How long ago the cluster was created when the user first looks at it."""
 
@@ -109,6 +112,7 @@ class Cluster:
                 self.store,
                 self.api,
                 NodeCIDRAllocator(pod_cidr, node_cidr_mask, self.store.on_undo),
+                node_network,
             ),
             DeploymentController(self.store, self.api, self.owners),
             DaemonSetController(self.store, self.api, self.owners),
@@ -169,13 +173,14 @@ class Cluster:
 
     def _settle(self) -> None:
         """Run controllers until none has work left (level-triggered, deterministic order)."""
-        busy = True
-        while busy:
-            busy = False
-            for controller in self.controllers:
-                if controller.pending():
-                    controller.sync()
-                    busy = True
+        for _ in range(MAX_SETTLE_PASSES):
+            busy = [c for c in self.controllers if c.pending()]
+            if not busy:
+                return
+            for controller in busy:
+                controller.sync()
+        names = ", ".join(c.name for c in self.controllers if c.pending())
+        raise RuntimeError(f"controllers did not settle: {names} still have work")
 
     def _request(self, action: Callable[[], T]) -> T:
         """One client request: all of it happens, or none of it (state, random, queues)."""
@@ -304,8 +309,7 @@ class Cluster:
 
     def _apply_one(self, obj: dict) -> tuple[dict, str]:
         info = resolve(obj.get("kind", ""))
-        manifest = {k: v for k, v in obj.items() if k != "status"}
-        manifest["kind"] = info.kind
+        manifest = {**obj, "kind": info.kind}
         if isinstance(manifest.get("metadata"), dict):
             manifest["metadata"] = {
                 k: v for k, v in manifest["metadata"].items() if k not in SERVER_METADATA
@@ -316,6 +320,7 @@ class Cluster:
         existing = self.store.get(info.kind, namespace, meta.get("name", ""))
         if existing is None:
             return self._write(self.api.create, desired), "created"
+        desired.pop("status", None)
         merged = merge_for_apply(existing, desired)
         if merged == existing:
             self.last_warnings = []

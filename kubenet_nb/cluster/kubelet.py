@@ -85,12 +85,12 @@ class Kubelets(Controller):
             return
         node_ip = node_internal_ip(node)
         if pod["spec"].get("hostNetwork"):
-            ip = node_ip
+            ip = node_ip or None
         else:
             allocator = self.allocators.get(node["metadata"]["name"])
             ip = allocator.allocate() if allocator is not None else None
-            if ip is None:
-                return
+        if ip is None:
+            return
         now = self.api.clock.timestamp()
         key = (pod["metadata"]["namespace"], pod["metadata"]["name"])
         ready = key not in self.not_ready

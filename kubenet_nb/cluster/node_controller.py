@@ -8,10 +8,13 @@ that no longer exist).
 
 from __future__ import annotations
 
+import ipaddress
+
 from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.controller import Controller
 from kubenet_nb.cluster.ipam import NodeCIDRAllocator
 from kubenet_nb.cluster.kind import KUBERNETES_VERSION
+from kubenet_nb.cluster.kubelet import node_internal_ip
 from kubenet_nb.cluster.store import Store, WatchEvent
 
 __all__ = ["NodeController"]
@@ -43,9 +46,12 @@ class NodeController(Controller):
 
     name = "node-controller"
 
-    def __init__(self, store: Store, api: ApiServer, cidrs: NodeCIDRAllocator) -> None:
+    def __init__(
+        self, store: Store, api: ApiServer, cidrs: NodeCIDRAllocator, node_network: str
+    ) -> None:
         super().__init__()
         self.store, self.api, self.cidrs = store, api, cidrs
+        self.node_network = ipaddress.ip_network(node_network)
         self._departed: dict[str, dict] = {}
 
     def handle(self, event: WatchEvent) -> None:
@@ -90,9 +96,26 @@ class NodeController(Controller):
                 f"Node {name} event: Registered Node {name} in Controller",
             )
 
+    def _free_node_ip(self) -> str:
+        """The next address Docker would give a new node container on kind's network."""
+        used = {node_internal_ip(n) for n in self.store.list("Node")}
+        first = int(self.node_network.network_address) + 2
+        last = int(self.node_network.broadcast_address)
+        return next(
+            str(ipaddress.ip_address(i))
+            for i in range(first, last)
+            if str(ipaddress.ip_address(i)) not in used
+        )
+
     def _ready_status(self, node: dict) -> dict:
         now = self.api.clock.timestamp()
         status = dict(node.get("status", {}))
+        if not node_internal_ip(node):
+            name = node["metadata"]["name"]
+            status["addresses"] = [
+                {"type": "InternalIP", "address": self._free_node_ip()},
+                {"type": "Hostname", "address": name},
+            ]
 
         def condition(kind: str, state: str, reason: str, message: str) -> dict:
             return {

@@ -43,9 +43,10 @@ class KindStrategy(Strategy):
 
     def prepare_create(self, obj: dict) -> None:
         if self._initial_status is not None:
+            # Nodes may set their status on create (pkg/registry/core/node/strategy.go).
             obj["status"] = (
-                {**self._initial_status, **obj.get("status", {})}
-                if self.kind in ("Pod", "Node", "Namespace")
+                {**self._initial_status, **(obj.get("status") or {})}
+                if self.kind == "Node"
                 else dict(self._initial_status)
             )
         self._default(obj)

@@ -1,0 +1,142 @@
+"""The data plane of one cluster: each node's rules and state, rebuilt only when objects change.
+
+A `View` is the network at one store version: the topology, and per node the parsed rules
+(kube-proxy's `iptables_save` text for that node, plus kindnet's rules), built on first use.
+Views are cached on the store's resourceVersion and the proxy settings (never while a request
+is half-done), so repeated traces and bulk traffic reuse the parsed, indexed rules. What
+outlives a view is the kernel state: each node's `recent` lists (ClientIP affinity) and the
+generator that draws for traffic sent without a seed (seeded from the cluster's seed, apart from
+the cluster's own generator so that traffic never changes generated names).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
+
+from kubenet_nb.network.kindnet import masq_agent_rules
+from kubenet_nb.network.netfilter import (
+    ChainPool,
+    Host,
+    RecentTables,
+    Ruleset,
+    ip_int,
+    parse_ruleset,
+)
+from kubenet_nb.network.proxy import ProxySettings, iptables_save
+from kubenet_nb.network.routing import Route, masquerade_address, route
+from kubenet_nb.network.topology import Topology, build_topology
+
+if TYPE_CHECKING:
+    from kubenet_nb.cluster.cluster import Cluster
+
+__all__ = ["Dataplane", "View", "dataplane", "default_proxy"]
+
+
+def default_proxy(cluster: Cluster) -> ProxySettings:
+    """kube-proxy's defaults on a kind node: the cluster-CIDR local detector on the pod CIDR."""
+    return ProxySettings(cluster_cidr=cluster.settings.pod_cidr)
+
+
+class View:
+    """The network at one store version."""
+
+    def __init__(
+        self,
+        cluster: Cluster,
+        proxy: ProxySettings,
+        recent: dict[str, RecentTables],
+        pool: ChainPool,
+    ) -> None:
+        store = cluster.store
+        self.proxy = proxy
+        self._services = store.list("Service")
+        self._slices = store.list("EndpointSlice")
+        self._nodes = store.list("Node")
+        self.topology: Topology = build_topology(
+            self._nodes,
+            store.list("Pod"),
+            self._services,
+            self._slices,
+            cluster.settings.pod_cidr,
+            cluster.settings.node_network,
+            proxy.ip_family,
+        )
+        self._recent = recent
+        self._pod_subnets = [c.strip() for c in cluster.settings.pod_cidr.split(",") if c.strip()]
+        self._pool = pool
+        self._rulesets: dict[str, Ruleset] = {}
+        self._hosts: dict[str, Host] = {}
+        self._routes: dict[tuple[str, str], Route] = {}
+
+    def rules_text(self, node: str) -> str:
+        """kube-proxy's tables on the node, exactly as `iptables_save` prints them."""
+        return iptables_save(self._services, self._slices, self._nodes, node, self.proxy)
+
+    def ruleset(self, node: str) -> Ruleset:
+        """The node's rules as the kernel holds them: kube-proxy's, then kindnet's."""
+        found = self._rulesets.get(node)
+        if found is None:
+            kindnet = masq_agent_rules(self._pod_subnets)
+            found = parse_ruleset(self.rules_text(node), kindnet, pool=self._pool)
+            self._rulesets[node] = found
+        return found
+
+    def route(self, node: str, dst: str) -> Route:
+        """`ip route get dst` on the node (remembered: routes change only with the objects)."""
+        key = (node, dst)
+        found = self._routes.get(key)
+        if found is None:
+            found = self._routes[key] = route(self.topology, node, dst)
+        return found
+
+    def host(self, node: str) -> Host:
+        """What the node's matches consult: its local addresses and its `recent` lists."""
+        found = self._hosts.get(node)
+        if found is None:
+            info = self.topology.nodes[node]
+            local = {ip_int(info.ip)} | ({ip_int(info.gateway)} if info.gateway else set())
+            found = Host(
+                node,
+                frozenset(local),
+                lambda device, info=info: masquerade_address(info, device),
+                self._recent.setdefault(node, RecentTables()),
+                self.proxy.ipv6,
+            )
+            self._hosts[node] = found
+        return found
+
+
+class Dataplane:
+    """One cluster's data plane: views by store version, kernel state, the traffic generator."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(f"kubenet-dataplane-{seed}")
+        self.recent: dict[str, RecentTables] = {}
+        self._view: tuple[tuple[int, ProxySettings], View] | None = None
+        self._pool = ChainPool()
+
+    def view(self, cluster: Cluster, proxy: ProxySettings) -> View:
+        """The network of the cluster as it is now (the cached view while nothing changed)."""
+        store = cluster.store
+        key = (store.resource_version, proxy)
+        if self._view is not None and self._view[0] == key and not store.in_transaction:
+            return self._view[1]
+        if store.in_transaction:
+            return View(cluster, proxy, self.recent, ChainPool(self._pool))
+        self._pool = ChainPool(self._pool)
+        view = View(cluster, proxy, self.recent, self._pool)
+        self._view = (key, view)
+        return view
+
+
+_planes: WeakKeyDictionary[Cluster, Dataplane] = WeakKeyDictionary()
+
+
+def dataplane(cluster: Cluster) -> Dataplane:
+    """The cluster's data plane (one per cluster, kept as long as the cluster lives)."""
+    plane = _planes.get(cluster)
+    if plane is None:
+        plane = _planes[cluster] = Dataplane(cluster.seed)
+    return plane

@@ -1,0 +1,39 @@
+"""kindnet's own iptables rules on a kind node: the masquerade agent (KIND-MASQ-AGENT).
+
+kindnetd (images/kindnetd/cmd/kindnetd/masq.go in kubernetes-sigs/kind) appends to nat
+POSTROUTING a jump for every packet not bound to a local address, then RETURNs for the pod
+subnet (`POD_SUBNET`, the cluster's pod CIDR) and MASQUERADEs the rest: pod-to-pod traffic
+keeps its addresses, traffic from pods to anything else (node IPs, the outside) leaves with the
+node's address. These rules are not kube-proxy's, so `iptables_save` leaves them out; the walk
+adds them after kube-proxy's (kube-proxy prepends its POSTROUTING jump, kindnet appends), as
+iptables-save on the node lists them.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MASQ_CHAIN", "masq_agent_rules"]
+
+MASQ_CHAIN = "KIND-MASQ-AGENT"
+
+
+def masq_agent_rules(pod_subnets: list[str]) -> str:
+    """kindnet's nat rules as iptables-save prints them."""
+    lines = [
+        "*nat",
+        ":POSTROUTING ACCEPT [0:0]",
+        f":{MASQ_CHAIN} - [0:0]",
+        '-A POSTROUTING -m addrtype ! --dst-type LOCAL -m comment --comment "kind-masq-agent:'
+        " ensure nat POSTROUTING directs all non-LOCAL destination traffic to our custom"
+        f' {MASQ_CHAIN} chain" -j {MASQ_CHAIN}',
+    ]
+    lines += [
+        f'-A {MASQ_CHAIN} -d {subnet} -m comment --comment "kind-masq-agent: local traffic is'
+        ' not subject to MASQUERADE" -j RETURN'
+        for subnet in pod_subnets
+    ]
+    lines.append(
+        f'-A {MASQ_CHAIN} -m comment --comment "kind-masq-agent: outbound traffic is subject'
+        ' to MASQUERADE (must be last in chain)" -j MASQUERADE'
+    )
+    lines.append("COMMIT")
+    return "\n".join(lines) + "\n"

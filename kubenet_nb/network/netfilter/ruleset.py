@@ -1,0 +1,167 @@
+"""iptables-save text as tables of chains, each chain's rules compiled when first entered.
+
+`parse_ruleset` reads `*table`, `:CHAIN POLICY [packets:bytes]`, `-A CHAIN …` and `COMMIT`
+lines; several texts may be given and their chains are merged in order (rules of a chain
+named again are appended), which is how another agent's rules join kube-proxy's. A chain is
+compiled on first use, so a trace through 40,000 rules parses only the chains it visits.
+Long chains (KUBE-SERVICES, KUBE-NODEPORTS, the filter chains) get an index from destination
+address and destination port to the rules that could match, built once per chain: a lookup
+yields the candidate rules in their original order (those naming that address or port, and
+every rule that names neither), so evaluating only the candidates gives the same first match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kubenet_nb.network.netfilter.rules import Rule, parse_rule
+
+__all__ = ["Chain", "ChainPool", "Ruleset", "parse_ruleset"]
+
+INDEX_THRESHOLD = 16
+"""Chains longer than this are indexed by destination address and port."""
+
+
+@dataclass
+class Chain:
+    """A chain: its policy (built-in chains only) and its rules, compiled lazily."""
+
+    name: str
+    policy: str | None
+    lines: list[str] = field(default_factory=list)
+    _rules: list[Rule] | None = None
+    _index: tuple[dict[int, list[int]], dict[int, list[int]], list[int]] | None = None
+
+    @property
+    def builtin(self) -> bool:
+        return self.policy is not None
+
+    @property
+    def rules(self) -> list[Rule]:
+        if self._rules is None:
+            self._rules = [parse_rule(line) for line in self.lines]
+        return self._rules
+
+    def candidates(self, dst: int, dport: int) -> list[Rule]:
+        """The rules a packet to dst:dport could match, in chain order."""
+        rules = self.rules
+        if len(rules) <= INDEX_THRESHOLD:
+            return rules
+        if self._index is None:
+            self._index = self._build_index()
+        dsts, ports, hits = self._index
+        by_dst, by_port = dsts.get(dst), ports.get(dport)
+        if by_dst or by_port:
+            hits = sorted([*hits, *(by_dst or ()), *(by_port or ())])
+        return [rules[i] for i in hits]
+
+    def _build_index(
+        self,
+    ) -> tuple[dict[int, list[int]], dict[int, list[int]], list[int]]:
+        """Rule positions by exact destination address, else by destination port, else kept
+        for every packet."""
+        by_dst: dict[int, list[int]] = {}
+        by_port: dict[int, list[int]] = {}
+        rest: list[int] = []
+        for position, rule in enumerate(self.rules):
+            host = rule.dst.host if rule.dst is not None else None
+            port = rule.dport
+            if host is not None:
+                by_dst.setdefault(host, []).append(position)
+            elif port is not None:
+                by_port.setdefault(port, []).append(position)
+            else:
+                rest.append(position)
+        return by_dst, by_port, rest
+
+
+@dataclass
+class Ruleset:
+    """Tables by name, chains by name (in the order they were declared)."""
+
+    tables: dict[str, dict[str, Chain]] = field(default_factory=dict)
+    _sport: bool | None = None
+
+    def chain(self, table: str, name: str) -> Chain:
+        try:
+            return self.tables[table][name]
+        except KeyError:
+            raise ValueError(f"no chain {name} in table {table}") from None
+
+    def has_chain(self, table: str, name: str) -> bool:
+        return name in self.tables.get(table, {})
+
+    @property
+    def uses_source_port(self) -> bool:
+        """Whether any rule tests the source port (kube-proxy's never do)."""
+        if self._sport is None:
+            self._sport = any(
+                "--sport" in line or "--source-port" in line
+                for chains in self.tables.values()
+                for chain in chains.values()
+                for line in chain.lines
+            )
+        return self._sport
+
+    def text(self) -> str:
+        """The ruleset written back as iptables-save text (counters as [0:0])."""
+        lines: list[str] = []
+        for table, chains in self.tables.items():
+            lines.append(f"*{table}")
+            lines += [f":{c.name} {c.policy or '-'} [0:0]" for c in chains.values()]
+            for chain in chains.values():
+                lines += chain.lines
+            lines.append("COMMIT")
+        return "\n".join(lines) + "\n"
+
+
+class ChainPool:
+    """Compiled chains shared between rulesets: nodes hold mostly the same chains, and a chain
+    unchanged since the last version keeps its compiled rules and index. A chain is shared
+    only with one of the same table, name and lines, so sharing never changes a meaning."""
+
+    def __init__(self, previous: ChainPool | None = None) -> None:
+        self._chains: dict[tuple[str, str], Chain] = {}
+        self._previous = previous._chains if previous is not None else {}
+
+    def share(self, table: str, chain: Chain) -> Chain:
+        key = (table, chain.name)
+        for known in (self._chains.get(key), self._previous.get(key)):
+            if known is not None and known.policy == chain.policy and known.lines == chain.lines:
+                self._chains[key] = known
+                return known
+        self._chains[key] = chain
+        return chain
+
+
+def parse_ruleset(*texts: str, pool: ChainPool | None = None) -> Ruleset:
+    """Parse iptables-save texts into one ruleset (later texts extend earlier ones); with a
+    pool, chains equal to ones already compiled are taken from it."""
+    ruleset = Ruleset()
+    for text in texts:
+        chains: dict[str, Chain] | None = None
+        for number, line in enumerate(text.split("\n"), start=1):
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("*"):
+                chains = ruleset.tables.setdefault(line[1:].strip(), {})
+            elif chains is None:
+                raise ValueError(f"line {number}: outside a table: {line!r}")
+            elif line.startswith(":"):
+                name, policy = line[1:].split()[:2]
+                if name not in chains:
+                    chains[name] = Chain(name, None if policy == "-" else policy)
+            elif line.startswith("-A "):
+                name = line.split(" ", 2)[1]
+                if name not in chains:
+                    raise ValueError(f"line {number}: chain {name} was not declared")
+                chains[name].lines.append(line)
+            elif line == "COMMIT":
+                chains = None
+            else:
+                raise ValueError(f"line {number}: not iptables-save text: {line!r}")
+    if pool is not None:
+        for table, chains in ruleset.tables.items():
+            for name, chain in chains.items():
+                chains[name] = pool.share(table, chain)
+    return ruleset
