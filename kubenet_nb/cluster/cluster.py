@@ -30,6 +30,7 @@ from kubenet_nb.cluster.kind import KindSettings
 from kubenet_nb.cluster.kubelet import Kubelets
 from kubenet_nb.cluster.loadbalancer_controller import LoadBalancerController
 from kubenet_nb.cluster.node_controller import NodeController
+from kubenet_nb.cluster.node_pods import NodePods
 from kubenet_nb.cluster.ownership import OwnerIndex
 from kubenet_nb.cluster.randomness import Randomness
 from kubenet_nb.cluster.replicaset_controller import ReplicaSetController
@@ -102,7 +103,11 @@ class Cluster:
         self.store.watch(self.owners.handle)
         self.cluster_ips = ClusterIPAllocator(service_cidr, self.random.rng, self.store.on_undo)
         self.node_ports = NodePortAllocator(node_port_range, self.random.rng, self.store.on_undo)
-        self.kubelets = Kubelets(self.store, self.api, self.timers, shutdown_seconds)
+        self.node_pods = NodePods()
+        self.store.watch(self.node_pods.handle)
+        self.kubelets = Kubelets(
+            self.store, self.api, self.timers, self.node_pods, shutdown_seconds
+        )
         for strategy in core_strategies(self.kubelets, self.random):
             self.api.register(strategy)
         self.api.register(ServiceStrategy(self.cluster_ips, self.node_ports))
@@ -113,6 +118,7 @@ class Cluster:
                 self.api,
                 NodeCIDRAllocator(pod_cidr, node_cidr_mask, self.store.on_undo),
                 node_network,
+                self.node_pods,
             ),
             DeploymentController(self.store, self.api, self.owners),
             DaemonSetController(self.store, self.api, self.owners),
@@ -267,6 +273,10 @@ class Cluster:
         return [
             clone(o) for o in objects if match is None or match(o["metadata"].get("labels", {}))
         ]
+
+    def events_about(self, namespace: str, name: str) -> list[dict]:
+        """Events whose involvedObject has this name in this namespace ("" for cluster scope)."""
+        return [record.to_object() for record in self.api.events.named(namespace, name)]
 
     @staticmethod
     def _namespace(info: ResourceInfo, namespace: str | None) -> str | None:

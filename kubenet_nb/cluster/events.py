@@ -67,6 +67,7 @@ class EventLog:
     def __init__(self, on_undo: Callable[[Callable[[], None]], None]) -> None:
         self.records: list[EventRecord] = []
         self._by_object: dict[tuple[str, str, str], list[EventRecord]] = defaultdict(list)
+        self._by_name: dict[tuple[str, str], list[EventRecord]] = defaultdict(list)
         self._on_undo = on_undo
 
     def record(
@@ -87,9 +88,17 @@ class EventLog:
             meta.get("namespace", ""),
         )
         key = (record.kind, record.object_namespace, record.name)
+        named = (record.object_namespace, record.name)
         self.records.append(record)
         self._by_object[key].append(record)
-        self._on_undo(lambda: (self.records.pop(), self._by_object[key].pop()))
+        self._by_name[named].append(record)
+        self._on_undo(
+            lambda: (self.records.pop(), self._by_object[key].pop(), self._by_name[named].pop())
+        )
+
+    def named(self, namespace: str, name: str) -> list[EventRecord]:
+        """Records about any object with this name in this namespace ("" for cluster scope)."""
+        return list(self._by_name.get((namespace, name), ()))
 
     def about(self, kind: str, namespace: str, name: str) -> list[EventRecord]:
         return list(self._by_object.get((kind, namespace, name), ()))

@@ -12,6 +12,7 @@ from kubenet_nb.api.pod import pod_qos_class
 from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.controller import Controller
 from kubenet_nb.cluster.ipam import PodIPAllocator
+from kubenet_nb.cluster.node_pods import NodePods
 from kubenet_nb.cluster.store import Store, WatchEvent
 from kubenet_nb.cluster.timers import Timers
 
@@ -39,10 +40,15 @@ class Kubelets(Controller):
     name = "kubelet"
 
     def __init__(
-        self, store: Store, api: ApiServer, timers: Timers, shutdown_seconds: float = 1.0
+        self,
+        store: Store,
+        api: ApiServer,
+        timers: Timers,
+        node_pods: NodePods,
+        shutdown_seconds: float = 1.0,
     ) -> None:
         super().__init__()
-        self.store, self.api, self.timers = store, api, timers
+        self.store, self.api, self.timers, self.node_pods = store, api, timers, node_pods
         self.shutdown_seconds = shutdown_seconds
         self.allocators: dict[str, PodIPAllocator] = {}
         self.not_ready: set[tuple[str, str]] = set()
@@ -66,9 +72,8 @@ class Kubelets(Controller):
         if cidr and (name not in self.allocators or str(self.allocators[name].network) != cidr):
             self.allocators[name] = PodIPAllocator(cidr, self.store.on_undo)
             if not event.replay:
-                for pod in self.store.list("Pod"):
-                    if pod["spec"].get("nodeName") == name and not pod["status"].get("podIP"):
-                        self.enqueue(pod["metadata"]["namespace"], pod["metadata"]["name"])
+                for key in self.node_pods.on(name):
+                    self.enqueue(*key)
 
     def reconcile(self, namespace: str, name: str) -> None:
         pod = self.store.get("Pod", namespace, name)

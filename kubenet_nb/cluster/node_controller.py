@@ -15,6 +15,7 @@ from kubenet_nb.cluster.controller import Controller
 from kubenet_nb.cluster.ipam import NodeCIDRAllocator
 from kubenet_nb.cluster.kind import KUBERNETES_VERSION
 from kubenet_nb.cluster.kubelet import node_internal_ip
+from kubenet_nb.cluster.node_pods import NodePods
 from kubenet_nb.cluster.store import Store, WatchEvent
 
 __all__ = ["NodeController"]
@@ -47,10 +48,15 @@ class NodeController(Controller):
     name = "node-controller"
 
     def __init__(
-        self, store: Store, api: ApiServer, cidrs: NodeCIDRAllocator, node_network: str
+        self,
+        store: Store,
+        api: ApiServer,
+        cidrs: NodeCIDRAllocator,
+        node_network: str,
+        node_pods: NodePods,
     ) -> None:
         super().__init__()
-        self.store, self.api, self.cidrs = store, api, cidrs
+        self.store, self.api, self.cidrs, self.node_pods = store, api, cidrs, node_pods
         self.node_network = ipaddress.ip_network(node_network)
         self._departed: dict[str, dict] = {}
 
@@ -160,7 +166,5 @@ class NodeController(Controller):
         cidr = node.get("spec", {}).get("podCIDR")
         if cidr:
             self.cidrs.release(cidr)
-        for pod in self.store.list("Pod"):
-            if pod["spec"].get("nodeName") == name:
-                meta = pod["metadata"]
-                self.api.remove("Pod", meta["namespace"], meta["name"])
+        for namespace, pod in self.node_pods.on(name):
+            self.api.remove("Pod", namespace, pod)

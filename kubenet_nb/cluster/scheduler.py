@@ -8,6 +8,7 @@ pods); ties are broken at random with the cluster's seeded generator, as selectH
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 from kubenet_nb.cluster.apiserver import ApiServer
@@ -52,9 +53,10 @@ class Scheduler(Controller):
     def __init__(self, store: Store, api: ApiServer, randomness: Randomness) -> None:
         super().__init__()
         self.store, self.api, self.random = store, api, randomness
-        self._per_node: dict[str, int] = defaultdict(int)
-        self._per_owner_node: dict[tuple[str, str], int] = defaultdict(int)
+        self._per_node: dict[str, int] = {}
+        self._per_owner_node: dict[tuple[str, str], int] = {}
         self._unschedulable: dict[tuple[str, str], None] = {}
+        self._filtered: dict[str, tuple[list[str], dict[str, int]]] = {}
 
     def handle(self, event: WatchEvent) -> None:
         if event.kind == "Pod":
@@ -65,17 +67,19 @@ class Scheduler(Controller):
             elif not event.obj["spec"].get("nodeName") and not event.replay:
                 if event.obj["metadata"].get("deletionTimestamp") is None:
                     self.enqueue(*_key(event.obj))
-        elif event.kind == "Node" and not event.replay and event.obj is not None:
-            for key in self._unschedulable:
-                self.enqueue(*key)
+        elif event.kind == "Node":
+            self._filtered.clear()
+            if not event.replay and event.obj is not None:
+                for key in self._unschedulable:
+                    self.enqueue(*key)
 
     def _count(self, pod: dict | None, delta: int) -> None:
         if pod is None:
             return
         node = pod["spec"].get("nodeName")
         if node:
-            self._per_node[node] += delta
-            self._per_owner_node[(_owner(pod), node)] += delta
+            _add(self._per_node, node, delta)
+            _add(self._per_owner_node, (_owner(pod), node), delta)
 
     def reconcile(self, namespace: str, name: str) -> None:
         pod = self.store.get("Pod", namespace, name)
@@ -89,12 +93,27 @@ class Scheduler(Controller):
             return
         self._unschedulable.pop((namespace, name), None)
         owner = _owner(pod)
-        best = min((self._per_owner_node[(owner, n)], self._per_node[n]) for n in nodes)
-        top = [n for n in nodes if (self._per_owner_node[(owner, n)], self._per_node[n]) == best]
+        scores = [
+            (self._per_owner_node.get((owner, n), 0), self._per_node.get(n, 0)) for n in nodes
+        ]
+        best = min(scores)
+        top = [n for n, score in zip(nodes, scores, strict=True) if score == best]
         node = top[0] if len(top) == 1 else self.random.rng.choice(top)
         self._bind(pod, node)
 
     def _feasible(self, pod: dict) -> tuple[list[str], dict[str, int]]:
+        """The nodes that pass the filters; pods with the same constraints share the answer
+        until a Node changes."""
+        spec = pod["spec"]
+        key = json.dumps(
+            [spec.get("tolerations"), spec.get("nodeSelector"), spec.get("affinity")],
+            sort_keys=True,
+        )
+        if key not in self._filtered:
+            self._filtered[key] = self._filter(pod)
+        return self._filtered[key]
+
+    def _filter(self, pod: dict) -> tuple[list[str], dict[str, int]]:
         tolerations = pod["spec"].get("tolerations", [])
         selector = pod["spec"].get("nodeSelector", {})
         feasible, reasons = [], defaultdict(int)
@@ -174,6 +193,14 @@ class Scheduler(Controller):
         status["conditions"] = [condition]
         self.api.set_status(pod, status)
         self.api.record_event(pod, "Warning", "FailedScheduling", self.name, message)
+
+
+def _add(counts: dict, key: object, delta: int) -> None:
+    value = counts.get(key, 0) + delta
+    if value:
+        counts[key] = value
+    else:
+        counts.pop(key, None)
 
 
 def _matches(requirement: dict, value: str | None) -> bool:

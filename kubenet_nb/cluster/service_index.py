@@ -159,7 +159,7 @@ def _endpoints_changed(old: dict, new: dict) -> tuple[bool, bool]:
 
 
 class ServiceIndex:
-    """Services by one selector pair, each Service's matching pods, each pod's Services.
+    """Services by one selector pair, pods by label pair, Service members and pod Services.
 
     `handle` reads the current store state, so calling it more than once for an event (from
     every controller that shares the index) is harmless; it also follows undo replays.
@@ -172,6 +172,8 @@ class ServiceIndex:
         self._by_pair: dict[tuple[str, str, str], dict[str, None]] = {}
         self._members: dict[Key, dict[str, None]] = {}
         self._pod_services: dict[Key, dict[str, None]] = {}
+        self._pod_labels: dict[Key, dict[str, str]] = {}
+        self._pods_by_pair: dict[tuple[str, str, str], dict[str, None]] = {}
 
     def handle(self, event: WatchEvent) -> None:
         """Bring the entries of the event's Service or Pod up to date."""
@@ -239,9 +241,8 @@ class ServiceIndex:
         self._selectors[key] = selector
         self._by_pair.setdefault(_anchor(namespace, selector), {})[name] = None
         members: dict[str, None] = {}
-        for pod in self.store.list("Pod", namespace):
-            if selector_matches(selector, _labels(pod)):
-                pod_name = pod["metadata"]["name"]
+        for pod_name in sorted(self._pods_by_pair.get(_anchor(namespace, selector), ())):
+            if selector_matches(selector, self._pod_labels[(namespace, pod_name)]):
                 members[pod_name] = None
                 self._pod_services.setdefault((namespace, pod_name), {})[name] = None
         self._members[key] = members
@@ -249,6 +250,7 @@ class ServiceIndex:
     def _sync_pod(self, namespace: str, name: str) -> None:
         key = (namespace, name)
         pod = self.store.get("Pod", namespace, name)
+        self._file_labels(key, _labels(pod) if pod is not None else None)
         now = self.services_for(namespace, _labels(pod)) if pod is not None else []
         before = self._pod_services.get(key, {})
         for service in before:
@@ -261,6 +263,21 @@ class ServiceIndex:
             self._pod_services[key] = dict.fromkeys(now)
         else:
             self._pod_services.pop(key, None)
+
+    def _file_labels(self, key: Key, labels: dict[str, str] | None) -> None:
+        """Keep the pod's labels and its entries under each of its label pairs current."""
+        namespace, name = key
+        old = self._pod_labels.get(key)
+        if old == labels:
+            return
+        for pair in (old or {}).items():
+            self._discard(self._pods_by_pair, (namespace, *pair), name)
+        if labels is None:
+            self._pod_labels.pop(key, None)
+            return
+        self._pod_labels[key] = dict(labels)
+        for pair in labels.items():
+            self._pods_by_pair.setdefault((namespace, *pair), {})[name] = None
 
     @staticmethod
     def _discard(table: dict, key: tuple, name: str) -> None:

@@ -51,10 +51,8 @@ def _events(cluster: ClusterView, obj: dict, kind_filter: bool = True) -> list[d
     if uids and obj["kind"] == "Node":
         uids.add(meta["name"])
     found = []
-    for event in cluster.list("events", meta.get("namespace") or None):
+    for event in cluster.events_about(meta.get("namespace", ""), meta["name"]):
         involved = event.get("involvedObject") or {}
-        if involved.get("name") != meta.get("name"):
-            continue
         if kind_filter and involved.get("kind") != obj["kind"]:
             continue
         if uids and involved.get("uid") not in uids:

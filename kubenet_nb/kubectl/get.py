@@ -34,6 +34,8 @@ class ClusterView(Protocol):
         self, kind: str, namespace: str | None = "default", selector: str | None = None
     ) -> list[dict]: ...
 
+    def events_about(self, namespace: str, name: str) -> list[dict]: ...
+
 
 FLAGS = FlagSet(
     Flag("namespace", "n"),

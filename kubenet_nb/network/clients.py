@@ -13,8 +13,8 @@ import ipaddress
 from typing import TYPE_CHECKING
 
 from kubenet_nb.api.errors import KubenetError
+from kubenet_nb.network.hops import Client
 from kubenet_nb.network.topology import Topology
-from kubenet_nb.network.walk import Client
 
 if TYPE_CHECKING:
     from kubenet_nb.cluster.store import Store

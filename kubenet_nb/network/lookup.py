@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from kubenet_nb.network.dns import Answer, cluster_dns_state, resolve
 from kubenet_nb.network.dns.resolver import search
+from kubenet_nb.network.hops import Client, Hop
 from kubenet_nb.network.netfilter import host_port
-from kubenet_nb.network.walk import Client, Hop
 
 if TYPE_CHECKING:
     from kubenet_nb.cluster.cluster import Cluster

@@ -20,10 +20,11 @@ import pandas as pd
 from kubenet_nb.api.errors import KubenetError
 from kubenet_nb.network.clients import client_for, protocol_name, split_destination
 from kubenet_nb.network.dataplane import View, dataplane, default_proxy
+from kubenet_nb.network.hops import Client, Hop, Result
 from kubenet_nb.network.lookup import dns_hops, dns_verdict, lookup
 from kubenet_nb.network.netfilter import host_port
 from kubenet_nb.network.proxy import ProxySettings
-from kubenet_nb.network.walk import Client, Connection, Hop, Result
+from kubenet_nb.network.walk import Connection
 
 if TYPE_CHECKING:
     from kubenet_nb.cluster.cluster import Cluster

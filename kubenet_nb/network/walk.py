@@ -15,80 +15,19 @@ rule (no answer: timeout), a closed port (RST: refused), or a destination outsid
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 
 from kubenet_nb.network.dataplane import View
+from kubenet_nb.network.hops import Client, Hop, Result, reply_hops
 from kubenet_nb.network.listeners import Listener, pod_listeners
 from kubenet_nb.network.netfilter import Outcome, Packet, Walker, host_port
 from kubenet_nb.network.routing import Route
 from kubenet_nb.network.topology import PodInfo
 
-__all__ = ["Client", "Connection", "Hop", "Result"]
+__all__ = ["Connection"]
 
 EPHEMERAL_PORTS = (32768, 60999)
 """Linux's default net.ipv4.ip_local_port_range: each new connection's source port."""
 MAX_NODES = 4
-
-
-@dataclass(frozen=True)
-class Hop:
-    """One step of a trace: where it happened and what it did to the packet."""
-
-    stage: str
-    """`dns`, `route`, `netfilter`, `deliver` or `reply`."""
-    node: str
-    table: str = ""
-    chain: str = ""
-    rule: str = ""
-    """The iptables-save line of the rule that matched (netfilter steps)."""
-    action: str = ""
-    src: str = ""
-    dst: str = ""
-    """The packet's source and destination after this step."""
-
-
-@dataclass(frozen=True)
-class Client:
-    """Where a connection starts: a pod, a node, or a machine outside the cluster."""
-
-    kind: str
-    """`pod`, `node` or `external`."""
-    ip: str
-    node: str | None = None
-    pod: dict | None = None
-
-    @property
-    def host_network(self) -> bool:
-        return self.pod is not None and bool((self.pod.get("spec") or {}).get("hostNetwork"))
-
-    @property
-    def label(self) -> str:
-        if self.pod is not None:
-            meta = self.pod["metadata"]
-            return (
-                f"pod {meta.get('namespace', 'default')}/{meta['name']} ({self.ip} on {self.node})"
-            )
-        if self.kind == "node":
-            return f"node {self.node} ({self.ip})"
-        return f"external client {self.ip}"
-
-
-@dataclass
-class Result:
-    """How one connection ended."""
-
-    verdict: str
-    reason: str
-    backend: dict | None = None
-    endpoint: str | None = None
-    """The ip:port the connection reached (delivered, or refused by a closed port)."""
-    node: str | None = None
-    source_seen: str | None = None
-    """The source address the backend saw."""
-    peer: str | None = None
-    """The source address and port the backend saw (where its reply goes)."""
-    entry_node: str | None = None
-    hops: list[Hop] = field(default_factory=list)
 
 
 class Connection:
@@ -124,16 +63,15 @@ class Connection:
         walker = self._walker(node)
         before_src, before_dst = packet.source, packet.destination
         outcome = walker.run(table, chain, packet)
-        if self.record:
-            self.hops += [
-                Hop("netfilter", node, e.table, e.chain, e.rule, e.action, e.src, e.dst)
-                for e in walker.events
-            ]
-            walker.events.clear()
-            if outcome.nat == "DNAT":
-                self._nats.append((node, "DNAT", before_dst, packet.destination))
-            elif outcome.nat == "MASQUERADE":
-                self._nats.append((node, "SNAT", before_src, packet.source))
+        self.hops += [
+            Hop("netfilter", node, e.table, e.chain, e.rule, e.action, e.src, e.dst)
+            for e in walker.events
+        ]
+        walker.events.clear()
+        if outcome.nat == "DNAT":
+            self._nats.append((node, "DNAT", before_dst, packet.destination))
+        elif outcome.nat == "MASQUERADE":
+            self._nats.append((node, "SNAT", before_src, packet.source))
         return outcome
 
     def _table_quietly(self, node: str, table: str, chain: str, packet: Packet) -> Outcome:
@@ -184,7 +122,8 @@ class Connection:
             result = self._from_outside(client, packet, entry)
         else:
             result = self._output(client.node or "", packet)
-        self._reply(client, dst, dport, result)
+        if self.record:
+            self.hops += reply_hops(client, host_port(dst, dport), result, self._nats)
         result.hops = self.hops
         return result
 
@@ -358,48 +297,6 @@ class Connection:
         what = f"{owner}, container {listener.container}, port {port}"
         self._hop("deliver", node, f"delivered to {what}", packet)
         return Result("delivered", f"delivered to {what}", **common)
-
-    # -- the way back ------------------------------------------------------------------------------
-
-    def _reply(self, client: Client, dst: str, dport: int, result: Result) -> None:
-        """The answer's way back: conntrack undoes each NAT in reverse order."""
-        if not self.record:
-            return
-        original = host_port(dst, dport)
-        if result.endpoint is None:
-            if result.verdict == "refused":
-                self._hop("reply", result.node or "", f"ICMP port unreachable to {client.ip}", None)
-            else:
-                self._hop("reply", "", "no reply", None)
-            return
-        src, dst_seen = result.endpoint, result.peer or ""
-        kind = "reply" if result.verdict == "delivered" else "RST"
-        self.hops.append(
-            Hop(
-                "reply",
-                result.node or "",
-                action=f"{kind} {src} → {dst_seen}",
-                src=src,
-                dst=dst_seen,
-            )
-        )
-        for node, nat, before, after in reversed(self._nats):
-            if nat == "SNAT":
-                dst_seen = before
-                action = f"conntrack un-SNAT: destination {after} → {before}"
-            else:
-                src = before
-                action = f"conntrack un-DNAT: source {after} → {before}"
-            self.hops.append(Hop("reply", node, action=action, src=src, dst=dst_seen))
-        self.hops.append(
-            Hop(
-                "reply",
-                client.node or "",
-                action=f"{client.label} gets the {kind} from {original}",
-                src=src,
-                dst=dst_seen,
-            )
-        )
 
 
 def _name(pod: dict) -> str:

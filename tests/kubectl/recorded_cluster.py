@@ -52,6 +52,14 @@ class RecordedCluster:
             found, key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"])
         )
 
+    def events_about(self, namespace: str, name: str) -> list[dict]:
+        return [
+            event
+            for event in self.list("events", None)
+            if (event.get("involvedObject") or {}).get("name") == name
+            and (event.get("involvedObject") or {}).get("namespace", "") == namespace
+        ]
+
     def get(self, kind: str, name: str, namespace: str = "default") -> dict:
         info = resolve(kind)
         for obj in self.list(kind, namespace if info.namespaced else None):
