@@ -11,13 +11,12 @@ Active pods that match the selector and have no controller are adopted (Controll
 from __future__ import annotations
 
 from kubenet_nb.api.selectors import selector_from_label_selector
-from kubenet_nb.cluster.apiserver import ApiServer
-from kubenet_nb.cluster.controller import Controller
 from kubenet_nb.cluster.deployment_controller import pod_template_hash
-from kubenet_nb.cluster.ownership import OwnerIndex, controller_of
+from kubenet_nb.cluster.ownership import controller_of
 from kubenet_nb.cluster.replicaset_controller import is_active, is_ready
 from kubenet_nb.cluster.scheduler import tolerates
-from kubenet_nb.cluster.store import Store, WatchEvent, clone
+from kubenet_nb.cluster.store import WatchEvent, clone
+from kubenet_nb.cluster.workload_controller import WorkloadController
 
 __all__ = ["DaemonSetController", "daemon_tolerations"]
 
@@ -46,36 +45,17 @@ def daemon_tolerations(host_network: bool) -> list[dict]:
     return tolerations
 
 
-class DaemonSetController(Controller):
-    """Reconciles DaemonSets keyed by (namespace, name)."""
+class DaemonSetController(WorkloadController):
+    """Reconciles DaemonSets keyed by (namespace, name); Node changes queue every DaemonSet."""
 
     name = "daemonset-controller"
-
-    def __init__(self, store: Store, api: ApiServer, owners: OwnerIndex) -> None:
-        super().__init__()
-        self.store, self.api, self.owners = store, api, owners
+    kind, dependent_kind = "DaemonSet", "Pod"
 
     def handle(self, event: WatchEvent) -> None:
-        if event.replay:
-            return
-        obj = event.obj or event.old
-        if event.kind == "DaemonSet" and event.obj is not None:
-            self.enqueue(obj["metadata"]["namespace"], obj["metadata"]["name"])
-        elif event.kind == "Pod":
-            ref = controller_of(obj)
-            if ref is not None and ref["kind"] == "DaemonSet":
-                self.enqueue(obj["metadata"]["namespace"], ref["name"])
-        elif event.kind == "Node":
+        super().handle(event)
+        if event.kind == "Node" and not event.replay:
             for ds in self.store.list("DaemonSet"):
                 self.enqueue(ds["metadata"]["namespace"], ds["metadata"]["name"])
-
-    def _pods(self, ds: dict) -> list[dict]:
-        namespace = ds["metadata"]["namespace"]
-        found = (
-            self.store.get("Pod", namespace, name)
-            for _, _, name in self.owners.dependents(ds["metadata"]["uid"], "Pod")
-        )
-        return [p for p in found if p is not None]
 
     def _eligible(self, ds: dict, node: dict) -> bool:
         spec = ds["spec"]["template"]["spec"]
@@ -98,7 +78,7 @@ class DaemonSetController(Controller):
         self._adopt_orphans(ds)
         revision = pod_template_hash(ds["spec"]["template"])
         by_node: dict[str, list[dict]] = {}
-        for pod in self._pods(ds):
+        for pod in self.dependents(ds):
             if is_active(pod):
                 by_node.setdefault(self._node_of(pod), []).append(pod)
         nodes = {n["metadata"]["name"]: n for n in self.store.list("Node")}
@@ -215,7 +195,7 @@ class DaemonSetController(Controller):
         )
 
     def _update_status(self, ds: dict, wanted: set[str], revision: str) -> None:
-        active = [p for p in self._pods(ds) if is_active(p)]
+        active = [p for p in self.dependents(ds) if is_active(p)]
         scheduled = {p["spec"]["nodeName"] for p in active if p["spec"].get("nodeName")}
         ready = sum(1 for p in active if is_ready(p))
         updated = sum(

@@ -12,11 +12,9 @@ from __future__ import annotations
 import json
 import math
 
-from kubenet_nb.cluster.apiserver import ApiServer
-from kubenet_nb.cluster.controller import Controller
-from kubenet_nb.cluster.ownership import OwnerIndex, controller_of
 from kubenet_nb.cluster.randomness import ALPHANUMS
-from kubenet_nb.cluster.store import Store, WatchEvent, clone
+from kubenet_nb.cluster.store import clone
+from kubenet_nb.cluster.workload_controller import WorkloadController
 
 __all__ = ["DeploymentController", "pod_template_hash"]
 
@@ -66,34 +64,15 @@ def _template_without_hash(template: dict) -> dict:
     return template
 
 
-class DeploymentController(Controller):
+class DeploymentController(WorkloadController):
     """Reconciles Deployments keyed by (namespace, name)."""
 
     name = "deployment-controller"
-
-    def __init__(self, store: Store, api: ApiServer, owners: OwnerIndex) -> None:
-        super().__init__()
-        self.store, self.api, self.owners = store, api, owners
-
-    def handle(self, event: WatchEvent) -> None:
-        if event.replay:
-            return
-        obj = event.obj or event.old
-        if event.kind == "Deployment" and event.obj is not None:
-            self.enqueue(obj["metadata"]["namespace"], obj["metadata"]["name"])
-        elif event.kind == "ReplicaSet":
-            ref = controller_of(obj)
-            if ref is not None and ref["kind"] == "Deployment":
-                self.enqueue(obj["metadata"]["namespace"], ref["name"])
+    kind, dependent_kind = "Deployment", "ReplicaSet"
 
     def _replica_sets(self, deploy: dict) -> list[dict]:
-        namespace = deploy["metadata"]["namespace"]
-        found = (
-            self.store.get("ReplicaSet", namespace, name)
-            for _, _, name in self.owners.dependents(deploy["metadata"]["uid"], "ReplicaSet")
-        )
         return sorted(
-            (rs for rs in found if rs is not None),
+            self.dependents(deploy),
             key=lambda rs: (rs["metadata"]["creationTimestamp"], rs["metadata"]["name"]),
         )
 

@@ -8,10 +8,8 @@ before ready, more replicas on the same node first, then the most recently creat
 
 from __future__ import annotations
 
-from kubenet_nb.cluster.apiserver import ApiServer
-from kubenet_nb.cluster.controller import Controller
-from kubenet_nb.cluster.ownership import OwnerIndex, controller_of
-from kubenet_nb.cluster.store import Store, WatchEvent, clone
+from kubenet_nb.cluster.store import clone
+from kubenet_nb.cluster.workload_controller import WorkloadController
 
 __all__ = ["ReplicaSetController", "is_active", "is_ready"]
 
@@ -32,39 +30,17 @@ def is_ready(pod: dict) -> bool:
     )
 
 
-class ReplicaSetController(Controller):
+class ReplicaSetController(WorkloadController):
     """Reconciles ReplicaSets keyed by (namespace, name)."""
 
     name = "replicaset-controller"
-
-    def __init__(self, store: Store, api: ApiServer, owners: OwnerIndex) -> None:
-        super().__init__()
-        self.store, self.api, self.owners = store, api, owners
-
-    def handle(self, event: WatchEvent) -> None:
-        if event.replay:
-            return
-        obj = event.obj or event.old
-        if event.kind == "ReplicaSet" and event.obj is not None:
-            self.enqueue(obj["metadata"]["namespace"], obj["metadata"]["name"])
-        elif event.kind == "Pod":
-            ref = controller_of(obj)
-            if ref is not None and ref["kind"] == "ReplicaSet":
-                self.enqueue(obj["metadata"]["namespace"], ref["name"])
-
-    def pods_of(self, rs: dict) -> list[dict]:
-        namespace = rs["metadata"]["namespace"]
-        pods = (
-            self.store.get("Pod", namespace, name)
-            for _, _, name in self.owners.dependents(rs["metadata"]["uid"], "Pod")
-        )
-        return [p for p in pods if p is not None]
+    kind, dependent_kind = "ReplicaSet", "Pod"
 
     def reconcile(self, namespace: str, name: str) -> None:
         rs = self.store.get("ReplicaSet", namespace, name)
         if rs is None or rs["metadata"].get("deletionTimestamp"):
             return
-        pods = self.pods_of(rs)
+        pods = self.dependents(rs)
         active = [p for p in pods if is_active(p)]
         diff = rs["spec"].get("replicas", 1) - len(active)
         if diff > 0:
@@ -132,7 +108,7 @@ class ReplicaSetController(Controller):
         return sorted(pods, key=rank)
 
     def _update_status(self, rs: dict) -> None:
-        pods = [p for p in self.pods_of(rs) if is_active(p)]
+        pods = [p for p in self.dependents(rs) if is_active(p)]
         ready = sum(1 for p in pods if is_ready(p))
         status = {
             "replicas": len(pods),

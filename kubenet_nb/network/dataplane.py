@@ -3,10 +3,12 @@
 A `View` is the network at one store version: the topology, and per node the parsed rules
 (kube-proxy's `iptables_save` text for that node, plus kindnet's rules), built on first use.
 Views are cached on the store's resourceVersion and the proxy settings (never while a request
-is half-done), so repeated traces and bulk traffic reuse the parsed, indexed rules. What
-outlives a view is the kernel state: each node's `recent` lists (ClientIP affinity) and the
-generator that draws for traffic sent without a seed (seeded from the cluster's seed, apart from
-the cluster's own generator so that traffic never changes generated names).
+is half-done), so repeated traces and bulk traffic reuse the parsed, indexed rules; compiled
+chains are shared between nodes and with the previous version when their lines are the same
+(`ChainPool`), so a change recompiles only the chains it touched. What outlives a view is the
+kernel state: each node's `recent` lists (ClientIP affinity) and the generator that draws for
+traffic sent without a seed (seeded from the cluster's seed, apart from the cluster's own
+generator so that traffic never changes generated names).
 """
 
 from __future__ import annotations

@@ -59,7 +59,8 @@ class NodeInfo:
     ready: bool
     lb_excluded: bool
     listeners: tuple[tuple[dict | None, Listener], ...] = ()
-    """Host-network sockets: (pod or None for the kubelet/API server, listener)."""
+    """Host-network sockets: (pod, listener) of the host-network pods, then the kubelet's and
+    the API server's at the addresses it publishes in default/kubernetes (pod None)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class Topology:
     node_network: ipaddress.IPv4Network | ipaddress.IPv6Network
     ports: list[ServicePort] = field(default_factory=list)
     endpoints: dict[tuple[str, str, str, str], list[Endpoint]] = field(default_factory=dict)
-    _cidrs: dict[int, dict[int, str]] = field(default_factory=dict)
+    _cidrs: dict[int, dict[int, str]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for info in self.nodes.values():
@@ -230,13 +231,12 @@ def build_topology(
         gateway = str(cidr.network_address + 1) if cidr is not None and name in has_pods else None
         kubelet = (node.get("status") or {}).get("daemonEndpoints", {}).get("kubeletEndpoint", {})
         sockets: list[tuple[dict | None, Listener]] = [
-            (None, Listener("kubelet", kubelet.get("Port", KUBELET_PORT), "TCP"))
+            (pod, listener) for pod in host_pods.get(name, ()) for listener in pod_listeners(pod)
         ]
+        sockets.append((None, Listener("kubelet", kubelet.get("Port", KUBELET_PORT), "TCP")))
         sockets += [
             (None, Listener("kube-apiserver", e.port, "TCP")) for e in apiserver if e.ip == ip
         ]
-        for pod in host_pods.get(name, ()):
-            sockets += [(pod, listener) for listener in pod_listeners(pod)]
         infos[name] = NodeInfo(
             name=name,
             ip=ip,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from kubenet_nb.api.errors import KubenetError
+from kubenet_nb.api.errors import KubenetError, NotFound
 from kubenet_nb.network.clients import client_for, protocol_name, split_destination
 from kubenet_nb.network.dataplane import View, dataplane, default_proxy
 from kubenet_nb.network.hops import Client, Hop, Result
@@ -29,7 +29,7 @@ from kubenet_nb.network.walk import Connection
 if TYPE_CHECKING:
     from kubenet_nb.cluster.cluster import Cluster
 
-__all__ = ["COLUMNS", "Trace", "trace"]
+__all__ = ["COLUMNS", "Request", "Trace", "prepare", "trace"]
 
 COLUMNS = ("stage", "node", "table", "chain", "rule", "action", "src", "dst")
 """The columns of `Trace.to_frame()`, one row per hop."""
@@ -54,6 +54,8 @@ class Trace:
     """The node where it ended (the backend's node when delivered)."""
     source_seen: str | None = None
     """The source address the backend saw (the client's, or a masquerading node's)."""
+    peer: str | None = None
+    """The source address and port the backend saw (`ip:port`)."""
     entry_node: str | None = None
     """For an outside client: the node the packet entered the cluster on."""
 
@@ -141,7 +143,7 @@ def prepare(
         if client.kind != "external":
             raise KubenetError("via names the entry node of an outside client only")
         if via not in view.topology.nodes:
-            raise KubenetError(f'nodes "{via}" not found')
+            raise NotFound("nodes", via)
     try:
         ip = str(ipaddress.ip_address(host))
     except ValueError:
@@ -199,5 +201,6 @@ def trace(
         endpoint=result.endpoint,
         node=result.node,
         source_seen=result.source_seen if result.endpoint is not None else None,
+        peer=result.peer if result.endpoint is not None else None,
         entry_node=result.entry_node,
     )

@@ -141,25 +141,25 @@ def parse_ruleset(*texts: str, pool: ChainPool | None = None) -> Ruleset:
     for text in texts:
         chains: dict[str, Chain] | None = None
         for number, line in enumerate(text.split("\n"), start=1):
-            if not line or line.startswith("#"):
-                continue
-            if line.startswith("*"):
-                chains = ruleset.tables.setdefault(line[1:].strip(), {})
-            elif chains is None:
-                raise ValueError(f"line {number}: outside a table: {line!r}")
-            elif line.startswith(":"):
+            first = line[:1]
+            if first == "-" and chains is not None and line.startswith("-A "):
+                end = line.find(" ", 3)
+                chain = chains.get(line[3:end] if end > 0 else line[3:])
+                if chain is None:
+                    raise ValueError(f"line {number}: chain of {line!r} was not declared")
+                chain.lines.append(line)
+            elif first == ":" and chains is not None:
                 name, policy = line[1:].split()[:2]
                 if name not in chains:
                     chains[name] = Chain(name, None if policy == "-" else policy)
-            elif line.startswith("-A "):
-                name = line.split(" ", 2)[1]
-                if name not in chains:
-                    raise ValueError(f"line {number}: chain {name} was not declared")
-                chains[name].lines.append(line)
+            elif first == "*":
+                chains = ruleset.tables.setdefault(line[1:].strip(), {})
             elif line == "COMMIT":
                 chains = None
-            else:
-                raise ValueError(f"line {number}: not iptables-save text: {line!r}")
+            elif first not in ("", "#"):
+                raise ValueError(
+                    f"line {number}: not in a table or not iptables-save text: {line!r}"
+                )
     if pool is not None:
         for table, chains in ruleset.tables.items():
             for name, chain in chains.items():
