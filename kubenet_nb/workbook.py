@@ -6,13 +6,19 @@ adds them on top, so the layers only depend downwards.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kubenet_nb.cluster.cluster import Cluster as EngineCluster
 from kubenet_nb.kubectl.main import run_kubectl
 from kubenet_nb.network.dns import Answer, cluster_dns_state
 from kubenet_nb.network.dns import resolve as dns_resolve
 from kubenet_nb.network.proxy import ProxySettings, iptables_save
+from kubenet_nb.network.send import send as send_traffic
+from kubenet_nb.network.trace import Trace
+from kubenet_nb.network.trace import trace as trace_packet
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Cluster"]
 
@@ -79,6 +85,42 @@ class Cluster(EngineCluster):
         """
         pod = self._pod(from_pod, namespace) if from_pod is not None else None
         return dns_resolve(cluster_dns_state(self), name, qtype, pod)
+
+    def trace(
+        self,
+        src: str | dict,
+        dst: str,
+        port: int | None = None,
+        protocol: str = "TCP",
+        seed: int | None = None,
+        *,
+        via: str | None = None,
+    ) -> Trace:
+        """Follow one new connection hop by hop: DNS, the node's rules, routing, the reply.
+
+        `src` is a pod ("name" or "namespace/name"), a node name or an outside IP; `dst` a
+        service name as a pod types it, or `ip:port`; `via` picks the node an outside client's
+        packet enters by.
+
+        >>> c = Cluster()
+        >>> c.trace("kind-worker", "10.96.0.1:443").verdict
+        'delivered'
+        """
+        return trace_packet(self, src, dst, port, protocol, seed, via=via, proxy=self.proxy)
+
+    def send(
+        self,
+        src: str | dict,
+        dst: str,
+        n: int = 1000,
+        port: int | None = None,
+        protocol: str = "TCP",
+        seed: int | None = None,
+        *,
+        via: str | None = None,
+    ) -> pd.DataFrame:
+        """Open `n` new connections and count which backend got each (a pandas table)."""
+        return send_traffic(self, src, dst, n, port, protocol, seed, via=via, proxy=self.proxy)
 
     def _pod(self, pod: str | dict, namespace: str) -> dict:
         if isinstance(pod, dict):
