@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from kubenet_nb.api.errors import FieldError
-from kubenet_nb.api.meta import (
-    name_is_dns_subdomain,
-    validate_immutable,
-    validate_object_meta,
-    validate_object_meta_update,
+from kubenet_nb.api.apps_workload import (
+    default_pod_template,
+    validate_selector_and_template,
+    validate_workload,
+    validate_workload_update,
 )
-from kubenet_nb.api.selectors import go_label_selector
-from kubenet_nb.api.workloads import default_pod_template, validate_selector_and_template
+from kubenet_nb.api.errors import FieldError
 
 __all__ = ["default_daemonset", "validate_daemonset", "validate_daemonset_update"]
 
@@ -47,21 +45,9 @@ def _validate_spec(spec: dict) -> list[FieldError]:
 
 def validate_daemonset(obj: dict) -> list[FieldError]:
     """ValidateDaemonSet."""
-    errs = validate_object_meta(obj.get("metadata", {}), True, name_is_dns_subdomain)
-    return errs + _validate_spec(obj.get("spec", {}))
+    return validate_workload(obj, _validate_spec)
 
 
 def validate_daemonset_update(new: dict, old: dict) -> list[FieldError]:
     """ValidateDaemonSetUpdate: the selector is immutable."""
-    errs = validate_object_meta_update(new.get("metadata", {}), old.get("metadata", {}))
-    errs.extend(_validate_spec(new.get("spec", {})))
-    selector = new.get("spec", {}).get("selector")
-    errs.extend(
-        validate_immutable(
-            selector,
-            old.get("spec", {}).get("selector"),
-            "spec.selector",
-            go_label_selector(selector),
-        )
-    )
-    return errs
+    return validate_workload_update(new, old, _validate_spec)

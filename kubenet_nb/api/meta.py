@@ -4,6 +4,7 @@ Follows k8s.io/apimachinery/pkg/api/validation/objectmeta.go (ValidateObjectMeta
 twin), apimachinery/pkg/apis/meta/v1/validation (ValidateLabels) and the core additions of
 pkg/apis/core/validation/validation.go (finalizer names). Values that Go prints with `%#v`
 (maps, label selectors) are wrapped in `GoValue` so `FieldError` shows them as kubectl does.
+The one-field checks every kind uses (DNS labels, qualified names, ports) are here too.
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from kubenet_nb.api.names import (
     is_dns1123_subdomain,
     is_qualified_name,
     is_valid_label_value,
+    is_valid_port_name,
+    is_valid_port_num,
 )
 
 __all__ = [
     "FIELD_IMMUTABLE",
     "NEGATIVE",
+    "PORT_PROTOCOLS",
     "TOTAL_ANNOTATION_SIZE_LIMIT",
     "GoValue",
     "NameFn",
@@ -39,12 +43,15 @@ __all__ = [
     "validate_nonnegative",
     "validate_object_meta",
     "validate_object_meta_update",
+    "validate_port_num_or_name",
     "validate_qualified_name",
 ]
 
 NameFn = Callable[[str, bool], list[str]]
 FIELD_IMMUTABLE = "field is immutable"
 NEGATIVE = "must be greater than or equal to 0"
+PORT_PROTOCOLS = ["SCTP", "TCP", "UDP"]
+"""supportedPortProtocols of containers, Services and endpoints, sorted as sets.List gives them."""
 TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024
 _STANDARD_FINALIZERS = frozenset({"kubernetes", "orphan", "foregroundDeletion"})
 
@@ -115,6 +122,13 @@ def validate_dns1123_label(value: str, field: str) -> list[FieldError]:
 
 def validate_qualified_name(value: str, field: str) -> list[FieldError]:
     return [FieldError.invalid(field, value, msg) for msg in is_qualified_name(value)]
+
+
+def validate_port_num_or_name(port: int | str, field: str) -> list[FieldError]:
+    """ValidatePortNumOrName: an int 1-65535 or an IANA_SVC_NAME."""
+    if isinstance(port, str):
+        return [FieldError.invalid(field, port, msg) for msg in is_valid_port_name(port)]
+    return [FieldError.invalid(field, port, msg) for msg in is_valid_port_num(port)]
 
 
 def validate_label_name(name: str, field: str) -> list[FieldError]:

@@ -2,47 +2,32 @@
 
 Sources in kubernetes/kubernetes: pkg/apis/apps/v1/defaults.go (SetDefaults_Deployment,
 SetDefaults_ReplicaSet), pkg/apis/apps/validation/validation.go (ValidateDeploymentSpec,
-ValidateReplicaSetSpec, ValidatePodTemplateSpecForReplicaSet), the apps registry strategies
-(selector immutability on update, WarningsOnCreate) and core ValidatePodTemplateSpec.
+ValidateReplicaSetSpec) and the apps registry strategies (WarningsOnCreate). The pod template,
+the selector and selector immutability are shared with DaemonSets, in apps_workload.
 """
 
 from __future__ import annotations
 
 import re
 
+from kubenet_nb.api.apps_workload import (
+    default_pod_template,
+    validate_selector_and_template,
+    validate_workload,
+    validate_workload_update,
+)
 from kubenet_nb.api.errors import FieldError
-from kubenet_nb.api.meta import (
-    GoValue,
-    go_quote,
-    go_string_map,
-    name_is_dns_subdomain,
-    validate_annotations,
-    validate_immutable,
-    validate_labels,
-    validate_nonnegative,
-    validate_object_meta,
-    validate_object_meta_update,
-)
+from kubenet_nb.api.meta import GoValue, go_quote, validate_nonnegative
 from kubenet_nb.api.names import is_dns1123_label
-from kubenet_nb.api.pod import pod_spec_warnings
-from kubenet_nb.api.podspec import default_pod_spec, validate_pod_spec
-from kubenet_nb.api.selectors import (
-    Selector,
-    SelectorError,
-    go_label_selector,
-    selector_from_label_selector,
-    validate_label_selector,
-)
+from kubenet_nb.api.pod_warnings import pod_spec_warnings
 
 __all__ = [
     "default_deployment",
-    "default_pod_template",
     "default_replicaset",
     "deployment_warnings",
     "replicaset_warnings",
     "validate_deployment",
     "validate_deployment_update",
-    "validate_pod_template",
     "validate_replicaset",
     "validate_replicaset_update",
 ]
@@ -52,15 +37,6 @@ _PERCENT_ERROR = (
     "a valid percent string must be a numeric string followed by an ending '%' "
     "(e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"
 )
-
-
-def default_pod_template(template: dict) -> None:
-    """A template is defaulted as a PodSpec (not as a Pod: no enableServiceLinks, no admission).
-
-    `creationTimestamp: null` is what a v1.33 API server returns in template metadata.
-    """
-    template.setdefault("metadata", {}).setdefault("creationTimestamp", None)
-    default_pod_spec(template.setdefault("spec", {}))
 
 
 def default_deployment(obj: dict) -> None:
@@ -166,75 +142,6 @@ def _validate_strategy(strategy: dict, field: str) -> list[FieldError]:
     return errs
 
 
-def validate_pod_template(template: dict, selector: Selector, field: str) -> list[FieldError]:
-    """ValidatePodTemplateSpecForReplicaSet (Deployments use it too, wording included)."""
-    meta = template.get("metadata") or {}
-    labels = meta.get("labels")
-    errs: list[FieldError] = []
-    if not selector.empty() and not selector.matches(labels):
-        errs.append(
-            FieldError.invalid(
-                f"{field}.metadata.labels",
-                GoValue(go_string_map(labels)),
-                "`selector` does not match template `labels`",
-            )
-        )
-    errs.extend(validate_labels(labels, f"{field}.labels"))
-    errs.extend(validate_annotations(meta.get("annotations"), f"{field}.annotations"))
-    spec = template.get("spec") or {}
-    errs.extend(validate_pod_spec(spec, f"{field}.spec", is_pod=False))
-    if spec.get("ephemeralContainers"):
-        errs.append(
-            FieldError.forbidden(
-                f"{field}.spec.ephemeralContainers",
-                "ephemeral containers not allowed in pod template",
-            )
-        )
-    if spec.get("restartPolicy") != "Always":
-        errs.append(
-            FieldError.not_supported(
-                f"{field}.spec.restartPolicy", spec.get("restartPolicy", ""), ["Always"]
-            )
-        )
-    if spec.get("activeDeadlineSeconds") is not None:
-        errs.append(
-            FieldError.forbidden(
-                f"{field}.spec.activeDeadlineSeconds",
-                "activeDeadlineSeconds in ReplicaSet is not Supported",
-            )
-        )
-    return errs
-
-
-def validate_selector_and_template(spec: dict) -> list[FieldError]:
-    """A required, non-empty selector that the template's labels match (apps validation)."""
-    selector = spec.get("selector")
-    errs: list[FieldError] = []
-    if selector is None:
-        errs.append(FieldError.required("spec.selector"))
-    else:
-        errs.extend(validate_label_selector(selector, "spec.selector"))
-        if not selector.get("matchLabels") and not selector.get("matchExpressions"):
-            errs.append(
-                FieldError.invalid(
-                    "spec.selector",
-                    go_label_selector(selector),
-                    "empty selector is invalid for deployment",
-                )
-            )
-    try:
-        parsed = selector_from_label_selector(selector)
-    except SelectorError:
-        errs.append(
-            FieldError.invalid(
-                "spec.selector", go_label_selector(selector), "invalid label selector"
-            )
-        )
-    else:
-        errs.extend(validate_pod_template(spec.get("template") or {}, parsed, "spec.template"))
-    return errs
-
-
 def _validate_deployment_spec(spec: dict) -> list[FieldError]:
     errs = validate_nonnegative(spec.get("replicas", 0), "spec.replicas")
     errs.extend(validate_selector_and_template(spec))
@@ -257,24 +164,12 @@ def _validate_deployment_spec(spec: dict) -> list[FieldError]:
 
 def validate_deployment(obj: dict) -> list[FieldError]:
     """ValidateDeployment."""
-    errs = validate_object_meta(obj.get("metadata", {}), True, name_is_dns_subdomain)
-    return errs + _validate_deployment_spec(obj.get("spec", {}))
+    return validate_workload(obj, _validate_deployment_spec)
 
 
 def validate_deployment_update(new: dict, old: dict) -> list[FieldError]:
     """ValidateDeploymentUpdate plus the apps/v1 strategy's selector immutability."""
-    errs = validate_object_meta_update(new.get("metadata", {}), old.get("metadata", {}))
-    errs.extend(_validate_deployment_spec(new.get("spec", {})))
-    selector = new.get("spec", {}).get("selector")
-    errs.extend(
-        validate_immutable(
-            selector,
-            old.get("spec", {}).get("selector"),
-            "spec.selector",
-            go_label_selector(selector),
-        )
-    )
-    return errs
+    return validate_workload_update(new, old, _validate_deployment_spec)
 
 
 def _validate_replicaset_spec(spec: dict) -> list[FieldError]:
@@ -285,24 +180,12 @@ def _validate_replicaset_spec(spec: dict) -> list[FieldError]:
 
 def validate_replicaset(obj: dict) -> list[FieldError]:
     """ValidateReplicaSet."""
-    errs = validate_object_meta(obj.get("metadata", {}), True, name_is_dns_subdomain)
-    return errs + _validate_replicaset_spec(obj.get("spec", {}))
+    return validate_workload(obj, _validate_replicaset_spec)
 
 
 def validate_replicaset_update(new: dict, old: dict) -> list[FieldError]:
     """ValidateReplicaSetUpdate plus the apps/v1 strategy's selector immutability."""
-    errs = validate_object_meta_update(new.get("metadata", {}), old.get("metadata", {}))
-    errs.extend(_validate_replicaset_spec(new.get("spec", {})))
-    selector = new.get("spec", {}).get("selector")
-    errs.extend(
-        validate_immutable(
-            selector,
-            old.get("spec", {}).get("selector"),
-            "spec.selector",
-            go_label_selector(selector),
-        )
-    )
-    return errs
+    return validate_workload_update(new, old, _validate_replicaset_spec)
 
 
 def _workload_warnings(obj: dict, old: dict | None) -> list[str]:

@@ -9,13 +9,14 @@ apply.go collects them. `kubectl create -f` is here too: the same files, POSTed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
 from kubenet_nb.api.kinds import resolve
 from kubenet_nb.cluster.apply import LAST_APPLIED
 from kubenet_nb.io.manifests import MAX_BYTES, load_manifests
-from kubenet_nb.kubectl.flags import Flag, FlagSet
+from kubenet_nb.kubectl.flags import Flag, FlagSet, ParsedFlags
 from kubenet_nb.kubectl.main import (
     DRY_RUN_FLAG,
     NAMESPACE_FLAG,
@@ -113,28 +114,45 @@ def _missing_annotation_warning(live: dict) -> str | None:
     )
 
 
-def run(invocation: Invocation) -> None:
-    """`kubectl apply -f ...`."""
-    path = "kubectl apply"
-    parsed = parse_flags(FLAGS, invocation.argv, path)
+def _parse_file_flags(flags: FlagSet, argv: list[str], path: str) -> ParsedFlags:
+    """The flags of `apply -f` and `create -f`: no positional arguments, and some `-f`."""
+    parsed = parse_flags(flags, argv, path)
     if parsed.args:
         raise usage_error(f"Unexpected args: [{' '.join(parsed.args)}]", path)
     if not parsed["filename"]:
         raise KubectlError("must specify one of -f and -k")
-    if parsed["server-side"] or parsed["prune"]:
-        raise KubectlError("--server-side and --prune are not supported by kubenet-nb")
-    output, dry_run = printing(parsed)
+    return parsed
+
+
+def _scoped_objects(
+    invocation: Invocation, parsed: ParsedFlags, verb: str, errors: list[KubenetError]
+) -> Iterator[tuple[dict, str]]:
+    """Each object of the `-f` files with its source, scoped to its namespace, in file order.
+
+    Reading starts at the first iteration; with no objects at all the command fails with `no
+    objects passed to VERB`. An object whose namespace clashes with `-n` joins `errors`.
+    """
     namespace, enforced = namespace_of(parsed)
     objects = read_manifests(invocation, parsed["filename"])
     if not objects:
-        raise KubectlError("no objects passed to apply")
-    errors: list[KubenetError] = []
+        raise KubectlError(f"no objects passed to {verb}")
     for obj, source in objects:
         try:
             obj = scoped(obj, namespace, enforced)
         except KubenetError as error:
             errors.append(error)
             continue
+        yield obj, source
+
+
+def run(invocation: Invocation) -> None:
+    """`kubectl apply -f ...`."""
+    parsed = _parse_file_flags(FLAGS, invocation.argv, "kubectl apply")
+    if parsed["server-side"] or parsed["prune"]:
+        raise KubectlError("--server-side and --prune are not supported by kubenet-nb")
+    output, dry_run = printing(parsed)
+    errors: list[KubenetError] = []
+    for obj, source in _scoped_objects(invocation, parsed, "apply", errors):
         live = _live(invocation, obj)
         existed = live is not None
         try:
@@ -167,23 +185,10 @@ CREATE_FLAGS = FlagSet(
 
 def create_from_files(invocation: Invocation, argv: list[str]) -> None:
     """`kubectl create -f FILE|-`: POST every object; the failures are reported last."""
-    parsed = parse_flags(CREATE_FLAGS, argv, "kubectl create")
-    if parsed.args:
-        raise usage_error(f"Unexpected args: [{' '.join(parsed.args)}]", "kubectl create")
-    if not parsed["filename"]:
-        raise KubectlError("must specify one of -f and -k")
+    parsed = _parse_file_flags(CREATE_FLAGS, argv, "kubectl create")
     output, dry_run = printing(parsed)
-    namespace, enforced = namespace_of(parsed)
-    objects = read_manifests(invocation, parsed["filename"])
-    if not objects:
-        raise KubectlError("no objects passed to create")
     errors: list[KubenetError] = []
-    for obj, source in objects:
-        try:
-            obj = scoped(obj, namespace, enforced)
-        except KubenetError as error:
-            errors.append(error)
-            continue
+    for obj, source in _scoped_objects(invocation, parsed, "create", errors):
         try:
             if not dry_run:
                 obj = invocation.cluster.create(obj)

@@ -3,7 +3,8 @@
 Follows kubernetes/kubernetes pkg/printers/internalversion/printers.go (`AddHandlers` and the
 `print<Kind>` functions). The server always generates the wide cells (pkg/printers/storage
 `ConvertToTable` passes `Wide: true`); the client hides priority-1 columns unless `-o wide`.
-Kinds without a handler get the default NAME, AGE table.
+Kinds without a handler get the default NAME, AGE table. The cells of workloads and of
+Services and their endpoints are computed in columns_workloads and columns_network.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from datetime import datetime
 from typing import Any
 
 from kubenet_nb.kubectl.age import age, object_age
+from kubenet_nb.kubectl.columns_network import endpoints_row, endpointslice_row, service_row
 from kubenet_nb.kubectl.columns_workloads import (
     daemonset_row,
     deployment_row,
     pod_row,
     replicaset_row,
 )
-from kubenet_nb.kubectl.printers import Column, Table, format_labels
+from kubenet_nb.kubectl.printers import Column, Table
 
 __all__ = ["node_roles", "table_for"]
 
@@ -125,97 +127,6 @@ def _default_row(obj: dict, now: datetime) -> list[Any]:
     return [_meta(obj).get("name", ""), object_age(obj, now)]
 
 
-def _load_balancer_ips(status: dict) -> str:
-    found = {
-        i.get("ip") or i.get("hostname")
-        for i in (status.get("loadBalancer") or {}).get("ingress") or []
-    }
-    return ",".join(sorted(v for v in found if v))
-
-
-def _external_ip(svc: dict) -> str:
-    spec = svc.get("spec", {})
-    external = spec.get("externalIPs") or []
-    kind = spec.get("type", "")
-    if kind in ("ClusterIP", "NodePort"):
-        return ",".join(external) if external else "<none>"
-    if kind == "LoadBalancer":
-        lb = _load_balancer_ips(svc.get("status", {}))
-        if external:
-            return ",".join(([*lb.split(",")] if lb else []) + external)
-        return lb or "<pending>"
-    if kind == "ExternalName":
-        return spec.get("externalName", "")
-    return "<unknown>"
-
-
-def _service_ports(ports: list[dict]) -> str:
-    pieces = []
-    for port in ports:
-        protocol = port.get("protocol", "")
-        if port.get("nodePort"):
-            pieces.append(f"{port['port']}:{port['nodePort']}/{protocol}")
-        else:
-            pieces.append(f"{port['port']}/{protocol}")
-    return ",".join(pieces)
-
-
-def _service_row(svc: dict, now: datetime) -> list[Any]:
-    spec = svc.get("spec", {})
-    cluster_ips = spec.get("clusterIPs") or []
-    return [
-        _meta(svc).get("name", ""),
-        spec.get("type", ""),
-        cluster_ips[0] if cluster_ips else "<none>",
-        _external_ip(svc),
-        _service_ports(spec.get("ports") or []) or "<none>",
-        object_age(svc, now),
-        format_labels(spec.get("selector")),
-    ]
-
-
-def _join_host_port(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
-def _more(items: list[str], count: int, limit: int = 3) -> str:
-    text = ",".join(items[:limit])
-    return f"{text} + {count - limit} more..." if count > limit else text
-
-
-def _endpoints_row(ep: dict, now: datetime) -> list[Any]:
-    subsets = ep.get("subsets") or []
-    items: list[str] = []
-    for subset in subsets:
-        addresses = [a.get("ip", "") for a in subset.get("addresses") or []]
-        if not subset.get("ports"):
-            items.extend(addresses)
-            continue
-        for port in subset["ports"]:
-            items.extend(_join_host_port(ip, port.get("port", 0)) for ip in addresses)
-    text = _more(items, len(items)) if subsets else "<none>"
-    return [_meta(ep).get("name", ""), text, object_age(ep, now)]
-
-
-def _endpointslice_row(eps: dict, now: datetime) -> list[Any]:
-    ports = []
-    for port in eps.get("ports") or []:
-        if port.get("port") is not None:
-            ports.append(str(port["port"]))
-        elif port.get("name") is not None:
-            ports.append(port["name"])
-        else:
-            ports.append("*")
-    addresses = [a for e in eps.get("endpoints") or [] for a in e.get("addresses") or []]
-    return [
-        _meta(eps).get("name", ""),
-        eps.get("addressType", ""),
-        _more(ports, len(ports)) or "<unset>",
-        _more(addresses, len(addresses)) or "<unset>",
-        object_age(eps, now),
-    ]
-
-
 _ROLE_PREFIX = "node-role.kubernetes.io/"
 
 
@@ -305,9 +216,9 @@ def _event_row(event: dict, now: datetime) -> list[Any]:
 
 _ROWS: dict[str, Callable[[dict, datetime], list[Any]]] = {
     "Pod": pod_row,
-    "Service": _service_row,
-    "Endpoints": _endpoints_row,
-    "EndpointSlice": _endpointslice_row,
+    "Service": service_row,
+    "Endpoints": endpoints_row,
+    "EndpointSlice": endpointslice_row,
     "Deployment": deployment_row,
     "ReplicaSet": replicaset_row,
     "DaemonSet": daemonset_row,

@@ -15,6 +15,7 @@ from kubenet_nb.api.errors import KubectlError, StatusError
 from kubenet_nb.api.names import is_dns1123_subdomain, is_valid_port_name, is_valid_port_num
 from kubenet_nb.kubectl.apply import create_from_files
 from kubenet_nb.kubectl.flags import Flag, FlagSet
+from kubenet_nb.kubectl.generate import GO_INT, submit
 from kubenet_nb.kubectl.main import (
     DRY_RUN_FLAG,
     NAMESPACE_FLAG,
@@ -73,7 +74,6 @@ Usage:
 Use "kubectl create service <command> --help" for more information about a given command.
 Use "kubectl options" for a list of global command-line options (applies to all commands)."""
 _DIGITS = re.compile(r"[0-9]+")
-_GO_INT = re.compile(r"[+-]?[0-9]+")
 
 
 def container_name(image: str, suffix: Callable[[], str]) -> str:
@@ -142,7 +142,7 @@ def parse_tcp(spec: str) -> tuple[int, int | str]:
     if len(parts) == 1:
         return port, port
     target = parts[1]
-    if not _GO_INT.fullmatch(target):
+    if not GO_INT.fullmatch(target):
         errors = is_valid_port_name(target)
         if errors:
             raise KubectlError(",".join(errors))
@@ -206,17 +206,12 @@ def _send(
 
     `wrap` is the prefix create deployment and create service put before the server's message.
     """
-    cluster = invocation.cluster
-    if not dry_run:
-        if namespace:
-            obj = {**obj, "metadata": {**obj["metadata"], "namespace": namespace}}
-        try:
-            obj = cluster.create(obj)
-        except StatusError as error:
-            if not wrap:
-                raise
-            raise KubectlError(f"{wrap}: {error.message}") from None
-        invocation.terminal.warnings(cluster)
+    try:
+        obj = submit(invocation, obj, namespace, dry_run)
+    except StatusError as error:
+        if not wrap:
+            raise
+        raise KubectlError(f"{wrap}: {error.message}") from None
     print_object(invocation.terminal, obj, "created", output, dry_run)
 
 

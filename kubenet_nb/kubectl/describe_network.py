@@ -16,7 +16,7 @@ from kubenet_nb.kubectl.describe_writer import (
     print_annotations,
     print_labels,
 )
-from kubenet_nb.kubectl.printers import format_labels
+from kubenet_nb.kubectl.printers import format_labels, join_host_port
 
 __all__ = [
     "describe_endpoints",
@@ -25,10 +25,6 @@ __all__ = [
     "describe_service",
     "format_endpoint_slices",
 ]
-
-
-def _join_host_port(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def format_endpoint_slices(slices: list[dict], port_name: str) -> str:
@@ -61,11 +57,22 @@ def format_endpoint_slices(slices: list[dict], port_name: str) -> str:
                 if not more:
                     address = endpoint["addresses"][0]
                     found.append(
-                        address if port is None else _join_host_port(address, port.get("port", 0))
+                        address if port is None else join_host_port(address, port.get("port", 0))
                     )
                 count += 1
     text = ",".join(found)
     return f"{text} + {count - 3} more..." if more else text
+
+
+def _header(obj: dict) -> Writer:
+    """The Name, Namespace, Labels and Annotations lines these describers start with."""
+    meta = obj.get("metadata", {})
+    w = Writer()
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    print_labels(w, "Labels", meta.get("labels"))
+    print_annotations(w, "Annotations", meta.get("annotations"))
+    return w
 
 
 def _port_text(port: dict) -> str:
@@ -77,13 +84,8 @@ def describe_service(
     svc: dict, slices: list[dict], events: list[dict] | None, now: datetime
 ) -> str:
     """`describeService`: the Service, its ports and their ready endpoints, and its events."""
-    meta, spec = svc.get("metadata", {}), svc.get("spec", {})
-    status = svc.get("status") or {}
-    w = Writer()
-    w.write(0, f"Name:\t{meta.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    print_labels(w, "Labels", meta.get("labels"))
-    print_annotations(w, "Annotations", meta.get("annotations"))
+    spec, status = svc.get("spec", {}), svc.get("status") or {}
+    w = _header(svc)
     w.write(0, f"Selector:\t{format_labels(spec.get('selector'))}\n")
     w.write(0, f"Type:\t{spec.get('type', '')}\n")
     if spec.get("ipFamilyPolicy") is not None:
@@ -133,12 +135,7 @@ def describe_service(
 
 def describe_endpoints(ep: dict, events: list[dict] | None, now: datetime) -> str:
     """`describeEndpoints`: each subset's ready and not-ready addresses and its ports."""
-    meta = ep.get("metadata", {})
-    w = Writer()
-    w.write(0, f"Name:\t{meta.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    print_labels(w, "Labels", meta.get("labels"))
-    print_annotations(w, "Annotations", meta.get("annotations"))
+    w = _header(ep)
     w.write(0, "Subsets:\n")
     for subset in ep.get("subsets") or []:
         ready = ",".join(a.get("ip", "") for a in subset.get("addresses") or [])
@@ -160,12 +157,7 @@ def describe_endpoints(ep: dict, events: list[dict] | None, now: datetime) -> st
 
 def describe_endpointslice(eps: dict, events: list[dict] | None, now: datetime) -> str:
     """`describeEndpointSliceV1`: ports, then each endpoint with its conditions and owners."""
-    meta = eps.get("metadata", {})
-    w = Writer()
-    w.write(0, f"Name:\t{meta.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    print_labels(w, "Labels", meta.get("labels"))
-    print_annotations(w, "Annotations", meta.get("annotations"))
+    w = _header(eps)
     w.write(0, f"AddressType:\t{eps.get('addressType', '')}\n")
     if not eps.get("ports"):
         w.write(0, "Ports: <unset>\n")

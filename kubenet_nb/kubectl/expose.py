@@ -11,13 +11,12 @@ object's own `metadata.labels` unless `--labels`.
 
 from __future__ import annotations
 
-import re
-
 from kubenet_nb.api.errors import KubectlError, KubenetError
 from kubenet_nb.api.kinds import resolve
 from kubenet_nb.kubectl.apply import read_manifests
 from kubenet_nb.kubectl.delete import Target, select_targets
 from kubenet_nb.kubectl.flags import Flag, FlagSet
+from kubenet_nb.kubectl.generate import GO_INT, atoi, parse_label_spec, submit
 from kubenet_nb.kubectl.main import (
     DRY_RUN_FLAG,
     NAMESPACE_FLAG,
@@ -29,7 +28,6 @@ from kubenet_nb.kubectl.main import (
     print_object,
     printing,
 )
-from kubenet_nb.kubectl.run_cmd import parse_label_spec
 
 __all__ = ["build_exposed_service", "ports_for", "protocols_for", "selector_for"]
 
@@ -55,7 +53,6 @@ FLAGS = FlagSet(
 )
 EXPOSABLE = ("Pod", "Service", "ReplicationController", "Deployment", "ReplicaSet")
 _MAX_NAME = 63
-_GO_INT = re.compile(r"[+-]?[0-9]+")
 
 
 def _make_labels(labels: dict[str, str]) -> str:
@@ -125,20 +122,13 @@ def protocols_for(obj: dict) -> dict[str, list[str]]:
     return result
 
 
-def _atoi(text: str) -> int:
-    """strconv.Atoi: an optional sign and decimal digits, nothing else."""
-    if not _GO_INT.fullmatch(text):
-        raise KubectlError(f'strconv.Atoi: parsing "{text}": invalid syntax')
-    return int(text)
-
-
 def _service_ports(port_text: str, protocol: str, protocols: dict[str, list[str]]) -> list[dict]:
     if not port_text:
         return []
     numbers = port_text.split(",")
     ports = []
     for i, number in enumerate(numbers, 1):
-        port = _atoi(number)
+        port = atoi(number)
         name = f"port-{i}" if len(numbers) > 1 else ""
         chosen = protocol
         if not protocol:
@@ -182,7 +172,7 @@ def build_exposed_service(obj: dict, values: dict[str, str], namespace: str | No
         if not target:
             port["targetPort"] = port["port"]
         else:
-            port["targetPort"] = int(target) if _GO_INT.fullmatch(target) else target
+            port["targetPort"] = int(target) if GO_INT.fullmatch(target) else target
         if not port["name"]:
             del port["name"]
     metadata: dict = {"name": name, "creationTimestamp": None}
@@ -234,7 +224,7 @@ def run(invocation: Invocation) -> None:
     if values["overrides"]:
         raise KubectlError("--overrides is not supported by kubenet-nb")
     namespace, enforced = namespace_of(parsed)
-    cluster, terminal = invocation.cluster, invocation.terminal
+    terminal = invocation.terminal
     targets, errors = _targets(invocation, parsed.args, values["filename"], namespace)
     for target in targets:
         try:
@@ -244,11 +234,7 @@ def run(invocation: Invocation) -> None:
             service = build_exposed_service(
                 target.obj or {}, values, namespace if enforced else None
             )
-            if not dry_run:
-                service = cluster.create(
-                    {**service, "metadata": {**service["metadata"], "namespace": namespace}}
-                )
-                terminal.warnings(cluster)
+            service = submit(invocation, service, namespace, dry_run)
         except KubenetError as error:
             errors.append(error)
             continue

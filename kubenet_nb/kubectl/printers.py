@@ -20,6 +20,7 @@ __all__ = [
     "Column",
     "Table",
     "format_labels",
+    "join_host_port",
     "print_table",
     "tabwrite",
     "to_json",
@@ -110,6 +111,11 @@ def format_labels(labels: dict[str, str] | None) -> str:
     if not labels:
         return "<none>"
     return ",".join(f"{key}={labels[key]}" for key in sorted(labels))
+
+
+def join_host_port(host: str, port: int) -> str:
+    """Go's net.JoinHostPort: `host:port`, an IPv6 host in brackets."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def _cell_text(cell: Any) -> str:

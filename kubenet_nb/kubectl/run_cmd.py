@@ -14,6 +14,7 @@ import re
 
 from kubenet_nb.api.errors import KubectlError, KubenetError
 from kubenet_nb.kubectl.flags import Flag, FlagSet
+from kubenet_nb.kubectl.generate import atoi, parse_label_spec, submit
 from kubenet_nb.kubectl.main import (
     DRY_RUN_FLAG,
     NAMESPACE_FLAG,
@@ -28,7 +29,7 @@ from kubenet_nb.kubectl.main import (
     usage_error,
 )
 
-__all__ = ["build_pod", "build_run_service", "is_image_reference", "parse_label_spec", "run"]
+__all__ = ["build_pod", "build_run_service", "is_image_reference", "run"]
 
 FLAGS = FlagSet(
     NAMESPACE_FLAG,
@@ -79,26 +80,6 @@ def is_image_reference(image: str) -> bool:
     (True, False)
     """
     return _REFERENCE.fullmatch(image) is not None
-
-
-def _atoi(text: str) -> int:
-    """strconv.Atoi: an optional sign and decimal digits, nothing else."""
-    if not re.fullmatch(r"[+-]?[0-9]+", text):
-        raise KubectlError(f'strconv.Atoi: parsing "{text}": invalid syntax')
-    return int(text)
-
-
-def parse_label_spec(text: str) -> dict[str, str]:
-    """generate.ParseLabels: `k=v,k2=v2`, each term exactly one `=` and a non-empty key."""
-    labels = {}
-    for term in text.split(","):
-        parts = term.split("=")
-        if len(parts) != 2:
-            raise KubectlError(f"unexpected label spec: {term}")
-        if not parts[0]:
-            raise KubectlError("unexpected empty label key")
-        labels[parts[0]] = parts[1]
-    return labels
 
 
 def _annotations(values: list[str]) -> dict[str, str]:
@@ -158,7 +139,7 @@ def build_pod(
     if image_pull_policy:
         container["imagePullPolicy"] = image_pull_policy
     if port:
-        container["ports"] = [{"containerPort": _atoi(port)}]
+        container["ports"] = [{"containerPort": atoi(port)}]
     container["resources"] = {}
     if privileged:
         container["securityContext"] = {"privileged": True}
@@ -178,7 +159,7 @@ def build_pod(
 def build_run_service(name: str, port: str, labels: str = "", namespace: str | None = None) -> dict:
     """The Service `kubectl run NAME --expose --port=PORT` sends: selects the pod's labels."""
     selector = parse_label_spec(labels or f"run={name}")
-    number = _atoi(port)
+    number = atoi(port)
     metadata: dict = {"name": name, "creationTimestamp": None}
     if labels:
         metadata["labels"] = parse_label_spec(labels)
@@ -249,25 +230,18 @@ def run(invocation: Invocation) -> None:
         privileged=values["privileged"],
         namespace=namespace if enforced else None,
     )
-    cluster, terminal = invocation.cluster, invocation.terminal
-    if not dry_run:
-        pod = cluster.create({**pod, "metadata": {**pod["metadata"], "namespace": namespace}})
-        terminal.warnings(cluster)
+    pod = submit(invocation, pod, namespace, dry_run)
     errors: list[KubenetError] = []
     if values["expose"]:
         try:
             service = build_run_service(
                 name, values["port"], values["labels"], namespace if enforced else None
             )
-            if not dry_run:
-                service = cluster.create(
-                    {**service, "metadata": {**service["metadata"], "namespace": namespace}}
-                )
-                terminal.warnings(cluster)
-            print_object(terminal, service, "created", output, dry_run)
+            service = submit(invocation, service, namespace, dry_run)
+            print_object(invocation.terminal, service, "created", output, dry_run)
             if output == "yaml":
-                terminal.out("---\n---")
+                invocation.terminal.out("---\n---")
         except KubenetError as error:
             errors.append(error)
-    print_object(terminal, pod, "created", output, dry_run)
+    print_object(invocation.terminal, pod, "created", output, dry_run)
     check_errors(errors)

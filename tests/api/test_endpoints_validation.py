@@ -5,15 +5,17 @@ from __future__ import annotations
 import copy
 
 from kubenet_nb.api.endpoints import (
-    default_endpoint_slice,
     default_endpoints,
-    endpoint_slice_generation,
-    parse_ip_sloppy,
-    validate_endpoint_slice,
-    validate_endpoint_slice_update,
     validate_endpoints,
     validate_endpoints_update,
 )
+from kubenet_nb.api.endpointslice import (
+    default_endpoint_slice,
+    endpoint_slice_generation,
+    validate_endpoint_slice,
+    validate_endpoint_slice_update,
+)
+from kubenet_nb.api.ip_addresses import parse_ip_sloppy
 
 
 def texts(errs: list) -> list[str]:

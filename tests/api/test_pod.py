@@ -12,11 +12,10 @@ from kubenet_nb.api.pod import (
     initial_pod_status,
     mount_service_account_token,
     pod_qos_class,
-    pod_warnings,
-    validate_pod,
-    validate_pod_update,
 )
-from kubenet_nb.api.podspec import image_pull_policy
+from kubenet_nb.api.pod_spec_defaults import image_pull_policy
+from kubenet_nb.api.pod_validation import validate_pod, validate_pod_update
+from kubenet_nb.api.pod_warnings import pod_warnings
 
 
 def pod(*containers: dict, **spec: object) -> dict:
