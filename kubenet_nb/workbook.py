@@ -16,6 +16,9 @@ from kubenet_nb.network.proxy import ProxySettings, iptables_save
 from kubenet_nb.network.send import send as send_traffic
 from kubenet_nb.network.trace import Trace
 from kubenet_nb.network.trace import trace as trace_packet
+from kubenet_nb.views.tables import dns_table, pods_table, services_table
+from kubenet_nb.views.tables_endpoints import endpoints_table
+from kubenet_nb.views.tables_rules import rules_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -121,6 +124,44 @@ class Cluster(EngineCluster):
     ) -> pd.DataFrame:
         """Open `n` new connections and count which backend got each (a pandas table)."""
         return send_traffic(self, src, dst, n, port, protocol, seed, via=via, proxy=self.proxy)
+
+    def endpoints_table(
+        self, namespace: str | None = None, service: str | None = None
+    ) -> pd.DataFrame:
+        """Service port -> endpoint ip:port -> pod -> node, with conditions and why not."""
+        return endpoints_table(self, namespace, service)
+
+    def services_table(
+        self,
+        namespace: str | None = "default",
+        selector: str | None = None,
+        show_labels: bool = False,
+    ) -> pd.DataFrame:
+        """`kubectl get svc -o wide` as a table (namespace=None: every namespace)."""
+        return services_table(self, namespace, selector, show_labels)
+
+    def pods_table(
+        self,
+        namespace: str | None = "default",
+        selector: str | None = None,
+        show_labels: bool = False,
+    ) -> pd.DataFrame:
+        """`kubectl get pods -o wide` as a table (namespace=None: every namespace)."""
+        return pods_table(self, namespace, selector, show_labels)
+
+    def dns_table(self, namespace: str | None = None, service: str | None = None) -> pd.DataFrame:
+        """Every record the cluster DNS serves: name, type, value, TTL."""
+        return dns_table(self, namespace, service)
+
+    def rules_table(
+        self,
+        node: str | None = None,
+        table: str | None = None,
+        chain: str | None = None,
+        service: str | None = None,
+    ) -> pd.DataFrame:
+        """A node's iptables rules as rows (the text `iptables_save` prints, parsed)."""
+        return rules_table(self, node, table, chain, service)
 
     def _pod(self, pod: str | dict, namespace: str) -> dict:
         if isinstance(pod, dict):

@@ -19,6 +19,7 @@ from kubenet_nb.kubectl.go_yaml import to_yaml
 __all__ = [
     "Column",
     "Table",
+    "cell_text",
     "format_labels",
     "join_host_port",
     "print_table",
@@ -118,7 +119,7 @@ def join_host_port(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def _cell_text(cell: Any) -> str:
+def cell_text(cell: Any) -> str:
     """A cell as cli-runtime's printTable writes it: strings cut at the first newline."""
     if cell is None:
         return ""
@@ -156,7 +157,7 @@ def print_table(
     for cells, obj in zip(table.rows, table.objects, strict=True):
         texts = []
         for i in visible:
-            text = _cell_text(cells[i])
+            text = cell_text(cells[i])
             if i == name_index and kind_prefix:
                 text = f"{kind_prefix}/{text}"
             texts.append(text)
