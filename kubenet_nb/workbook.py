@@ -16,9 +16,11 @@ from kubenet_nb.network.proxy import ProxySettings, iptables_save
 from kubenet_nb.network.send import send as send_traffic
 from kubenet_nb.network.trace import Trace
 from kubenet_nb.network.trace import trace as trace_packet
+from kubenet_nb.views.picture import Picture
 from kubenet_nb.views.tables import dns_table, pods_table, services_table
 from kubenet_nb.views.tables_endpoints import endpoints_table
 from kubenet_nb.views.tables_rules import rules_table
+from kubenet_nb.views.topology import topology
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -124,6 +126,19 @@ class Cluster(EngineCluster):
     ) -> pd.DataFrame:
         """Open `n` new connections and count which backend got each (a pandas table)."""
         return send_traffic(self, src, dst, n, port, protocol, seed, via=via, proxy=self.proxy)
+
+    def topology(
+        self,
+        namespace: str | None = None,
+        highlight: Trace | None = None,
+        selector: str | None = None,
+        **options: Any,
+    ) -> Picture:
+        """A picture (Graphviz) of nodes, pods, Services and endpoints, displayed as SVG.
+
+        Options: containers, system (show kube-system and friends), fold_threshold, legend.
+        """
+        return topology(self, namespace, highlight, selector, **options)
 
     def endpoints_table(
         self, namespace: str | None = None, service: str | None = None
