@@ -64,7 +64,8 @@ COMMANDS = dict(
     for entry in (
         "create=create:run expose=expose:run run=run_cmd:run scale=scale:run delete=delete:run "
         "label=label:run_label annotate=label:run_annotate apply=apply:run "
-        "cordon=nodes:run_cordon uncordon=nodes:run_uncordon drain=nodes:run_drain"
+        "cordon=nodes:run_cordon uncordon=nodes:run_uncordon drain=nodes:run_drain "
+        "exec=exec_cmd:run"
     ).split()
 )
 """Command -> `module:function` in kubenet_nb.kubectl: `function(Invocation) -> None`."""
