@@ -61,7 +61,6 @@ FLAGS = FlagSet(
     Flag("pod-running-timeout", default="1m0s"),
 )
 DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
-BOOL_SHORTHANDS = "itq"
 NO_TTY = "Unable to use a TTY - input is not a terminal or the right kind of file"
 SELECTING = ("Deployment", "ReplicaSet", "DaemonSet")
 _UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
@@ -215,22 +214,8 @@ def _missing(
     )
 
 
-def _split_shorthands(argv: list[str]) -> list[str]:
-    """pflag lets boolean shorthands share a dash (`-it`); spell them apart for FlagSet."""
-    split: list[str] = []
-    for position, arg in enumerate(argv):
-        if arg == "--":
-            return split + argv[position:]
-        letters = arg[1:]
-        if arg.startswith("-") and len(letters) > 1 and set(letters) <= set(BOOL_SHORTHANDS):
-            split += [f"-{letter}" for letter in letters]
-        else:
-            split.append(arg)
-    return split
-
-
 def _arguments(invocation: Invocation) -> tuple[str, list[str], dict]:
-    parsed = parse_flags(FLAGS, _split_shorthands(invocation.argv), PATH)
+    parsed = parse_flags(FLAGS, invocation.argv, PATH)
     values = parsed.values
     dashed = "--" in invocation.argv
     name = parsed.args[0] if parsed.args else ""

@@ -65,25 +65,34 @@ class FlagSet:
                     value, i = argv[i], i + 1
                 self._set(parsed, flag, value if (eq or flag.kind != "bool") else None, arg)
             elif arg.startswith("-") and len(arg) > 1:
-                letter, rest = arg[1], arg[2:]
-                flag = self._short.get(letter)
-                if flag is None:
-                    raise KubectlError(f"unknown shorthand flag: '{letter}' in {arg}")
-                if flag.kind == "bool":
-                    self._set(parsed, flag, rest[1:] if rest.startswith("=") else None, arg)
-                    if rest and not rest.startswith("="):
-                        raise KubectlError(f"unknown shorthand flag: '{rest[0]}' in {arg}")
-                else:
-                    if rest.startswith("="):
-                        rest = rest[1:]
-                    if not rest:
-                        if i >= len(argv):
-                            raise KubectlError(f"flag needs an argument: '{letter}' in -{letter}")
-                        rest, i = argv[i], i + 1
-                    self._set(parsed, flag, rest, arg)
+                i = self._shorthands(parsed, arg, argv, i)
             else:
                 parsed.args.append(arg)
         return parsed
+
+    def _shorthands(self, parsed: ParsedFlags, arg: str, argv: list[str], i: int) -> int:
+        """pflag's parseShortArg: `-n v`, `-nv`, `-n=v`, and bool letters combined (`-it`)."""
+        rest = arg[1:]
+        while rest:
+            letter, rest = rest[0], rest[1:]
+            flag = self._short.get(letter)
+            if flag is None:
+                raise KubectlError(f"unknown shorthand flag: '{letter}' in {arg}")
+            if flag.kind == "bool":
+                if rest.startswith("="):
+                    self._set(parsed, flag, rest[1:], arg)
+                    return i
+                self._set(parsed, flag, None, arg)
+                continue
+            if rest.startswith("="):
+                rest = rest[1:]
+            if not rest:
+                if i >= len(argv):
+                    raise KubectlError(f"flag needs an argument: '{letter}' in -{letter}")
+                rest, i = argv[i], i + 1
+            self._set(parsed, flag, rest, arg)
+            return i
+        return i
 
     @staticmethod
     def _set(parsed: ParsedFlags, flag: Flag, value: str | None, arg: str) -> None:
