@@ -1,22 +1,20 @@
-"""What kube-proxy reads: service ports and their endpoints, built from Service/EndpointSlice dicts.
+"""What kube-proxy reads from Services: their proxied ports, built from Service dicts.
 
-This restates kube-proxy's caches (pkg/proxy/servicechangetracker.go `serviceToServiceMap`,
-serviceport.go `newBaseServiceInfo`, endpointslicecache.go `addEndpoints`) over plain API dicts,
-independent of the Cluster class, so tests can feed exactly what proxier_test.go feeds.
+This restates kube-proxy's service cache (pkg/proxy/servicechangetracker.go `serviceToServiceMap`,
+serviceport.go `newBaseServiceInfo`) over plain API dicts, independent of the Cluster class, so
+tests can feed exactly what proxier_test.go feeds. Each stored Service is read once per version
+(`memo.py`). The endpoints side lives in `endpoints.py`; `Endpoint` and `endpoints_by_port` are
+named here too, as the two halves of the model.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from kubenet_nb.network.proxy.addresses import (
     IPNetwork,
-    host_port,
     ip_family,
-    ip_text,
     parse_cidr_sloppy,
     parse_ip_sloppy,
 )
@@ -25,30 +23,13 @@ from kubenet_nb.network.proxy.chains import (
     FIREWALL_PREFIX,
     LOCAL_PREFIX,
     SERVICE_PREFIX,
-    endpoint_chain,
     port_proto_hash,
     service_port_name,
 )
+from kubenet_nb.network.proxy.endpoints import Endpoint, endpoints_by_port
+from kubenet_nb.network.proxy.memo import ObjectMemo
 
 __all__ = ["Endpoint", "ServicePort", "endpoints_by_port", "service_ports"]
-
-SERVICE_NAME_LABEL = "kubernetes.io/service-name"
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    """One backend of one service port as kube-proxy's BaseEndpointInfo holds it."""
-
-    ip: str
-    port: int
-    endpoint: str
-    chain: str
-    is_local: bool
-    ready: bool
-    serving: bool
-    terminating: bool
-    zone_hints: frozenset[str] = frozenset()
-    node_hints: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,9 +115,12 @@ def _addresses(texts: Iterable[str], family: str) -> tuple[str, ...]:
     return tuple(str(ip) for ip in parsed if ip is not None and ip_family(ip) == family)
 
 
+_SERVICES = ObjectMemo(8192)
+
+
 def service_ports(service: dict, family: str = "IPv4") -> list[ServicePort]:
     """The proxied ports of one Service; none for headless or ExternalName (ShouldSkipService)."""
-    return _SERVICES.get(service, (family,), lambda: _service_ports(service, family))
+    return _SERVICES.get(service, family, lambda: _service_ports(service, family))
 
 
 def _service_ports(service: dict, family: str) -> list[ServicePort]:
@@ -183,112 +167,3 @@ def _service_ports(service: dict, family: str) -> list[ServicePort]:
         )
         for port in spec.get("ports") or []
     ]
-
-
-class _Memo:
-    """A bounded memo of what was derived from stored objects, keyed on the object itself.
-
-    The store never changes a stored dict in place (a write stores a new one with a new
-    resourceVersion), so a derivation from that very dict stays valid. The dict is kept with the
-    result, so its id cannot be reused while cached. Dicts without a resourceVersion (hand-built
-    ones, which callers may mutate) are never memoised.
-    """
-
-    def __init__(self, size: int) -> None:
-        self._data: OrderedDict[tuple, tuple[dict, Any]] = OrderedDict()
-        self._size = size
-
-    def get(self, obj: dict, extra: tuple, make: Callable[[], Any]) -> Any:
-        if not obj.get("metadata", {}).get("resourceVersion"):
-            return make()
-        key = (id(obj), *extra)
-        entry = self._data.get(key)
-        if entry is not None and entry[0] is obj:
-            self._data.move_to_end(key)
-            return entry[1]
-        value = make()
-        self._data[key] = (obj, value)
-        self._data.move_to_end(key)
-        if len(self._data) > self._size:
-            self._data.popitem(last=False)
-        return value
-
-
-_SERVICES = _Memo(8192)
-_SLICES = _Memo(16384)
-
-
-def _endpoint(
-    item: dict, spn: str, proto: str, number: int, node_name: str, node_hints_on: bool
-) -> Endpoint | None:
-    addresses = item.get("addresses") or []
-    ip = ip_text(addresses[0]) if addresses else None
-    if ip is None:
-        return None
-    conditions = item.get("conditions") or {}
-    hints = item.get("hints") or {}
-    endpoint = host_port(ip, number)
-    return Endpoint(
-        ip=ip,
-        port=number,
-        endpoint=endpoint,
-        chain=endpoint_chain(spn, proto, endpoint),
-        is_local=bool(node_name) and item.get("nodeName") == node_name,
-        ready=conditions.get("ready") is not False,
-        serving=conditions.get("serving") is not False,
-        terminating=conditions.get("terminating") is True,
-        zone_hints=frozenset(z["name"] for z in hints.get("forZones") or []),
-        node_hints=frozenset(n["name"] for n in (hints.get("forNodes") or []) if node_hints_on),
-    )
-
-
-def _slice_ports(
-    slice_: dict, service: str, node_name: str, node_hints_on: bool
-) -> list[tuple[tuple[str, str, str, str], list[Endpoint]]]:
-    """One slice's endpoints per (namespace, service, port name, protocol), in slice order."""
-    namespace = slice_["metadata"].get("namespace", "default")
-    result = []
-    for port in slice_.get("ports") or []:
-        name, number = port.get("name"), port.get("port")
-        if name is None or not number:
-            continue
-        protocol = port.get("protocol") or "TCP"
-        spn = service_port_name(namespace, service, name)
-        made = (
-            _endpoint(item, spn, protocol.lower(), number, node_name, node_hints_on)
-            for item in slice_.get("endpoints") or []
-        )
-        result.append(((namespace, service, name, protocol), [e for e in made if e is not None]))
-    return result
-
-
-def endpoints_by_port(
-    slices: Iterable[dict],
-    node_name: str,
-    family: str = "IPv4",
-    node_hints: bool = False,
-) -> dict[tuple[str, str, str, str], list[Endpoint]]:
-    """EndpointSliceCache's view: (namespace, service, port name, protocol) -> sorted endpoints.
-
-    Slices are tied to their Service by the `kubernetes.io/service-name` label; slices of the
-    other address family (and FQDN ones) are ignored; a port without a name or number is skipped.
-    Endpoints are deduplicated by `ip:port` (a later copy replaces an earlier one only when it is
-    local, as in v1.33's `addEndpoints`) and sorted by that string (`byEndpoint`).
-    """
-    merged: dict[tuple[str, str, str, str], dict[str, Endpoint]] = {}
-    for slice_ in slices:
-        meta = slice_.get("metadata", {})
-        service = (meta.get("labels") or {}).get(SERVICE_NAME_LABEL)
-        if slice_.get("addressType") != family or not service or not meta.get("name"):
-            continue
-        per_port = _SLICES.get(
-            slice_,
-            (node_name, node_hints),
-            lambda s=slice_, n=service: _slice_ports(s, n, node_name, node_hints),
-        )
-        for key, endpoints in per_port:
-            found = merged.setdefault(key, {})
-            for each in endpoints:
-                if each.endpoint not in found or each.is_local:
-                    found[each.endpoint] = each
-    return {key: [found[e] for e in sorted(found)] for key, found in merged.items() if found}

@@ -5,11 +5,15 @@ KUBE-POSTROUTING and KUBE-MARK-MASQ, then per service port its KUBE-SERVICES / K
 entry rules and filter rules, then its EXT, FW, SVC, SVL and SEP chains, then stale-chain
 deletions, the NodePort tail rule and KUBE-FORWARD. Upstream walks service ports in Go map order
 (random); here they come in sorted order, so the text is deterministic.
+
+Each service port's part is rendered once per version of its inputs (`RuleWriter.render`) and
+shared by the nodes it does not depend on, so a sync after a change re-renders only the changed
+services, as kube-proxy's partial syncs rewrite only theirs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 
 from kubenet_nb.network.proxy.chains import (
@@ -23,20 +27,13 @@ from kubenet_nb.network.proxy.chains import (
     KUBE_SERVICES,
     is_service_chain,
 )
-from kubenet_nb.network.proxy.model import Endpoint, ServicePort
+from kubenet_nb.network.proxy.endpoints import Endpoint
+from kubenet_nb.network.proxy.memo import IdentityMemo
+from kubenet_nb.network.proxy.model import ServicePort
 from kubenet_nb.network.proxy.node import NodeContext
-from kubenet_nb.network.proxy.service_chains import (
-    balance,
-    endpoint_chain,
-    external_chain,
-    firewall_chain,
-)
-from kubenet_nb.network.proxy.settings import (
-    CT_STATE_INVALID_COUNTER,
-    LOCALHOST_NODEPORTS_COUNTER,
-    ProxySettings,
-)
-from kubenet_nb.network.proxy.topology import categorize
+from kubenet_nb.network.proxy.service_chains import PortRules, port_rules
+from kubenet_nb.network.proxy.settings import CT_STATE_INVALID_COUNTER, ProxySettings
+from kubenet_nb.network.proxy.topology import ZONE_LABEL
 
 __all__ = ["LARGE_CLUSTER_ENDPOINTS", "RuleWriter", "Tables"]
 
@@ -60,6 +57,19 @@ class Tables:
         return "\n".join(lines) + "\n"
 
 
+_RENDERS = IdentityMemo(16384)
+"""Per (service port, endpoints, writer context) and large-cluster mode: whether the node's name,
+zone or IP matter, and the rendered rules by those (a single entry for most ports)."""
+_CONTEXTS: dict[Hashable, Hashable] = {}
+"""One object per distinct writer context, so render keys hash it by identity, not by value."""
+
+
+def _context(value: Hashable) -> Hashable:
+    if len(_CONTEXTS) > 1024:
+        _CONTEXTS.clear()
+    return _CONTEXTS.setdefault(value, value)
+
+
 def _chain(name: str) -> str:
     return f":{name} - [0:0]"
 
@@ -71,8 +81,32 @@ class RuleWriter:
         self.settings = settings
         self.node = node
         self.mark = settings.mark
-        if_local = node.if_local
-        self.if_not_local = f"! {if_local}" if if_local else ""
+        self._context = _context((settings, node.if_local, node.localhost_nodeports))
+        self._zone = node.labels.get(ZONE_LABEL, "")
+
+    @staticmethod
+    def is_large(ports: Sequence[tuple[ServicePort, Sequence[Endpoint]]]) -> bool:
+        """Large-cluster mode: more endpoints in all than `LARGE_CLUSTER_ENDPOINTS`."""
+        return sum(len(endpoints) for _, endpoints in ports) > LARGE_CLUSTER_ENDPOINTS
+
+    def render(self, port: ServicePort, endpoints: Sequence[Endpoint], large: bool) -> PortRules:
+        """One service port's rules on this node, re-derived only when an input changed.
+
+        Rendered once per (port, endpoints, settings, large-cluster mode) and shared by the
+        nodes, except when the node matters: topology hints (its name and zone) and source
+        ranges (its IP). Locality comes in through `endpoints`, marked per node only for the
+        ports whose policies read it.
+        """
+        found = _RENDERS.get(
+            (port, endpoints, self._context), large, lambda: ({}, _node_inputs(port, endpoints))
+        )
+        by_node, (hinted, firewalled) = found
+        node = self.node
+        key = ((node.name, self._zone) if hinted else None, node.ip if firewalled else None)
+        rendered = by_node.get(key)
+        if rendered is None:
+            rendered = by_node[key] = port_rules(self.settings, node, port, endpoints, large)
+        return rendered
 
     def write(
         self,
@@ -84,20 +118,26 @@ class RuleWriter:
         (namespace, name) of the Services whose chains are rewritten. Chains listed in
         `existing_nat_chains` that are no longer used are flushed and deleted (`-X`)."""
         tables = Tables()
-        self._prologue(tables)
-        large = sum(len(endpoints) for _, endpoints in ports) > LARGE_CLUSTER_ENDPOINTS
+        self.prologue(tables)
+        large = self.is_large(ports)
         active: set[str] = set()
         for port, endpoints in ports:
-            write_chains = changed is None or (port.namespace, port.name) in changed
-            self._service_port(tables, port, endpoints, write_chains, large, active)
+            rendered = self.render(port, endpoints, large)
+            tables.filter_rules += rendered.filter_entries
+            tables.nat_rules += rendered.nat_entries
+            active.update(rendered.chains)
+            if changed is None or (port.namespace, port.name) in changed:
+                tables.nat_chains += [_chain(c) for c in rendered.chains]
+                tables.nat_rules += rendered.rules
         for chain in sorted(set(existing_nat_chains) - active):
             if is_service_chain(chain):
                 tables.nat_chains.append(_chain(chain))
                 tables.nat_rules.append(f"-X {chain}")
-        self._epilogue(tables)
+        self.epilogue(tables)
         return tables
 
-    def _prologue(self, tables: Tables) -> None:
+    def prologue(self, tables: Tables) -> None:
+        """The rules written before any service port's: masquerading, the localnet block."""
         mark = self.mark
         tables.filter_chains += [
             _chain(c)
@@ -128,7 +168,8 @@ class RuleWriter:
                 " ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP"
             )
 
-    def _epilogue(self, tables: Tables) -> None:
+    def epilogue(self, tables: Tables) -> None:
+        """The rules written after every service port's: the NodePort tail, KUBE-FORWARD."""
         head = f"-A {KUBE_SERVICES} -m comment --comment {NODEPORTS_TAIL}"
         ipv6 = self.settings.ipv6
         if self.node.nodeport_ips is None:
@@ -160,135 +201,9 @@ class RuleWriter:
             " -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
         ]
 
-    def _service_port(
-        self,
-        tables: Tables,
-        port: ServicePort,
-        endpoints: Sequence[Endpoint],
-        write_chains: bool,
-        large: bool,
-        active: set[str],
-    ) -> None:
-        node = self.node
-        cat = categorize(
-            endpoints, port, node.name, node.labels, self.settings.prefer_same_traffic_distribution
-        )
-        spn, p = port.name_string, port.proto
-        has_endpoints = cat.has_any
-        internal_chain = port.cluster_chain
-        has_internal = has_endpoints
-        if port.internal_policy_local:
-            internal_chain = port.local_chain
-            has_internal = has_internal and bool(cat.local)
-        external_policy_chain = port.cluster_chain
-        has_external = has_endpoints
-        if port.external_policy_local:
-            external_policy_chain = port.local_chain
-            has_external = has_external and bool(cat.local)
-        ext = port.external_chain
-        uses_ext = has_endpoints and port.externally_accessible
-        uses_fw = has_endpoints and bool(port.load_balancer_vips) and bool(port.source_ranges)
-        lb_chain = port.firewall_chain if uses_fw else ext
-        if not has_endpoints:
-            internal_target = external_target = "REJECT"
-            internal_comment = external_comment = f'"{spn} has no endpoints"'
-        else:
-            internal_target = external_target = "DROP"
-            internal_comment = external_comment = f'"{spn} has no local endpoints"'
 
-        filter_rules, nat_rules = tables.filter_rules, tables.nat_rules
-        dport = f"--dport {port.port}"
-        match = f"-m {p} -p {p}"
-        cluster_ip = port.cluster_ip
-        if has_internal:
-            nat_rules.append(
-                f'-A {KUBE_SERVICES} -m comment --comment "{spn} cluster IP" {match}'
-                f" -d {cluster_ip} {dport} -j {internal_chain}"
-            )
-        else:
-            filter_rules.append(
-                f"-A {KUBE_SERVICES} -m comment --comment {internal_comment} {match}"
-                f" -d {cluster_ip} {dport} -j {internal_target}"
-            )
-        for external_ip in port.external_ips:
-            if has_endpoints:
-                nat_rules.append(
-                    f'-A {KUBE_SERVICES} -m comment --comment "{spn} external IP" {match}'
-                    f" -d {external_ip} {dport} -j {ext}"
-                )
-            if not has_external:
-                filter_rules.append(
-                    f"-A {KUBE_EXTERNAL_SERVICES} -m comment --comment {external_comment}"
-                    f" {match} -d {external_ip} {dport} -j {external_target}"
-                )
-        for vip in port.load_balancer_vips:
-            if has_endpoints:
-                nat_rules.append(
-                    f'-A {KUBE_SERVICES} -m comment --comment "{spn} loadbalancer IP" {match}'
-                    f" -d {vip} {dport} -j {lb_chain}"
-                )
-            if uses_fw:
-                filter_rules.append(
-                    f'-A {KUBE_PROXY_FIREWALL} -m comment --comment "{spn} traffic not accepted'
-                    f' by {port.firewall_chain}" {match} -d {vip} {dport} -j DROP'
-                )
-        if not has_external:
-            for vip in port.load_balancer_vips:
-                filter_rules.append(
-                    f"-A {KUBE_EXTERNAL_SERVICES} -m comment --comment {external_comment}"
-                    f" {match} -d {vip} {dport} -j {external_target}"
-                )
-        if port.node_port:
-            node_port = f"--dport {port.node_port}"
-            if has_endpoints:
-                if (
-                    node.localhost_nodeports
-                    and not self.settings.ipv6
-                    and LOCALHOST_NODEPORTS_COUNTER in self.settings.nfacct_counters
-                ):
-                    nat_rules.append(
-                        f"-A {KUBE_NODEPORTS} -m comment --comment {spn} {match}"
-                        f" -d 127.0.0.0/8 {node_port}"
-                        f" -m nfacct --nfacct-name {LOCALHOST_NODEPORTS_COUNTER} -j {ext}"
-                    )
-                nat_rules.append(
-                    f"-A {KUBE_NODEPORTS} -m comment --comment {spn} {match} {node_port} -j {ext}"
-                )
-            if not has_external:
-                filter_rules.append(
-                    f"-A {KUBE_EXTERNAL_SERVICES} -m comment --comment {external_comment}"
-                    f" -m addrtype --dst-type LOCAL {match} {node_port} -j {external_target}"
-                )
-        if port.health_check_node_port:
-            filter_rules.append(
-                f'-A {KUBE_NODEPORTS} -m comment --comment "{spn} health check node port"'
-                f" -m tcp -p tcp --dport {port.health_check_node_port} -j ACCEPT"
-            )
-
-        chains: list[str] = []
-        rules: list[str] = []
-        if has_internal:
-            entry = f'-m comment --comment "{spn} cluster IP" {match} -d {cluster_ip} {dport}'
-            if self.settings.masquerade_all:
-                rules.append(f"-A {internal_chain} {entry} -j {KUBE_MARK_MASQ}")
-            elif self.if_not_local:
-                rules.append(f"-A {internal_chain} {entry} {self.if_not_local} -j {KUBE_MARK_MASQ}")
-        if uses_ext:
-            chains.append(ext)
-            external_chain(rules, port, has_external, external_policy_chain, node.if_local)
-        if uses_fw:
-            chains.append(port.firewall_chain)
-            firewall_chain(rules, port, node.ip)
-        if cat.cluster and port.uses_cluster_endpoints:
-            chains.append(port.cluster_chain)
-            balance(rules, port, port.cluster_chain, cat.cluster, large)
-        if cat.local and port.uses_local_endpoints:
-            chains.append(port.local_chain)
-            balance(rules, port, port.local_chain, cat.local, large)
-        for endpoint in cat.reachable:
-            chains.append(endpoint.chain)
-            endpoint_chain(rules, port, endpoint, large)
-        active.update(chains)
-        if write_chains:
-            tables.nat_chains += [_chain(c) for c in chains]
-            nat_rules += rules
+def _node_inputs(port: ServicePort, endpoints: Sequence[Endpoint]) -> tuple[bool, bool]:
+    """Whether a port's rules depend on the node's name and zone (topology hints select the
+    endpoints) and on its IP (the firewall chain admits the node when a source range holds it)."""
+    hinted = any(ep.zone_hints or ep.node_hints for ep in endpoints)
+    return hinted, bool(port.source_ranges and port.load_balancer_vips)

@@ -1,19 +1,41 @@
-"""The nat chains of one service port: KUBE-EXT, KUBE-FW, KUBE-SVC/KUBE-SVL and KUBE-SEP.
+"""What one service port adds to a sync: its rules in the shared chains, and its own chains.
 
-Restated from pkg/proxy/iptables/proxier.go `syncProxyRules` and `writeServiceToEndpointRules`;
-each function appends kube-proxy's rules for one chain, in kube-proxy's order. In large-cluster
-mode (more than 1000 endpoints) the SVC->SEP and SEP rules carry no comment.
+Restated from pkg/proxy/iptables/proxier.go `syncProxyRules` (the body of its loop over service
+ports) and `writeServiceToEndpointRules`. `port_rules` writes the port's entry rules in
+KUBE-SERVICES, KUBE-NODEPORTS, KUBE-EXTERNAL-SERVICES and KUBE-PROXY-FIREWALL, then its KUBE-EXT,
+KUBE-FW, KUBE-SVC/KUBE-SVL and KUBE-SEP chains, each through the function for that chain, in
+kube-proxy's order. In large-cluster mode (more than 1000 endpoints) the SVC->SEP and SEP rules
+carry no comment.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from kubenet_nb.network.proxy.addresses import IPAddress
-from kubenet_nb.network.proxy.chains import KUBE_MARK_MASQ, KUBE_PROXY_FIREWALL, probability
-from kubenet_nb.network.proxy.model import Endpoint, ServicePort
+from kubenet_nb.network.proxy.chains import (
+    KUBE_EXTERNAL_SERVICES,
+    KUBE_MARK_MASQ,
+    KUBE_NODEPORTS,
+    KUBE_PROXY_FIREWALL,
+    KUBE_SERVICES,
+    probability,
+)
+from kubenet_nb.network.proxy.endpoints import Endpoint
+from kubenet_nb.network.proxy.model import ServicePort
+from kubenet_nb.network.proxy.node import NodeContext
+from kubenet_nb.network.proxy.settings import LOCALHOST_NODEPORTS_COUNTER, ProxySettings
+from kubenet_nb.network.proxy.topology import categorize
 
-__all__ = ["balance", "endpoint_chain", "external_chain", "firewall_chain"]
+__all__ = [
+    "PortRules",
+    "balance",
+    "endpoint_chain",
+    "external_chain",
+    "firewall_chain",
+    "port_rules",
+]
 
 
 def external_chain(
@@ -94,3 +116,144 @@ def endpoint_chain(rules: list[str], port: ServicePort, ep: Endpoint, large: boo
         f"{head} -s {ep.ip} -j {KUBE_MARK_MASQ}",
         f"{head}{recent} -m {port.proto} -p {port.proto} -j DNAT --to-destination {ep.endpoint}",
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class PortRules:
+    """What one service port adds to a sync: its rules in the shared chains (KUBE-SERVICES,
+    KUBE-NODEPORTS, KUBE-EXTERNAL-SERVICES, KUBE-PROXY-FIREWALL), its own chains and their rules."""
+
+    filter_entries: tuple[str, ...]
+    nat_entries: tuple[str, ...]
+    chains: tuple[str, ...]
+    rules: tuple[str, ...]
+
+
+def port_rules(
+    settings: ProxySettings,
+    node: NodeContext,
+    port: ServicePort,
+    endpoints: Sequence[Endpoint],
+    large: bool,
+) -> PortRules:
+    """Everything one service port adds to a sync on `node`, in kube-proxy's order."""
+    cat = categorize(
+        endpoints, port, node.name, node.labels, settings.prefer_same_traffic_distribution
+    )
+    spn, p = port.name_string, port.proto
+    has_endpoints = cat.has_any
+    internal_chain = port.cluster_chain
+    has_internal = has_endpoints
+    if port.internal_policy_local:
+        internal_chain = port.local_chain
+        has_internal = has_internal and bool(cat.local)
+    external_policy_chain = port.cluster_chain
+    has_external = has_endpoints
+    if port.external_policy_local:
+        external_policy_chain = port.local_chain
+        has_external = has_external and bool(cat.local)
+    ext = port.external_chain
+    uses_ext = has_endpoints and port.externally_accessible
+    uses_fw = has_endpoints and bool(port.load_balancer_vips) and bool(port.source_ranges)
+    lb_chain = port.firewall_chain if uses_fw else ext
+    if not has_endpoints:
+        internal_target = external_target = "REJECT"
+        internal_comment = external_comment = f'"{spn} has no endpoints"'
+    else:
+        internal_target = external_target = "DROP"
+        internal_comment = external_comment = f'"{spn} has no local endpoints"'
+
+    filter_rules: list[str] = []
+    nat_rules: list[str] = []
+    dport = f"--dport {port.port}"
+    match = f"-m {p} -p {p}"
+    cluster_ip = port.cluster_ip
+    if has_internal:
+        nat_rules.append(
+            f'-A {KUBE_SERVICES} -m comment --comment "{spn} cluster IP" {match}'
+            f" -d {cluster_ip} {dport} -j {internal_chain}"
+        )
+    else:
+        filter_rules.append(
+            f"-A {KUBE_SERVICES} -m comment --comment {internal_comment} {match}"
+            f" -d {cluster_ip} {dport} -j {internal_target}"
+        )
+    for external_ip in port.external_ips:
+        if has_endpoints:
+            nat_rules.append(
+                f'-A {KUBE_SERVICES} -m comment --comment "{spn} external IP" {match}'
+                f" -d {external_ip} {dport} -j {ext}"
+            )
+        if not has_external:
+            filter_rules.append(
+                f"-A {KUBE_EXTERNAL_SERVICES} -m comment --comment {external_comment}"
+                f" {match} -d {external_ip} {dport} -j {external_target}"
+            )
+    for vip in port.load_balancer_vips:
+        if has_endpoints:
+            nat_rules.append(
+                f'-A {KUBE_SERVICES} -m comment --comment "{spn} loadbalancer IP" {match}'
+                f" -d {vip} {dport} -j {lb_chain}"
+            )
+        if uses_fw:
+            filter_rules.append(
+                f'-A {KUBE_PROXY_FIREWALL} -m comment --comment "{spn} traffic not accepted'
+                f' by {port.firewall_chain}" {match} -d {vip} {dport} -j DROP'
+            )
+    if not has_external:
+        for vip in port.load_balancer_vips:
+            filter_rules.append(
+                f"-A {KUBE_EXTERNAL_SERVICES} -m comment --comment {external_comment}"
+                f" {match} -d {vip} {dport} -j {external_target}"
+            )
+    if port.node_port:
+        node_port = f"--dport {port.node_port}"
+        if has_endpoints:
+            if (
+                node.localhost_nodeports
+                and not settings.ipv6
+                and LOCALHOST_NODEPORTS_COUNTER in settings.nfacct_counters
+            ):
+                nat_rules.append(
+                    f"-A {KUBE_NODEPORTS} -m comment --comment {spn} {match}"
+                    f" -d 127.0.0.0/8 {node_port}"
+                    f" -m nfacct --nfacct-name {LOCALHOST_NODEPORTS_COUNTER} -j {ext}"
+                )
+            nat_rules.append(
+                f"-A {KUBE_NODEPORTS} -m comment --comment {spn} {match} {node_port} -j {ext}"
+            )
+        if not has_external:
+            filter_rules.append(
+                f"-A {KUBE_EXTERNAL_SERVICES} -m comment --comment {external_comment}"
+                f" -m addrtype --dst-type LOCAL {match} {node_port} -j {external_target}"
+            )
+    if port.health_check_node_port:
+        filter_rules.append(
+            f'-A {KUBE_NODEPORTS} -m comment --comment "{spn} health check node port"'
+            f" -m tcp -p tcp --dport {port.health_check_node_port} -j ACCEPT"
+        )
+
+    chains: list[str] = []
+    rules: list[str] = []
+    if has_internal:
+        entry = f'-m comment --comment "{spn} cluster IP" {match} -d {cluster_ip} {dport}'
+        if settings.masquerade_all:
+            rules.append(f"-A {internal_chain} {entry} -j {KUBE_MARK_MASQ}")
+        elif node.if_local:
+            rules.append(f"-A {internal_chain} {entry} ! {node.if_local} -j {KUBE_MARK_MASQ}")
+    if uses_ext:
+        chains.append(ext)
+        external_chain(rules, port, has_external, external_policy_chain, node.if_local)
+    if uses_fw:
+        chains.append(port.firewall_chain)
+        firewall_chain(rules, port, node.ip)
+    if cat.cluster and port.uses_cluster_endpoints:
+        chains.append(port.cluster_chain)
+        balance(rules, port, port.cluster_chain, cat.cluster, large)
+    if cat.local and port.uses_local_endpoints:
+        chains.append(port.local_chain)
+        balance(rules, port, port.local_chain, cat.local, large)
+    for endpoint in cat.reachable:
+        chains.append(endpoint.chain)
+        endpoint_chain(rules, port, endpoint, large)
+    return PortRules(tuple(filter_rules), tuple(nat_rules), tuple(chains), tuple(rules))

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from kubenet_nb.network.proxy.model import Endpoint, ServicePort
+from kubenet_nb.network.proxy.endpoints import Endpoint
+from kubenet_nb.network.proxy.model import ServicePort
 
 __all__ = ["ZONE_LABEL", "Categories", "categorize"]
 
