@@ -12,6 +12,7 @@ from kubenet_nb.cluster.cluster import Cluster as EngineCluster
 from kubenet_nb.kubectl.main import run_kubectl
 from kubenet_nb.network.dns import Answer, cluster_dns_state
 from kubenet_nb.network.dns import resolve as dns_resolve
+from kubenet_nb.network.kindnet import with_kindnet
 from kubenet_nb.network.proxy import ProxySettings, iptables_save
 from kubenet_nb.network.send import send as send_traffic
 from kubenet_nb.network.trace import Trace
@@ -55,7 +56,8 @@ class Cluster(EngineCluster):
         return run_kubectl(self, command).removesuffix("\n")
 
     def iptables_save(self, node: str | None = None) -> str:
-        """What `iptables-save` shows on a node: the filter and nat tables kube-proxy wrote.
+        """What `iptables-save` shows on a node: kube-proxy's filter and nat tables, with
+        kindnet's masquerade rules (KIND-MASQ-AGENT) where the node lists them.
 
         `node` defaults to the first worker (the control plane in a cluster without workers).
 
@@ -65,13 +67,14 @@ class Cluster(EngineCluster):
         """
         names = self.settings.node_names()
         node = node or (names[1] if len(names) > 1 else names[0])
-        return iptables_save(
+        text = iptables_save(
             self.store.list("Service"),
             self.store.list("EndpointSlice"),
             self.store.list("Node"),
             node,
             self.proxy,
         )
+        return with_kindnet(text, [self.settings.pod_cidr])
 
     def resolve(
         self,

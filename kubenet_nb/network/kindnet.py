@@ -4,14 +4,14 @@ kindnetd (images/kindnetd/cmd/kindnetd/masq.go in kubernetes-sigs/kind) appends 
 POSTROUTING a jump for every packet not bound to a local address, then RETURNs for the pod
 subnet (`POD_SUBNET`, the cluster's pod CIDR) and MASQUERADEs the rest: pod-to-pod traffic
 keeps its addresses, traffic from pods to anything else (node IPs, the outside) leaves with the
-node's address. These rules are not kube-proxy's, so `iptables_save` leaves them out; the walk
-adds them after kube-proxy's (kube-proxy prepends its POSTROUTING jump, kindnet appends), as
-iptables-save on the node lists them.
+node's address. These rules are not kube-proxy's: `with_kindnet` adds them to kube-proxy's
+`iptables_save` text where iptables-save on the node lists them (kube-proxy prepends its
+POSTROUTING jump, kindnet appends), and the walk evaluates them in that same order.
 """
 
 from __future__ import annotations
 
-__all__ = ["MASQ_CHAIN", "masq_agent_rules"]
+__all__ = ["MASQ_CHAIN", "masq_agent_rules", "with_kindnet"]
 
 MASQ_CHAIN = "KIND-MASQ-AGENT"
 
@@ -37,3 +37,26 @@ def masq_agent_rules(pod_subnets: list[str]) -> str:
     )
     lines.append("COMMIT")
     return "\n".join(lines) + "\n"
+
+
+def with_kindnet(text: str, pod_subnets: list[str]) -> str:
+    """kube-proxy's iptables-save text with kindnet's nat chain and rules merged in.
+
+    The chain is declared after the nat table's other chains; the POSTROUTING jump follows the
+    table's own POSTROUTING rules; the chain's rules close the table.
+    """
+    extra = masq_agent_rules(pod_subnets).splitlines()
+    declaration = next(line for line in extra if line.startswith(f":{MASQ_CHAIN} "))
+    jump = [line for line in extra if line.startswith("-A POSTROUTING ")]
+    body = [line for line in extra if line.startswith(f"-A {MASQ_CHAIN} ")]
+    lines = text.splitlines()
+    start = lines.index("*nat")
+    end = lines.index("COMMIT", start)
+    table = lines[start:end]
+    last_declaration = max(i for i, line in enumerate(table) if line.startswith(":"))
+    table.insert(last_declaration + 1, declaration)
+    postrouting = [i for i, line in enumerate(table) if line.startswith("-A POSTROUTING ")]
+    at = (postrouting[-1] + 1) if postrouting else len(table)
+    table[at:at] = jump
+    table.extend(body)
+    return "\n".join([*lines[:start], *table, *lines[end:]]) + "\n"
