@@ -134,7 +134,6 @@ class ApiServer:
             "deletionTimestamp",
             "deletionGracePeriodSeconds",
             "generateName",
-            "ownerReferences",
         ):
             if field in old["metadata"] and field not in meta:
                 meta[field] = old["metadata"][field]

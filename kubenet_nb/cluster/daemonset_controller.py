@@ -75,6 +75,7 @@ class DaemonSetController(WorkloadController):
         ds = self.store.get("DaemonSet", namespace, name)
         if ds is None or ds["metadata"].get("deletionTimestamp"):
             return
+        self.release_strays(ds)
         self._adopt_orphans(ds)
         revision = pod_template_hash(ds["spec"]["template"])
         by_node: dict[str, list[dict]] = {}

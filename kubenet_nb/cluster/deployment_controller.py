@@ -94,6 +94,7 @@ class DeploymentController(WorkloadController):
             all_rs.append(new_rs)
         elif self._revision(new_rs) < self._max_revision(old):
             new_rs = self._set_revision(new_rs, self._max_revision(old) + 1)
+        deploy = self._set_revision(deploy, self._revision(new_rs))
         strategy = deploy["spec"].get("strategy", {})
         if strategy.get("type") == "Recreate":
             self._recreate(deploy, new_rs, old)
@@ -113,11 +114,15 @@ class DeploymentController(WorkloadController):
     def _max_revision(self, replica_sets: list[dict]) -> int:
         return max((self._revision(rs) for rs in replica_sets), default=0)
 
-    def _set_revision(self, rs: dict, revision: int) -> dict:
-        new = dict(rs)
-        annotations = {**rs["metadata"].get("annotations", {}), REVISION: str(revision)}
-        new["metadata"] = {**rs["metadata"], "annotations": annotations}
-        return self.api.update(new, trusted=True)
+    def _set_revision(self, obj: dict, revision: int) -> dict:
+        """The revision annotation on a ReplicaSet, or on the Deployment itself as upstream's
+        SetDeploymentRevision keeps it (pkg/controller/deployment/util)."""
+        if self._revision(obj) == revision:
+            return obj
+        annotations = {**obj["metadata"].get("annotations", {}), REVISION: str(revision)}
+        return self.api.update(
+            {**obj, "metadata": {**obj["metadata"], "annotations": annotations}}, trusted=True
+        )
 
     def _create_replica_set(self, deploy: dict, old: list[dict]) -> dict:
         collisions = deploy.get("status", {}).get("collisionCount", 0)

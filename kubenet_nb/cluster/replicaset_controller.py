@@ -40,6 +40,7 @@ class ReplicaSetController(WorkloadController):
         rs = self.store.get("ReplicaSet", namespace, name)
         if rs is None or rs["metadata"].get("deletionTimestamp"):
             return
+        self.release_strays(rs)
         pods = self.dependents(rs)
         active = [p for p in pods if is_active(p)]
         diff = rs["spec"].get("replicas", 1) - len(active)

@@ -4,6 +4,7 @@ the owner, and the owner's dependents come from the ownerReference index."""
 
 from __future__ import annotations
 
+from kubenet_nb.api.selectors import selector_from_label_selector
 from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.controller import Controller
 from kubenet_nb.cluster.ownership import OwnerIndex, controller_of
@@ -32,6 +33,21 @@ class WorkloadController(Controller):
             ref = controller_of(obj)
             if ref is not None and ref["kind"] == self.kind:
                 self.enqueue(obj["metadata"]["namespace"], ref["name"])
+
+    def release_strays(self, owner: dict) -> None:
+        """ClaimPods: dependents whose labels no longer match the owner's selector are let go
+        (their controller reference removed), so the owner replaces them."""
+        selector = selector_from_label_selector(owner["spec"].get("selector"))
+        uid = owner["metadata"]["uid"]
+        for obj in self.dependents(owner):
+            if selector.matches(obj["metadata"].get("labels") or {}):
+                continue
+            meta = obj["metadata"]
+            refs = [ref for ref in meta.get("ownerReferences", []) if ref.get("uid") != uid]
+            released = {k: v for k, v in meta.items() if k != "ownerReferences"}
+            if refs:
+                released["ownerReferences"] = refs
+            self.api.update({**obj, "metadata": released}, trusted=True)
 
     def dependents(self, owner: dict) -> list[dict]:
         """The owner's dependents that still exist, in the order they were indexed."""

@@ -288,3 +288,29 @@ def test_namespace_deletion_removes_its_contents(cluster: Cluster) -> None:
     cluster.advance(5)
     with pytest.raises(KubenetError, match='namespaces "team" not found'):
         cluster.get("ns", "team")
+
+
+def test_a_relabelled_pod_is_released_and_replaced(cluster: Cluster) -> None:
+    # ReplicaSet controller ClaimPods (pkg/controller/controller_ref_manager.go): a pod whose
+    # labels stop matching the selector loses its controller reference and is replaced.
+    cluster.create(deployment("web", replicas=2))
+    name = pods_of(cluster, "web")[0]["metadata"]["name"]
+    pod = cluster.get("pod", name)
+    pod["metadata"]["labels"]["app"] = "debug"
+    cluster.update(pod)
+    assert "ownerReferences" not in cluster.get("pod", name)["metadata"]
+    assert len(pods_of(cluster, "web")) == 2
+    assert name not in {p["metadata"]["name"] for p in pods_of(cluster, "web")}
+    assert cluster.get("rs", cluster.list("rs")[0]["metadata"]["name"])["status"]["replicas"] == 2
+
+
+def test_the_deployment_carries_its_revision(cluster: Cluster) -> None:
+    # pkg/controller/deployment/sync.go getNewReplicaSet: SetDeploymentRevision annotates the
+    # Deployment with its new ReplicaSet's revision.
+    cluster.create(deployment("web", replicas=1))
+    revision = "deployment.kubernetes.io/revision"
+    assert cluster.get("deploy", "web")["metadata"]["annotations"][revision] == "1"
+    obj = cluster.get("deploy", "web")
+    obj["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:1.27"
+    cluster.update(obj)
+    assert cluster.get("deploy", "web")["metadata"]["annotations"][revision] == "2"
