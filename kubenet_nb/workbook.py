@@ -26,6 +26,8 @@ from kubenet_nb.views.topology import topology
 if TYPE_CHECKING:
     import pandas as pd
 
+    from kubenet_nb.views.workbench import Workbench
+
 __all__ = ["Cluster"]
 
 
@@ -142,6 +144,12 @@ class Cluster(EngineCluster):
         Options: containers, system (show kube-system and friends), fold_threshold, legend.
         """
         return topology(self, namespace, highlight, selector, **options)
+
+    def workbench(self, namespace: str = "default") -> Workbench:
+        """An ipywidgets app over this cluster: forms and buttons, its picture, table and log."""
+        from kubenet_nb.views.workbench import Workbench  # ipywidgets loads only when asked
+
+        return Workbench(self, namespace)
 
     def endpoints_table(
         self, namespace: str | None = None, service: str | None = None
