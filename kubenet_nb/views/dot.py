@@ -51,11 +51,15 @@ def text(value: object, limit: int = MAX_TEXT) -> str:
     '&lt;script&gt;&quot;x&quot;&lt;/script&gt;'
     >>> text("a\\N")
     'a\\\\N'
+    >>> text("]")  # dot 2.43 refuses a cell holding a lone "]"
+    '&#93;'
     """
     raw = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
     if len(raw) > limit:
         raw = raw[: limit - 1] + "…"
-    lines = [html.escape(line).replace("\\", "\\\\") for line in raw.split("\n")]
+    lines = [
+        html.escape(line).replace("\\", "\\\\").replace("]", "&#93;") for line in raw.split("\n")
+    ]
     return LINE_BREAK.join(lines)
 
 

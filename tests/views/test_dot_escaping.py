@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 import graphviz
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kubenet_nb import Cluster
@@ -112,6 +112,7 @@ def test_control_characters_render_as_escapes() -> None:
 @pytest.mark.exe
 @settings(max_examples=25, deadline=None)
 @given(HOSTILE_TEXT)
+@example("]")  # dot 2.43 refused a cell holding a lone "]" until it was written &#93;
 def test_any_text_renders_as_itself(value: str) -> None:
     (shown,) = node_texts(render([value]))
     # Graphviz drops spaces that end a line and starts a line after a line break.
