@@ -12,6 +12,7 @@ from kubenet_nb.api.pod import pod_qos_class
 from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.controller import Controller
 from kubenet_nb.cluster.ipam import PodIPAllocator
+from kubenet_nb.cluster.listeners import Listener, conflicts
 from kubenet_nb.cluster.node_pods import NodePods
 from kubenet_nb.cluster.store import Store, WatchEvent
 from kubenet_nb.cluster.timers import Timers
@@ -52,6 +53,7 @@ class Kubelets(Controller):
         self.shutdown_seconds = shutdown_seconds
         self.allocators: dict[str, PodIPAllocator] = {}
         self.not_ready: set[tuple[str, str]] = set()
+        self.crashing: dict[tuple[str, str], dict[str, Listener]] = {}
         self._terminating: set[tuple[str, str]] = set()
 
     def handle(self, event: WatchEvent) -> None:
@@ -98,17 +100,22 @@ class Kubelets(Controller):
             return
         now = self.api.clock.timestamp()
         key = (pod["metadata"]["namespace"], pod["metadata"]["name"])
-        ready = key not in self.not_ready
+        failed = conflicts(pod)
+        ready = key not in self.not_ready and not failed
+        unready = " ".join(failed) if failed else _names(pod)
         status = {
             "phase": "Running",
-            "conditions": self._conditions(ready, now, now, _names(pod)),
+            "conditions": self._conditions(ready, now, now, unready),
             "hostIP": node_ip,
             "hostIPs": [{"ip": node_ip}],
             "podIP": ip,
             "podIPs": [{"ip": ip}],
             "startTime": now,
             "containerStatuses": [
-                self._container_status(c, ready, now, pod) for c in pod["spec"]["containers"]
+                self._crashing_status(c, now, pod)
+                if c["name"] in failed
+                else self._container_status(c, key not in self.not_ready, now, pod)
+                for c in pod["spec"]["containers"]
             ],
             "qosClass": pod_qos_class(pod),
         }
@@ -127,6 +134,19 @@ class Kubelets(Controller):
             self.api.record_event(
                 pod, "Normal", "Started", "kubelet", f"Started container {container['name']}"
             )
+        for name, socket in failed.items():
+            self.api.record_event(
+                pod,
+                "Warning",
+                "BackOff",
+                "kubelet",
+                f"Back-off restarting failed container {name} in pod "
+                f"{pod['metadata']['name']}_{pod['metadata']['namespace']}"
+                f"({pod['metadata']['uid']})",
+            )
+            self.crashing.setdefault(key, {})[name] = socket
+        if failed:
+            self.store.on_undo(lambda: self.crashing.pop(key, None))
 
     @staticmethod
     def _conditions(ready: bool, started: str, changed: str, names: str) -> list[dict]:
@@ -169,6 +189,31 @@ class Kubelets(Controller):
             "lastState": {},
         }
 
+    def _crashing_status(self, container: dict, now: str, pod: dict) -> dict:
+        """A container whose bind failed ("Address already in use"): it exits with 1 and the
+        kubelet restarts it with a growing back-off (CrashLoopBackOff)."""
+        status = self._container_status(container, False, now, pod)
+        meta = pod["metadata"]
+        status["started"] = False
+        status["restartCount"] = 1
+        status["state"] = {
+            "waiting": {
+                "reason": "CrashLoopBackOff",
+                "message": f"back-off 10s restarting failed container={container['name']} "
+                f"pod={meta['name']}_{meta['namespace']}({meta['uid']})",
+            }
+        }
+        status["lastState"] = {
+            "terminated": {
+                "exitCode": 1,
+                "reason": "Error",
+                "startedAt": now,
+                "finishedAt": now,
+                "containerID": status["containerID"],
+            }
+        }
+        return status
+
     def set_ready(self, pod: dict, ready: bool) -> dict:
         """Report a readiness probe result: flips Ready/ContainersReady and container `ready`."""
         key = (pod["metadata"]["namespace"], pod["metadata"]["name"])
@@ -179,7 +224,8 @@ class Kubelets(Controller):
             self.not_ready.add(key)
             self.store.on_undo(lambda: self.not_ready.discard(key))
         status = pod.get("status", {})
-        if not status.get("podIP"):
+        crashing = self.crashing.get(key, {})
+        if not status.get("podIP") or crashing:
             return pod
         current = next(
             (c["status"] == "True" for c in status.get("conditions", []) if c["type"] == "Ready"),
@@ -236,6 +282,9 @@ class Kubelets(Controller):
         if key in self.not_ready:
             self.not_ready.discard(key)
             self.store.on_undo(lambda: self.not_ready.add(key))
+        crashing = self.crashing.pop(key, None)
+        if crashing is not None:
+            self.store.on_undo(lambda: self.crashing.__setitem__(key, crashing))
         node = pod["spec"].get("nodeName")
         ip = pod.get("status", {}).get("podIP")
         if node and ip and not pod["spec"].get("hostNetwork") and node in self.allocators:

@@ -314,3 +314,34 @@ def test_the_deployment_carries_its_revision(cluster: Cluster) -> None:
     obj["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:1.27"
     cluster.update(obj)
     assert cluster.get("deploy", "web")["metadata"]["annotations"][revision] == "2"
+
+
+def test_two_containers_on_one_port_crash_loop(cluster: Cluster) -> None:
+    # The containers of a pod share one network namespace (pods/_index.md "Pod networking"):
+    # the second nginx cannot bind port 80 and exits; the kubelet restarts it with back-off.
+    pod = cluster.create(
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "clash"},
+            "spec": {
+                "containers": [
+                    {"name": "first", "image": "nginx", "ports": [{"containerPort": 80}]},
+                    {"name": "second", "image": "nginx", "ports": [{"containerPort": 80}]},
+                ]
+            },
+        }
+    )
+    # pkg/api/pod/warnings.go: the API only warns about the duplicate declaration.
+    assert cluster.last_warnings == [
+        "spec.containers[1].ports[0]: duplicate port definition with spec.containers[0].ports[0]"
+    ]
+    first, second = cluster.get("pod", "clash")["status"]["containerStatuses"]
+    assert first["ready"] is True
+    assert second["ready"] is False
+    assert second["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    assert second["lastState"]["terminated"]["exitCode"] == 1
+    ready = {c["type"]: c for c in cluster.get("pod", "clash")["status"]["conditions"]}["Ready"]
+    assert ready["status"] == "False"
+    assert ready["message"] == "containers with unready status: [second]"
+    assert pod["metadata"]["name"] == "clash"
