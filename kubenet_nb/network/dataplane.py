@@ -3,12 +3,15 @@
 A `View` is the network at one store version: the topology, and per node the parsed rules
 (kube-proxy's `iptables_save` text for that node, plus kindnet's rules), built on first use.
 Views are cached on the store's resourceVersion and the proxy settings (never while a request
-is half-done), so repeated traces and bulk traffic reuse the parsed, indexed rules; compiled
-chains are shared between nodes and with the previous version when their lines are the same
-(`ChainPool`), so a change recompiles only the chains it touched. What outlives a view is the
-kernel state: each node's `recent` lists (ClientIP affinity) and the generator that draws for
-traffic sent without a seed (seeded from the cluster's seed, apart from the cluster's own
-generator so that traffic never changes generated names).
+is half-done), so repeated traces and bulk traffic reuse the parsed, indexed rules. A new
+version costs what changed, not the whole cluster: the topology re-derives only the objects
+written since (`TopologyBuilder`); nodes with the very same kube-proxy text (one string for
+identical nodes, and the same string again while their rules did not change) share one parsed
+ruleset; and compiled chains are shared between nodes and with the previous version when their
+lines are the same (`ChainPool`), so a change recompiles only the chains it touched. What
+outlives a view is the kernel state: each node's `recent` lists (ClientIP affinity) and the
+generator that draws for traffic sent without a seed (seeded from the cluster's seed, apart
+from the cluster's own generator so that traffic never changes generated names).
 """
 
 from __future__ import annotations
@@ -28,12 +31,15 @@ from kubenet_nb.network.netfilter import (
 )
 from kubenet_nb.network.proxy import ProxySettings, iptables_save
 from kubenet_nb.network.routing import Route, masquerade_address, route
-from kubenet_nb.network.topology import Topology, build_topology
+from kubenet_nb.network.topology import Topology, TopologyBuilder
 
 if TYPE_CHECKING:
     from kubenet_nb.cluster.cluster import Cluster
 
 __all__ = ["Dataplane", "View", "dataplane", "default_proxy"]
+
+Parsed = dict[int, tuple[str, Ruleset]]
+"""Rulesets by the identity of kube-proxy's text, kept with the text (so the id stays its own)."""
 
 
 def default_proxy(cluster: Cluster) -> ProxySettings:
@@ -48,15 +54,16 @@ class View:
         self,
         cluster: Cluster,
         proxy: ProxySettings,
-        recent: dict[str, RecentTables],
+        plane: Dataplane,
         pool: ChainPool,
+        earlier: Parsed,
     ) -> None:
         store = cluster.store
         self.proxy = proxy
         self._services = store.list("Service")
         self._slices = store.list("EndpointSlice")
         self._nodes = store.list("Node")
-        self.topology: Topology = build_topology(
+        self.topology: Topology = plane.topology.build(
             self._nodes,
             store.list("Pod"),
             self._services,
@@ -65,9 +72,12 @@ class View:
             cluster.settings.node_network,
             proxy.ip_family,
         )
-        self._recent = recent
+        self._recent = plane.recent
         self._pod_subnets = [c.strip() for c in cluster.settings.pod_cidr.split(",") if c.strip()]
         self._pool = pool
+        self._earlier = earlier
+        self.parsed: Parsed = {}
+        """The rulesets this view used, for the next view to find by their text."""
         self._rulesets: dict[str, Ruleset] = {}
         self._hosts: dict[str, Host] = {}
         self._routes: dict[tuple[str, str], Route] = {}
@@ -77,12 +87,18 @@ class View:
         return iptables_save(self._services, self._slices, self._nodes, node, self.proxy)
 
     def ruleset(self, node: str) -> Ruleset:
-        """The node's rules as the kernel holds them: kube-proxy's, then kindnet's."""
+        """The node's rules as the kernel holds them: kube-proxy's, then kindnet's (parsed once
+        per kube-proxy text: nodes with the very same text share the ruleset)."""
         found = self._rulesets.get(node)
         if found is None:
-            kindnet = masq_agent_rules(self._pod_subnets)
-            found = parse_ruleset(self.rules_text(node), kindnet, pool=self._pool)
-            self._rulesets[node] = found
+            text = self.rules_text(node)
+            key = id(text)
+            entry = self.parsed.get(key) or self._earlier.get(key)
+            if entry is None or entry[0] is not text:
+                kindnet = masq_agent_rules(self._pod_subnets)
+                entry = (text, parse_ruleset(text, kindnet, pool=self._pool))
+            self.parsed[key] = entry
+            found = self._rulesets[node] = entry[1]
         return found
 
     def route(self, node: str, dst: str) -> Route:
@@ -111,11 +127,13 @@ class View:
 
 
 class Dataplane:
-    """One cluster's data plane: views by store version, kernel state, the traffic generator."""
+    """One cluster's data plane: views by store version, kernel state, the traffic generator,
+    and what a new view reuses (the topology's parts, compiled chains, parsed rulesets)."""
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(f"kubenet-dataplane-{seed}")
         self.recent: dict[str, RecentTables] = {}
+        self.topology = TopologyBuilder()
         self._view: tuple[tuple[int, ProxySettings], View] | None = None
         self._pool = ChainPool()
 
@@ -125,10 +143,11 @@ class Dataplane:
         key = (store.resource_version, proxy)
         if self._view is not None and self._view[0] == key and not store.in_transaction:
             return self._view[1]
+        earlier = self._view[1].parsed if self._view is not None else {}
         if store.in_transaction:
-            return View(cluster, proxy, self.recent, ChainPool(self._pool))
+            return View(cluster, proxy, self, ChainPool(self._pool), earlier)
         self._pool = ChainPool(self._pool)
-        view = View(cluster, proxy, self.recent, self._pool)
+        view = View(cluster, proxy, self, self._pool, earlier)
         self._view = (key, view)
         return view
 

@@ -1,6 +1,8 @@
 """The cluster's network as the nodes' kernels see it: node addresses, pod IPs, who listens.
 
-Built once per store version from the Node, Pod, Service and EndpointSlice objects. It knows
+Built once per store version from the Node, Pod, Service and EndpointSlice objects; a
+`TopologyBuilder` derives each object's part once per stored dict (`Parts`), so a new version
+costs assembling the parts (in C, mostly) plus reading what was written since. It knows
 kind's wiring: each node's InternalIP on eth0 of the Docker network `kind` (gateway .1);
 kindnet's ptp CNI plugin gives every pod a veth whose host end carries the node pod CIDR's
 gateway address (.1) as a /32 (containernetworking/plugins ptp.go `setupHostVeth`), so that
@@ -13,9 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import chain
+from operator import attrgetter, itemgetter
 
 from kubenet_nb.network.listeners import Listener, pod_listeners
+from kubenet_nb.network.parts import Parts
 from kubenet_nb.network.proxy.model import ServicePort, service_ports
 
 __all__ = [
@@ -24,6 +29,7 @@ __all__ = [
     "NodeInfo",
     "PodInfo",
     "Topology",
+    "TopologyBuilder",
     "build_topology",
 ]
 
@@ -177,22 +183,138 @@ def _has_ip(pod: dict) -> bool:
     return bool(status.get("podIP")) and status.get("phase") not in ("Succeeded", "Failed")
 
 
-def _endpoints(slices: list[dict]) -> dict[tuple[str, str, str, str], list[Endpoint]]:
-    found: dict[tuple[str, str, str, str], list[Endpoint]] = {}
-    for eps in slices:
-        meta = eps["metadata"]
-        service = (meta.get("labels") or {}).get("kubernetes.io/service-name")
-        if not service:
-            continue
-        for port in eps.get("ports") or ():
-            key = (meta.get("namespace", ""), service, port.get("name") or "", port["protocol"])
-            for endpoint in eps.get("endpoints") or ():
-                ready = (endpoint.get("conditions") or {}).get("ready") is not False
-                for ip in (endpoint.get("addresses") or ())[:1]:
-                    found.setdefault(key, []).append(
-                        Endpoint(ip, port.get("port") or 0, endpoint.get("nodeName") or "", ready)
-                    )
-    return found
+_Sockets = tuple[tuple[dict | None, Listener], ...]
+_NO_POD: tuple[None, None] = (None, None)
+
+
+def _pod_part(pod: dict) -> tuple[tuple[str, PodInfo] | None, tuple[str, _Sockets] | None]:
+    """(its IP and PodInfo, or its node and host-network sockets), the other None."""
+    spec = pod.get("spec") or {}
+    node = spec.get("nodeName")
+    if not node or not _has_ip(pod):
+        return _NO_POD
+    if spec.get("hostNetwork"):
+        return None, (node, tuple((pod, listener) for listener in pod_listeners(pod)))
+    ip = pod["status"]["podIP"]
+    return (ip, PodInfo(pod, ip, node, veth_name(pod))), None
+
+
+def _slice_part(eps: dict) -> tuple[tuple[tuple[str, str, str, str], tuple[Endpoint, ...]], ...]:
+    """(service port key, endpoints) for each port of the slice that has an address."""
+    meta = eps["metadata"]
+    service = (meta.get("labels") or {}).get("kubernetes.io/service-name")
+    if not service:
+        return ()
+    found = []
+    for port in eps.get("ports") or ():
+        key = (meta.get("namespace", ""), service, port.get("name") or "", port["protocol"])
+        endpoints: list[Endpoint] = []
+        for endpoint in eps.get("endpoints") or ():
+            ready = (endpoint.get("conditions") or {}).get("ready") is not False
+            for ip in (endpoint.get("addresses") or ())[:1]:
+                node = endpoint.get("nodeName") or ""
+                endpoints.append(Endpoint(ip, port.get("port") or 0, node, ready))
+        if endpoints:
+            found.append((key, tuple(endpoints)))
+    return tuple(found)
+
+
+def _node_part(node: dict) -> tuple[str | None, NodeInfo] | None:
+    """The gateway its pods' veths will carry, and the node as it is without pods."""
+    ip = _internal_ip(node)
+    if ip is None:
+        return None
+    spec = node.get("spec") or {}
+    cidr = ipaddress.ip_network(spec["podCIDR"]) if spec.get("podCIDR") else None
+    kubelet = (node.get("status") or {}).get("daemonEndpoints", {}).get("kubeletEndpoint", {})
+    info = NodeInfo(
+        name=node["metadata"]["name"],
+        ip=ip,
+        pod_cidr=cidr,
+        gateway=None,
+        ready=_ready(node),
+        lb_excluded=EXCLUDE_FROM_LB in (node["metadata"].get("labels") or {}),
+        listeners=((None, Listener("kubelet", kubelet.get("Port", KUBELET_PORT), "TCP")),),
+    )
+    return (str(cidr.network_address + 1) if cidr is not None else None), info
+
+
+_FIRST, _SECOND, _NODE = itemgetter(0), itemgetter(1), attrgetter("node")
+
+
+class TopologyBuilder:
+    """Builds the topology version after version: each pod, slice, node and service is read
+    once per stored dict (`Parts`), and a version costs assembling the parts."""
+
+    def __init__(self) -> None:
+        self._pods = Parts(_pod_part)
+        self._slices = Parts(_slice_part)
+        self._nodes = Parts(_node_part)
+        self._ports: dict[str, Parts[tuple[ServicePort, ...]]] = {}
+
+    def build(
+        self,
+        nodes: list[dict],
+        pods: list[dict],
+        services: list[dict],
+        slices: list[dict],
+        pod_cidr: str,
+        node_network: str,
+        family: str = "IPv4",
+    ) -> Topology:
+        """The network view of these objects."""
+        pod_parts = self._pods.of(pods)
+        pod_infos: dict[str, PodInfo] = dict(filter(None, map(_FIRST, pod_parts)))
+        host_sockets: dict[str, list[tuple[dict | None, Listener]]] = {}
+        for node, sockets in filter(None, map(_SECOND, pod_parts)):
+            host_sockets.setdefault(node, []).extend(sockets)
+        endpoints: dict[tuple[str, str, str, str], list[Endpoint]] = {}
+        for key, found in chain.from_iterable(self._slices.of(slices)):
+            known = endpoints.get(key)
+            if known is None:
+                endpoints[key] = list(found)
+            else:
+                known.extend(found)
+        infos = self._node_infos(
+            nodes, set(map(_NODE, pod_infos.values())), host_sockets, endpoints
+        )
+        ports = self._ports.get(family)
+        if ports is None:
+            ports = self._ports[family] = Parts(lambda svc: tuple(service_ports(svc, family)))
+        return Topology(
+            nodes=infos,
+            pods=pod_infos,
+            node_by_ip={info.ip: info.name for info in infos.values()},
+            pod_cidr=ipaddress.ip_network(pod_cidr.split(",")[0].strip()),
+            node_network=ipaddress.ip_network(node_network),
+            ports=list(chain.from_iterable(ports.of(services))),
+            endpoints=endpoints,
+        )
+
+    def _node_infos(
+        self,
+        nodes: list[dict],
+        has_pods: set[str],
+        host_sockets: dict[str, list[tuple[dict | None, Listener]]],
+        endpoints: dict[tuple[str, str, str, str], list[Endpoint]],
+    ) -> dict[str, NodeInfo]:
+        """Each node with an InternalIP: its gateway once it has pods, its sockets (host-network
+        pods', the kubelet's, the API server's where default/kubernetes points at it)."""
+        apiserver = endpoints.get(("default", "kubernetes", "https", "TCP"), [])
+        infos: dict[str, NodeInfo] = {}
+        for gateway, info in filter(None, self._nodes.of(nodes)):
+            name = info.name
+            mine = [e for e in apiserver if e.ip == info.ip]
+            if name in has_pods or name in host_sockets or mine:
+                sockets = [*host_sockets.get(name, ()), *info.listeners]
+                sockets += [(None, Listener("kube-apiserver", e.port, "TCP")) for e in mine]
+                info = replace(
+                    info,
+                    gateway=gateway if name in has_pods else None,
+                    listeners=tuple(sockets),
+                )
+            infos[name] = info
+        return infos
 
 
 def build_topology(
@@ -204,54 +326,5 @@ def build_topology(
     node_network: str,
     family: str = "IPv4",
 ) -> Topology:
-    """The network view of these objects."""
-    pod_infos: dict[str, PodInfo] = {}
-    host_pods: dict[str, list[dict]] = {}
-    for pod in pods:
-        spec = pod.get("spec") or {}
-        node = spec.get("nodeName")
-        if not node or not _has_ip(pod):
-            continue
-        if spec.get("hostNetwork"):
-            host_pods.setdefault(node, []).append(pod)
-        else:
-            ip = pod["status"]["podIP"]
-            pod_infos[ip] = PodInfo(pod, ip, node, veth_name(pod))
-    has_pods = {info.node for info in pod_infos.values()}
-    endpoints = _endpoints(slices)
-    apiserver = endpoints.get(("default", "kubernetes", "https", "TCP"), [])
-    infos: dict[str, NodeInfo] = {}
-    for node in nodes:
-        name = node["metadata"]["name"]
-        ip = _internal_ip(node)
-        if ip is None:
-            continue
-        spec = node.get("spec") or {}
-        cidr = ipaddress.ip_network(spec["podCIDR"]) if spec.get("podCIDR") else None
-        gateway = str(cidr.network_address + 1) if cidr is not None and name in has_pods else None
-        kubelet = (node.get("status") or {}).get("daemonEndpoints", {}).get("kubeletEndpoint", {})
-        sockets: list[tuple[dict | None, Listener]] = [
-            (pod, listener) for pod in host_pods.get(name, ()) for listener in pod_listeners(pod)
-        ]
-        sockets.append((None, Listener("kubelet", kubelet.get("Port", KUBELET_PORT), "TCP")))
-        sockets += [
-            (None, Listener("kube-apiserver", e.port, "TCP")) for e in apiserver if e.ip == ip
-        ]
-        infos[name] = NodeInfo(
-            name=name,
-            ip=ip,
-            pod_cidr=cidr,
-            gateway=gateway,
-            ready=_ready(node),
-            lb_excluded=EXCLUDE_FROM_LB in (node["metadata"].get("labels") or {}),
-            listeners=tuple(sockets),
-        )
-    return Topology(
-        nodes=infos,
-        pods=pod_infos,
-        node_by_ip={info.ip: info.name for info in infos.values()},
-        pod_cidr=ipaddress.ip_network(pod_cidr.split(",")[0].strip()),
-        node_network=ipaddress.ip_network(node_network),
-        ports=[sp for svc in services for sp in service_ports(svc, family)],
-        endpoints=endpoints,
-    )
+    """The network view of these objects (from scratch; `TopologyBuilder` reuses parts)."""
+    return TopologyBuilder().build(nodes, pods, services, slices, pod_cidr, node_network, family)

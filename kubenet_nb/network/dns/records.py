@@ -22,6 +22,10 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
+from operator import attrgetter
+
+from kubenet_nb.network.parts import Parts
 
 __all__ = [
     "NO_PORT",
@@ -32,6 +36,7 @@ __all__ = [
     "Record",
     "Response",
     "ServiceEntry",
+    "ZoneBuilder",
     "absolute",
     "address_type",
     "build_zone",
@@ -194,7 +199,8 @@ def _endpoint_set(endpoint_slice: dict) -> EndpointSet | None:
 
 class ClusterZone:
     """The kubernetes plugin's cache: Services by name and ClusterIP, ready endpoints by Service
-    and IP, and the namespaces that exist (a name in a missing namespace is NXDOMAIN)."""
+    and IP, and the namespaces that exist (a name in a missing namespace is NXDOMAIN). The
+    indexes by IP, which only reverse lookups read, are made on first use."""
 
     def __init__(
         self,
@@ -205,25 +211,65 @@ class ClusterZone:
     ) -> None:
         self.settings = settings
         self.namespaces = frozenset(n.lower() for n in namespaces)
-        self.services: dict[tuple[str, str], ServiceEntry] = {}
-        self.services_by_ip: dict[str, list[ServiceEntry]] = {}
-        for svc in sorted(services, key=lambda s: (s.namespace, s.name)):
-            self.services[(svc.namespace.lower(), svc.name.lower())] = svc
+        self._services = sorted(services, key=_SERVICE_ORDER)
+        self.services: dict[tuple[str, str], ServiceEntry] = {
+            (svc.namespace.lower(), svc.name.lower()): svc for svc in self._services
+        }
+        self._endpoints = sorted(endpoints, key=_ENDPOINT_ORDER)
+        self.endpoints: dict[tuple[str, str], list[EndpointSet]] = {}
+        for eps in self._endpoints:
+            self.endpoints.setdefault((eps.namespace.lower(), eps.service.lower()), []).append(eps)
+
+    @cached_property
+    def services_by_ip(self) -> dict[str, list[ServiceEntry]]:
+        found: dict[str, list[ServiceEntry]] = {}
+        for svc in self._services:
             for ip in svc.cluster_ips:
                 if address_type(ip):
-                    self.services_by_ip.setdefault(ip, []).append(svc)
-        self.endpoints: dict[tuple[str, str], list[EndpointSet]] = {}
-        self.endpoints_by_ip: dict[str, list[EndpointSet]] = {}
-        for eps in sorted(endpoints, key=lambda e: (e.namespace, e.service, e.slice)):
-            self.endpoints.setdefault((eps.namespace.lower(), eps.service.lower()), []).append(eps)
+                    found.setdefault(ip, []).append(svc)
+        return found
+
+    @cached_property
+    def endpoints_by_ip(self) -> dict[str, list[EndpointSet]]:
+        found: dict[str, list[EndpointSet]] = {}
+        for eps in self._endpoints:
             for ip in dict.fromkeys(ip for ip, _ in eps.addresses):
-                self.endpoints_by_ip.setdefault(ip, []).append(eps)
+                found.setdefault(ip, []).append(eps)
+        return found
 
     def service(self, namespace: str, name: str) -> ServiceEntry | None:
         return self.services.get((namespace.lower(), name.lower()))
 
     def endpoint_sets(self, namespace: str, service: str) -> list[EndpointSet]:
         return self.endpoints.get((namespace.lower(), service.lower()), [])
+
+
+_SERVICE_ORDER = attrgetter("namespace", "name")
+_ENDPOINT_ORDER = attrgetter("namespace", "service", "slice")
+
+
+class ZoneBuilder:
+    """Builds the zone version after version: each Service and EndpointSlice is read once per
+    stored dict (`Parts`), and a version costs sorting and indexing the entries."""
+
+    def __init__(self) -> None:
+        self._services = Parts(_service_entry)
+        self._slices = Parts(_endpoint_set)
+
+    def build(
+        self,
+        services: Iterable[dict],
+        endpoint_slices: Iterable[dict],
+        namespaces: Iterable[dict],
+        settings: DnsSettings | None = None,
+    ) -> ClusterZone:
+        """The cache CoreDNS would hold for these API objects (see `build_zone`)."""
+        return ClusterZone(
+            self._services.of(list(services)),
+            filter(None, self._slices.of(list(endpoint_slices))),
+            (n["metadata"]["name"] for n in namespaces),
+            settings or DnsSettings(),
+        )
 
 
 def build_zone(
@@ -237,10 +283,4 @@ def build_zone(
     Slices without the kubernetes.io/service-name label belong to no Service; FQDN slices are
     left out (their "addresses" are names, which the plugin cannot answer with).
     """
-    entries = (_endpoint_set(s) for s in endpoint_slices)
-    return ClusterZone(
-        (_service_entry(s) for s in services),
-        (e for e in entries if e is not None),
-        (n["metadata"]["name"] for n in namespaces),
-        settings or DnsSettings(),
-    )
+    return ZoneBuilder().build(services, endpoint_slices, namespaces, settings)

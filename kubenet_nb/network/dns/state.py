@@ -5,6 +5,8 @@ The zone is rebuilt whenever the store has changed and reused while it has not: 
 store's resourceVersion together with the number of objects of each kind read (a create or update
 moves the resourceVersion; a delete does not, but lowers a count), and nothing is reused while a
 request is half-done inside a transaction. So answers always come from the objects in the store.
+A rebuild reads only the Services and EndpointSlices written since the last one (`ZoneBuilder`
+keeps each stored dict's entry), so its cost follows the change, not the cluster.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from kubenet_nb.network.dns.records import (
     DnsSettings,
     Record,
     Response,
+    ZoneBuilder,
     address_type,
     build_zone,
 )
@@ -75,20 +78,31 @@ def dns_state(
     )
 
 
-_zones: WeakKeyDictionary[Store, tuple[tuple[int, ...], ClusterZone]] = WeakKeyDictionary()
+class _StoreZone:
+    """A store's zone builder and the zone of the last version it built."""
+
+    def __init__(self) -> None:
+        self.builder = ZoneBuilder()
+        self.key: tuple[object, ...] = ()
+        self.zone: ClusterZone | None = None
+
+
+_zones: WeakKeyDictionary[Store, _StoreZone] = WeakKeyDictionary()
 
 
 def _cluster_zone(cluster: Cluster, settings: DnsSettings) -> ClusterZone:
     store = cluster.store
-    key = (store.resource_version, *(store.count(kind) for kind in ZONE_KINDS))
+    key = (store.resource_version, *(store.count(kind) for kind in ZONE_KINDS), settings)
     cached = _zones.get(store)
-    if cached is not None and cached[0] == key and not store.in_transaction:
-        return cached[1]
-    zone = build_zone(
+    if cached is None:
+        cached = _zones[store] = _StoreZone()
+    if cached.zone is not None and cached.key == key and not store.in_transaction:
+        return cached.zone
+    zone = cached.builder.build(
         store.list("Service"), store.list("EndpointSlice"), store.list("Namespace"), settings
     )
     if not store.in_transaction:
-        _zones[store] = (key, zone)
+        cached.key, cached.zone = key, zone
     return zone
 
 

@@ -2,8 +2,11 @@
 
 `parse_ruleset` reads `*table`, `:CHAIN POLICY [packets:bytes]`, `-A CHAIN …` and `COMMIT`
 lines; several texts may be given and their chains are merged in order (rules of a chain
-named again are appended), which is how another agent's rules join kube-proxy's. A chain is
-compiled on first use, so a trace through 40,000 rules parses only the chains it visits.
+named again are appended), which is how another agent's rules join kube-proxy's. Reading only
+files each rule line under its chain; a chain is made and compiled on first use (taken from a
+`ChainPool` when an equal one was compiled before, and each line's rule compiled once), so a
+trace through 40,000 rules compiles only the chains it visits, and a new version of the rules
+only the chains and lines that changed.
 Long chains (KUBE-SERVICES, KUBE-NODEPORTS, the filter chains) get an index from destination
 address and destination port to the rules that could match, built once per chain: a lookup
 yields the candidate rules in their original order (those naming that address or port, and
@@ -13,6 +16,7 @@ every rule that names neither), so evaluating only the candidates gives the same
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kubenet_nb.network.netfilter.rules import Rule, parse_rule
 
@@ -20,6 +24,9 @@ __all__ = ["Chain", "ChainPool", "Ruleset", "parse_ruleset"]
 
 INDEX_THRESHOLD = 16
 """Chains longer than this are indexed by destination address and port."""
+_rule = lru_cache(maxsize=1 << 15)(parse_rule)
+"""Rules by line: a rule is immutable and the same line means the same rule, so chains that
+changed keep their unchanged rules compiled (a Service added to KUBE-SERVICES, say)."""
 
 
 @dataclass
@@ -39,7 +46,7 @@ class Chain:
     @property
     def rules(self) -> list[Rule]:
         if self._rules is None:
-            self._rules = [parse_rule(line) for line in self.lines]
+            self._rules = list(map(_rule, self.lines))
         return self._rules
 
     def candidates(self, dst: int, dport: int) -> list[Rule]:
@@ -75,31 +82,57 @@ class Chain:
         return by_dst, by_port, rest
 
 
-@dataclass
 class Ruleset:
-    """Tables by name, chains by name (in the order they were declared)."""
+    """Tables by name, chains by name (in the order they were declared).
 
-    tables: dict[str, dict[str, Chain]] = field(default_factory=dict)
-    _sport: bool | None = None
+    Parsing only files each rule line under its chain; a `Chain` is made when first asked for
+    (and taken from the pool when an equal one is there), so a ruleset of 40,000 lines costs
+    what the chains a packet visits cost, plus one pass over the text."""
+
+    def __init__(self, pool: ChainPool | None = None, texts: tuple[str, ...] = ()) -> None:
+        self._policies: dict[str, dict[str, str | None]] = {}
+        self._lines: dict[str, dict[str, list[str]]] = {}
+        self._made: dict[str, dict[str, Chain]] = {}
+        self._pool = pool
+        self._texts = texts
+        self._sport: bool | None = None
 
     def chain(self, table: str, name: str) -> Chain:
         try:
-            return self.tables[table][name]
+            return self._made[table][name]
         except KeyError:
-            raise ValueError(f"no chain {name} in table {table}") from None
+            pass
+        policies = self._policies.get(table, {})
+        if name not in policies:
+            raise ValueError(f"no chain {name} in table {table}")
+        found = Chain(name, policies[name], self._lines[table].get(name, []))
+        if self._pool is not None:
+            found = self._pool.share(table, found)
+        self._made.setdefault(table, {})[name] = found
+        return found
 
     def has_chain(self, table: str, name: str) -> bool:
-        return name in self.tables.get(table, {})
+        return name in self._policies.get(table, {})
+
+    @property
+    def tables(self) -> dict[str, dict[str, Chain]]:
+        """Every table's chains, in the order they were declared."""
+        return {
+            table: {name: self.chain(table, name) for name in policies}
+            for table, policies in self._policies.items()
+        }
 
     @property
     def uses_source_port(self) -> bool:
         """Whether any rule tests the source port (kube-proxy's never do)."""
         if self._sport is None:
             self._sport = any(
+                "--sport" in text or "--source-port" in text for text in self._texts
+            ) and any(
                 "--sport" in line or "--source-port" in line
-                for chains in self.tables.values()
-                for chain in chains.values()
-                for line in chain.lines
+                for chains in self._lines.values()
+                for lines in chains.values()
+                for line in lines
             )
         return self._sport
 
@@ -113,6 +146,43 @@ class Ruleset:
                 lines += chain.lines
             lines.append("COMMIT")
         return "\n".join(lines) + "\n"
+
+    def _read(self, text: str) -> None:
+        """File the text's declarations and rules (a chain named again gets the rules added)."""
+        policies: dict[str, str | None] | None = None
+        by_chain: dict[str, list[str]] = {}
+        # The last rule's "-A CHAIN " and its chain's lines: the next rules are mostly its.
+        prefix, block = "\n", []
+        for number, line in enumerate(text.split("\n"), start=1):
+            if line.startswith(prefix):
+                block.append(line)
+                continue
+            first = line[:1]
+            if first == "-" and policies is not None and line.startswith("-A "):
+                end = line.find(" ", 3)
+                name = line[3:end] if end > 0 else line[3:]
+                if name not in policies:
+                    raise ValueError(f"line {number}: chain of {line!r} was not declared")
+                block = by_chain.get(name)
+                if block is None:
+                    block = by_chain[name] = []
+                block.append(line)
+                prefix = line[: end + 1] if end > 0 else "\n"
+            elif first == ":" and policies is not None:
+                name, policy = line[1:].split()[:2]
+                if name not in policies:
+                    policies[name] = None if policy == "-" else policy
+            elif first == "*":
+                table = line[1:].strip()
+                policies = self._policies.setdefault(table, {})
+                by_chain = self._lines.setdefault(table, {})
+                prefix = "\n"
+            elif line == "COMMIT":
+                policies, prefix = None, "\n"
+            elif first not in ("", "#"):
+                raise ValueError(
+                    f"line {number}: not in a table or not iptables-save text: {line!r}"
+                )
 
 
 class ChainPool:
@@ -137,31 +207,7 @@ class ChainPool:
 def parse_ruleset(*texts: str, pool: ChainPool | None = None) -> Ruleset:
     """Parse iptables-save texts into one ruleset (later texts extend earlier ones); with a
     pool, chains equal to ones already compiled are taken from it."""
-    ruleset = Ruleset()
+    ruleset = Ruleset(pool, texts)
     for text in texts:
-        chains: dict[str, Chain] | None = None
-        for number, line in enumerate(text.split("\n"), start=1):
-            first = line[:1]
-            if first == "-" and chains is not None and line.startswith("-A "):
-                end = line.find(" ", 3)
-                chain = chains.get(line[3:end] if end > 0 else line[3:])
-                if chain is None:
-                    raise ValueError(f"line {number}: chain of {line!r} was not declared")
-                chain.lines.append(line)
-            elif first == ":" and chains is not None:
-                name, policy = line[1:].split()[:2]
-                if name not in chains:
-                    chains[name] = Chain(name, None if policy == "-" else policy)
-            elif first == "*":
-                chains = ruleset.tables.setdefault(line[1:].strip(), {})
-            elif line == "COMMIT":
-                chains = None
-            elif first not in ("", "#"):
-                raise ValueError(
-                    f"line {number}: not in a table or not iptables-save text: {line!r}"
-                )
-    if pool is not None:
-        for table, chains in ruleset.tables.items():
-            for name, chain in chains.items():
-                chains[name] = pool.share(table, chain)
+        ruleset._read(text)
     return ruleset
