@@ -12,7 +12,7 @@ from kubenet_nb.cluster.cluster import Cluster as EngineCluster
 from kubenet_nb.kubectl.main import run_kubectl
 from kubenet_nb.network.dns import Answer, cluster_dns_state
 from kubenet_nb.network.dns import resolve as dns_resolve
-from kubenet_nb.network.kindnet import with_kindnet
+from kubenet_nb.network.kindnet import pod_subnets, with_kindnet
 from kubenet_nb.network.proxy import ProxySettings, iptables_save
 from kubenet_nb.network.send import send as send_traffic
 from kubenet_nb.network.trace import Trace
@@ -76,7 +76,7 @@ class Cluster(EngineCluster):
             node,
             self.proxy,
         )
-        return with_kindnet(text, [self.settings.pod_cidr])
+        return with_kindnet(text, pod_subnets(self.settings.pod_cidr))
 
     def resolve(
         self,

@@ -49,6 +49,7 @@ class Store:
         self._by_namespace: dict[str, dict[str, dict[str, dict]]] = {}
         self._watchers: list[Callable[[WatchEvent], None]] = []
         self._journal: list[Callable[[], None]] | None = None
+        self._sorted: dict[tuple[str, str | None], list] = {}
         self.resource_version = 0
 
     def watch(self, callback: Callable[[WatchEvent], None]) -> None:
@@ -67,12 +68,18 @@ class Store:
         return obj
 
     def list(self, kind: str, namespace: str | None = None) -> list[dict]:
-        """Objects of a kind, in one namespace or all, sorted by (namespace, name) as the API is."""
+        """Objects of a kind, in one namespace or all, sorted by (namespace, name) as the API is;
+        the order is sorted once per set of keys, not on every call."""
+        order = self._sorted.get((kind, namespace))
         if namespace is None:
             objects = self._objects.get(kind, {})
-            return [objects[k] for k in sorted(objects)]
+            if order is None:
+                order = self._sorted[(kind, None)] = sorted(objects)
+            return [objects[k] for k in order]
         names = self._by_namespace.get(kind, {}).get(namespace, {})
-        return [names[n] for n in sorted(names)]
+        if order is None:
+            order = self._sorted[(kind, namespace)] = sorted(names)
+        return [names[n] for n in order]
 
     def count(self, kind: str) -> int:
         return len(self._objects.get(kind, {}))
@@ -119,10 +126,18 @@ class Store:
         return old
 
     def _put(self, kind: str, key: Key, obj: dict) -> None:
+        if key not in self._objects.get(kind, {}):
+            self._forget_order(kind, key[0])
         self._objects.setdefault(kind, {})[key] = obj
         self._by_namespace.setdefault(kind, {}).setdefault(key[0], {})[key[1]] = obj
 
+    def _forget_order(self, kind: str, namespace: str) -> None:
+        """The sorted key lists `list` keeps go stale when a key comes or goes (not on update)."""
+        self._sorted.pop((kind, None), None)
+        self._sorted.pop((kind, namespace), None)
+
     def _remove(self, kind: str, key: Key) -> None:
+        self._forget_order(kind, key[0])
         del self._objects[kind][key]
         names = self._by_namespace[kind][key[0]]
         del names[key[1]]

@@ -20,7 +20,7 @@ import random
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from kubenet_nb.network.kindnet import masq_agent_rules
+from kubenet_nb.network.kindnet import pod_subnets, with_kindnet
 from kubenet_nb.network.netfilter import (
     ChainPool,
     Host,
@@ -73,7 +73,7 @@ class View:
             proxy.ip_family,
         )
         self._recent = plane.recent
-        self._pod_subnets = [c.strip() for c in cluster.settings.pod_cidr.split(",") if c.strip()]
+        self._pod_subnets = pod_subnets(cluster.settings.pod_cidr)
         self._pool = pool
         self._earlier = earlier
         self.parsed: Parsed = {}
@@ -87,16 +87,17 @@ class View:
         return iptables_save(self._services, self._slices, self._nodes, node, self.proxy)
 
     def ruleset(self, node: str) -> Ruleset:
-        """The node's rules as the kernel holds them: kube-proxy's, then kindnet's (parsed once
-        per kube-proxy text: nodes with the very same text share the ruleset)."""
+        """The node's rules as the kernel holds them: the very text `Cluster.iptables_save`
+        prints, kube-proxy's with kindnet's merged in (parsed once per kube-proxy text: nodes
+        with the very same text share the ruleset)."""
         found = self._rulesets.get(node)
         if found is None:
             text = self.rules_text(node)
             key = id(text)
             entry = self.parsed.get(key) or self._earlier.get(key)
             if entry is None or entry[0] is not text:
-                kindnet = masq_agent_rules(self._pod_subnets)
-                entry = (text, parse_ruleset(text, kindnet, pool=self._pool))
+                merged = with_kindnet(text, self._pod_subnets)
+                entry = (text, parse_ruleset(merged, pool=self._pool))
             self.parsed[key] = entry
             found = self._rulesets[node] = entry[1]
         return found

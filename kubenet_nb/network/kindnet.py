@@ -11,7 +11,7 @@ POSTROUTING jump, kindnet appends), and the walk evaluates them in that same ord
 
 from __future__ import annotations
 
-__all__ = ["MASQ_CHAIN", "masq_agent_rules", "with_kindnet"]
+__all__ = ["MASQ_CHAIN", "masq_agent_rules", "pod_subnets", "with_kindnet"]
 
 MASQ_CHAIN = "KIND-MASQ-AGENT"
 
@@ -39,24 +39,36 @@ def masq_agent_rules(pod_subnets: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def pod_subnets(pod_cidr: str) -> list[str]:
+    """kindnet's POD_SUBNET: the cluster's pod CIDRs (comma-separated for dual stack)."""
+    return [cidr.strip() for cidr in pod_cidr.split(",") if cidr.strip()]
+
+
 def with_kindnet(text: str, pod_subnets: list[str]) -> str:
     """kube-proxy's iptables-save text with kindnet's nat chain and rules merged in.
 
     The chain is declared after the nat table's other chains; the POSTROUTING jump follows the
-    table's own POSTROUTING rules; the chain's rules close the table.
+    table's own POSTROUTING rules; the chain's rules close the table. String searches, not a
+    pass over every line: this runs on every first trace after a change.
     """
     extra = masq_agent_rules(pod_subnets).splitlines()
     declaration = next(line for line in extra if line.startswith(f":{MASQ_CHAIN} "))
-    jump = [line for line in extra if line.startswith("-A POSTROUTING ")]
-    body = [line for line in extra if line.startswith(f"-A {MASQ_CHAIN} ")]
-    lines = text.splitlines()
-    start = lines.index("*nat")
-    end = lines.index("COMMIT", start)
-    table = lines[start:end]
-    last_declaration = max(i for i, line in enumerate(table) if line.startswith(":"))
-    table.insert(last_declaration + 1, declaration)
-    postrouting = [i for i, line in enumerate(table) if line.startswith("-A POSTROUTING ")]
-    at = (postrouting[-1] + 1) if postrouting else len(table)
-    table[at:at] = jump
-    table.extend(body)
-    return "\n".join([*lines[:start], *table, *lines[end:]]) + "\n"
+    jump = "".join(f"{line}\n" for line in extra if line.startswith("-A POSTROUTING "))
+    body = "".join(f"{line}\n" for line in extra if line.startswith(f"-A {MASQ_CHAIN} "))
+    start = text.index("*nat\n")
+    end = text.index("\nCOMMIT\n", start) + 1
+    first_rule = text.find("\n-A ", start, end) + 1 or end
+    last_jump = text.rfind("\n-A POSTROUTING ", start, end)
+    after_jump = text.index("\n", last_jump + 1) + 1 if last_jump >= 0 else end
+    return "".join(
+        (
+            text[:first_rule],
+            declaration,
+            "\n",
+            text[first_rule:after_jump],
+            jump,
+            text[after_jump:end],
+            body,
+            text[end:],
+        )
+    )

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from itertools import chain
 from operator import attrgetter, itemgetter
 
-from kubenet_nb.network.listeners import Listener, pod_listeners
+from kubenet_nb.cluster.listeners import Listener, pod_listeners
 from kubenet_nb.network.parts import Parts
 from kubenet_nb.network.proxy.model import ServicePort, service_ports
 

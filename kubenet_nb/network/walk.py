@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import random
 
+from kubenet_nb.cluster.listeners import Listener, pod_listeners
 from kubenet_nb.network.dataplane import View
 from kubenet_nb.network.hops import Client, Hop, Result, reply_hops
-from kubenet_nb.network.listeners import Listener, pod_listeners
 from kubenet_nb.network.netfilter import Outcome, Packet, Walker, host_port
 from kubenet_nb.network.routing import Route
 from kubenet_nb.network.topology import PodInfo

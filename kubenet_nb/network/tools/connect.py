@@ -13,7 +13,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from kubenet_nb.network.listeners import pod_listeners
+from kubenet_nb.cluster.listeners import pod_listeners
 from kubenet_nb.network.tools.files import hosts_file
 from kubenet_nb.network.tools.process import Context
 from kubenet_nb.network.trace import Trace, trace

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 from kubenet_nb.api.errors import KubenetError
-from kubenet_nb.network.listeners import image_repository
+from kubenet_nb.cluster.listeners import image_repository
 from kubenet_nb.network.tools.files import hostname
 from kubenet_nb.network.tools.images import VERSION, image_tag
 

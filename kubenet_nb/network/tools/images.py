@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from kubenet_nb.network.listeners import image_repository
+from kubenet_nb.cluster.listeners import image_repository
 
 __all__ = ["DEFAULT_PATH", "VERSION", "Toolbox", "image_tag", "toolbox_for"]
 
