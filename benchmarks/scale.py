@@ -28,11 +28,11 @@ from datetime import date
 from pathlib import Path
 
 try:
-    from kubenet_nb.cluster.cluster import Cluster
+    from kubenet_nb.cluster.control_plane import ControlPlane
     from kubenet_nb.cluster.kind import node_manifest
 except ModuleNotFoundError:  # a clone without `pip install -e .`: the package is beside us
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from kubenet_nb.cluster.cluster import Cluster
+    from kubenet_nb.cluster.control_plane import ControlPlane
     from kubenet_nb.cluster.kind import node_manifest
 
 __all__ = ["Sizes", "build", "main", "measure_steps"]
@@ -112,10 +112,10 @@ class Build:
     cpu: float
 
 
-def build(workers: int, deployments: int) -> tuple[Cluster, Build]:
+def build(workers: int, deployments: int) -> tuple[ControlPlane, Build]:
     """`Cluster(workers=...)`, then one Deployment and one Service per index, one request each."""
     start, cpu = time.perf_counter(), time.process_time()
-    cluster = Cluster(workers=workers)
+    cluster = ControlPlane(workers=workers)
     nodes = time.perf_counter() - start
     for index in range(deployments):
         cluster.create(deployment(index))
@@ -123,7 +123,7 @@ def build(workers: int, deployments: int) -> tuple[Cluster, Build]:
     return cluster, Build(nodes, time.perf_counter() - start, time.process_time() - cpu)
 
 
-def check(cluster: Cluster, workers: int, deployments: int) -> None:
+def check(cluster: ControlPlane, workers: int, deployments: int) -> None:
     """Refuse to report figures for a cluster that is not the one described."""
     pods = cluster.list("pods")
     running = sum(1 for p in pods if p["status"].get("phase") == "Running")
@@ -134,7 +134,7 @@ def check(cluster: Cluster, workers: int, deployments: int) -> None:
 
 
 def measure_steps(
-    cluster: Cluster,
+    cluster: ControlPlane,
     deployments: int,
     repeats: int,
     profilers: dict[str, cProfile.Profile] | None = None,

@@ -30,11 +30,11 @@ except ModuleNotFoundError:  # a clone without `pip install -e .`: the package i
     from kubenet_nb import Cluster
 from scale import calibration
 
-from kubenet_nb.views.tables_endpoints import endpoints_table
+from kubenet_nb.views.tables.endpoints import endpoints_table
 from kubenet_nb.views.topology import topology
 from kubenet_nb.views.workbench import Workbench
-from kubenet_nb.views.workbench_display import Drawable
-from kubenet_nb.views.workbench_log import take_snapshot
+from kubenet_nb.views.workbench.display import Drawable
+from kubenet_nb.views.workbench.log import take_snapshot
 
 if TYPE_CHECKING:
     from kubenet_nb.network.trace import Trace

@@ -2,13 +2,19 @@
 
 Graphviz lays out SVG differently from one `dot` version to the next, so nbval skips only the
 `image/svg+xml` comparison here; text, HTML tables and printed output are compared exactly.
+
+Only the notebooks are collected here: the notebooks' sources in src/ are notebook code (some
+cells are not even Python) and build.py is the script that builds the notebooks from them, so
+--doctest-modules imports neither; tests/test_notebook_sources.py tests both.
 """
 
 from __future__ import annotations
 
 import pytest
 
-__all__ = ["pytest_collectstart"]
+__all__ = ["collect_ignore", "pytest_collectstart"]
+
+collect_ignore = ["build.py", "src"]
 
 
 def pytest_collectstart(collector: pytest.Collector) -> None:

@@ -14,8 +14,9 @@ from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
 import kubenet_nb
-from kubenet_nb import Cluster, context
-from kubenet_nb.magic import commands, reads_stdin
+from kubenet_nb import Cluster
+from kubenet_nb.face import context
+from kubenet_nb.face.magic import commands, reads_stdin
 
 DEPLOYMENT = """\
 apiVersion: apps/v1

@@ -10,7 +10,7 @@ from kubenet_nb.kubectl.main import run_kubectl
 
 def test_kubectl_text_prints_as_a_terminal_shows_it() -> None:
     c = Cluster()
-    raw = run_kubectl(c, "get nodes")
+    raw = run_kubectl(c.control_plane, "get nodes")
     assert raw.endswith("\n")
     assert c.kubectl("get nodes") == raw.removesuffix("\n")
 

@@ -24,7 +24,7 @@ __all__ = [
     "port_range_offset",
 ]
 
-Undo = Callable[[Callable[[], None]], None]
+Undo = Callable[[Callable[[], object]], None]
 MAX_RANGE_SIZE = 1 << 24
 """The simulator keeps one byte per value; larger service CIDRs are refused."""
 

@@ -199,9 +199,10 @@ class ApiServer:
         return old
 
     def _require_namespace(self, namespace: str) -> None:
-        if self.store.get("Namespace", "", namespace) is None:
+        ns = self.store.get("Namespace", "", namespace)
+        if ns is None:
             raise NotFound("namespaces", namespace)
-        if self.store.get("Namespace", "", namespace)["metadata"].get("deletionTimestamp"):
+        if ns["metadata"].get("deletionTimestamp"):
             raise Forbidden(
                 f"unable to create new content in namespace {namespace} because it "
                 "is being terminated"

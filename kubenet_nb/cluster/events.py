@@ -64,7 +64,7 @@ class EventRecord:
 class EventLog:
     """Append-only event records, indexed by the object they are about."""
 
-    def __init__(self, on_undo: Callable[[Callable[[], None]], None]) -> None:
+    def __init__(self, on_undo: Callable[[Callable[[], object]], None]) -> None:
         self.records: list[EventRecord] = []
         self._by_object: dict[tuple[str, str, str], list[EventRecord]] = defaultdict(list)
         self._by_name: dict[tuple[str, str], list[EventRecord]] = defaultdict(list)

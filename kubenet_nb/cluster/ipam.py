@@ -13,7 +13,17 @@ from collections.abc import Callable
 
 __all__ = ["NodeCIDRAllocator", "PodIPAllocator"]
 
-Undo = Callable[[Callable[[], None]], None]
+Undo = Callable[[Callable[[], object]], None]
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _subnet_of(subnet: Network, network: Network) -> bool:
+    """`subnet.subnet_of(network)`, which raises TypeError when the IP versions differ."""
+    if isinstance(subnet, ipaddress.IPv4Network) and isinstance(network, ipaddress.IPv4Network):
+        return subnet.subnet_of(network)
+    if isinstance(subnet, ipaddress.IPv6Network) and isinstance(network, ipaddress.IPv6Network):
+        return subnet.subnet_of(network)
+    raise TypeError(f"{subnet} and {network} are not of the same version")
 
 
 class NodeCIDRAllocator:
@@ -46,7 +56,7 @@ class NodeCIDRAllocator:
     def occupy(self, cidr: str, node: str) -> bool:
         """Mark a node's own podCIDR as taken; False when it is outside or taken by another."""
         subnet = ipaddress.ip_network(cidr)
-        if not subnet.subnet_of(self.network) or subnet.prefixlen != self.mask:
+        if not _subnet_of(subnet, self.network) or subnet.prefixlen != self.mask:
             return False
         index = (int(subnet.network_address) - int(self.network.network_address)) // self._step
         if self._used.get(index, node) != node:

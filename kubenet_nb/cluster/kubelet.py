@@ -8,9 +8,9 @@ or at the end of its grace period if that is shorter, and the kubelet then remov
 
 from __future__ import annotations
 
-from kubenet_nb.api.pod import pod_qos_class
+from kubenet_nb.api.core.pod import pod_qos_class
 from kubenet_nb.cluster.apiserver import ApiServer
-from kubenet_nb.cluster.controller import Controller
+from kubenet_nb.cluster.controllers.base import Controller
 from kubenet_nb.cluster.ipam import PodIPAllocator
 from kubenet_nb.cluster.listeners import Listener, conflicts
 from kubenet_nb.cluster.node_pods import NodePods
@@ -67,7 +67,7 @@ class Kubelets(Controller):
 
     def _node_changed(self, event: WatchEvent) -> None:
         if event.obj is None:
-            self.allocators.pop(event.old["metadata"]["name"], None)
+            self.allocators.pop(event.subject["metadata"]["name"], None)
             return
         cidr = event.obj.get("spec", {}).get("podCIDR")
         name = event.obj["metadata"]["name"]

@@ -17,7 +17,9 @@ class NodePods:
         if event.kind != "Pod":
             return
         for pod, add in ((event.old, False), (event.obj, True)):
-            node = (pod or {}).get("spec", {}).get("nodeName") if pod else None
+            if not pod:
+                continue
+            node = pod.get("spec", {}).get("nodeName")
             if not node:
                 continue
             key = (pod["metadata"]["namespace"], pod["metadata"]["name"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from typing import Any
 
 __all__ = ["ALPHANUMS", "Randomness"]
 
@@ -31,8 +32,8 @@ class Randomness:
     def uid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
-    def getstate(self) -> object:
+    def getstate(self) -> tuple[Any, ...]:
         return self.rng.getstate()
 
-    def setstate(self, state: object) -> None:
+    def setstate(self, state: tuple[Any, ...]) -> None:
         self.rng.setstate(state)

@@ -12,7 +12,7 @@ import json
 from collections import defaultdict
 
 from kubenet_nb.cluster.apiserver import ApiServer
-from kubenet_nb.cluster.controller import Controller
+from kubenet_nb.cluster.controllers.base import Controller
 from kubenet_nb.cluster.randomness import Randomness
 from kubenet_nb.cluster.store import Store, WatchEvent
 
@@ -63,7 +63,7 @@ class Scheduler(Controller):
             self._count(event.old, -1)
             self._count(event.obj, +1)
             if event.obj is None:
-                self._unschedulable.pop(_key(event.old), None)
+                self._unschedulable.pop(_key(event.subject), None)
             elif not event.obj["spec"].get("nodeName") and not event.replay:
                 if event.obj["metadata"].get("deletionTimestamp") is None:
                     self.enqueue(*_key(event.obj))
@@ -116,7 +116,8 @@ class Scheduler(Controller):
     def _filter(self, pod: dict) -> tuple[list[str], dict[str, int]]:
         tolerations = pod["spec"].get("tolerations", [])
         selector = pod["spec"].get("nodeSelector", {})
-        feasible, reasons = [], defaultdict(int)
+        feasible: list[str] = []
+        reasons: defaultdict[str, int] = defaultdict(int)
         for node in self.store.list("Node"):
             spec = node.get("spec", {})
             if node["metadata"].get("deletionTimestamp"):

@@ -31,6 +31,13 @@ class WatchEvent:
     old: dict | None
     replay: bool = False
 
+    @property
+    def subject(self) -> dict:
+        """The object the event is about: the new one, or the old one when it was deleted."""
+        obj = self.obj or self.old
+        assert obj is not None, "a watch event carries the new object, the old one or both"
+        return obj
+
 
 def clone(value: Any) -> Any:
     """Deep-copy JSON-shaped data (dicts, lists, scalars), several times faster than deepcopy."""
@@ -48,7 +55,7 @@ class Store:
         self._objects: dict[str, dict[Key, dict]] = {}
         self._by_namespace: dict[str, dict[str, dict[str, dict]]] = {}
         self._watchers: list[Callable[[WatchEvent], None]] = []
-        self._journal: list[Callable[[], None]] | None = None
+        self._journal: list[Callable[[], object]] | None = None
         self._sorted: dict[tuple[str, str | None], list] = {}
         self.resource_version = 0
 
@@ -157,11 +164,11 @@ class Store:
         for watcher in self._watchers:
             watcher(event)
 
-    def _record(self, undo: Callable[[], None]) -> None:
+    def _record(self, undo: Callable[[], object]) -> None:
         if self._journal is not None:
             self._journal.append(undo)
 
-    def on_undo(self, undo: Callable[[], None]) -> None:
+    def on_undo(self, undo: Callable[[], object]) -> None:
         """Register how to reverse a side effect outside the store (an allocation, a clock)."""
         self._record(undo)
 
@@ -179,7 +186,8 @@ class Store:
         if self._journal is not None:
             yield
             return
-        self._journal = journal = []
+        journal: list[Callable[[], object]] = []
+        self._journal = journal
         version = self.resource_version
         try:
             yield

@@ -11,7 +11,7 @@ __all__ = ["Timers"]
 class Timers:
     """A queue of callbacks ordered by due time, then by the order they were set."""
 
-    def __init__(self, on_undo: Callable[[Callable[[], None]], None]) -> None:
+    def __init__(self, on_undo: Callable[[Callable[[], object]], None]) -> None:
         self._heap: list[list] = []
         self._seq = 0
         self._on_undo = on_undo

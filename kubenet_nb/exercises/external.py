@@ -9,15 +9,17 @@ learner deleted gives a hint to re-run the notebook, not a traceback.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kubenet_nb.api.errors import NotFound
 from kubenet_nb.exercises.base import Exercise
 from kubenet_nb.network.dataplane import dataplane
-from kubenet_nb.network.topology import EXCLUDE_FROM_LB
+from kubenet_nb.network.wiring import EXCLUDE_FROM_LB
+from kubenet_nb.views.workbook import Workbook
 
 if TYPE_CHECKING:
-    from kubenet_nb.workbook import Cluster
+    from kubenet_nb.cluster.control_plane import ControlPlane
+    from kubenet_nb.network.proxy import ProxySettings
 
 __all__ = ["LB_TARGET_NODES", "NODEPORT_LOCAL_NODES", "OUTSIDE_ADDRESS", "OUTSIDE_CLIENT"]
 
@@ -25,7 +27,15 @@ OUTSIDE_CLIENT = "172.18.0.1"
 """The machine that runs kind: on the `kind` Docker network, but not a node."""
 
 
-def _service(cluster: Cluster, name: str) -> dict | None:
+class LearnerCluster(Workbook, Protocol):
+    """The learner's cluster as these exercises read it: the public calls, plus the engine and
+    kube-proxy's settings, to ask the data plane where a load balancer sends traffic."""
+
+    control_plane: ControlPlane
+    proxy: ProxySettings
+
+
+def _service(cluster: LearnerCluster, name: str) -> dict | None:
     try:
         return cluster.get("svc", name)
     except NotFound:
@@ -46,7 +56,7 @@ def _node_port(service: dict) -> int | None:
     return ports[0].get("nodePort") if ports else None
 
 
-def _pod_nodes(cluster: Cluster, service: dict) -> list[str]:
+def _pod_nodes(cluster: LearnerCluster, service: dict) -> list[str]:
     """Nodes that run a ready endpoint of the Service."""
     name = service["metadata"]["name"]
     slices = cluster.list("endpointslices", selector=f"kubernetes.io/service-name={name}")
@@ -75,7 +85,7 @@ def _same_nodes(given: Any, expected: list[str] | None) -> bool:
 ADDRESS_SERVICE, ADDRESS_NODE = "web-nodeport", "kind-control-plane"
 
 
-def _outside_address(cluster: Cluster) -> str | None:
+def _outside_address(cluster: LearnerCluster) -> str | None:
     service = _service(cluster, ADDRESS_SERVICE)
     port = _node_port(service) if service is not None else None
     if port is None:
@@ -83,7 +93,7 @@ def _outside_address(cluster: Cluster) -> str | None:
     return f"{_node_ip(cluster.get('node', ADDRESS_NODE))}:{port}"
 
 
-def _explain_address(cluster: Cluster, expected: str | None) -> str:
+def _explain_address(cluster: LearnerCluster, expected: str | None) -> str:
     service = _service(cluster, ADDRESS_SERVICE)
     if expected is None or service is None:
         return _missing(ADDRESS_SERVICE)
@@ -112,7 +122,7 @@ OUTSIDE_ADDRESS = Exercise(
 POLICY_SERVICE = "echo"
 
 
-def _answering_nodes(cluster: Cluster) -> list[str] | None:
+def _answering_nodes(cluster: LearnerCluster) -> list[str] | None:
     """Nodes whose nodePort delivers a new connection from the outside client."""
     service = _service(cluster, POLICY_SERVICE)
     port = _node_port(service) if service is not None else None
@@ -126,7 +136,7 @@ def _answering_nodes(cluster: Cluster) -> list[str] | None:
     return answering
 
 
-def _explain_policy(cluster: Cluster, expected: list[str] | None) -> str:
+def _explain_policy(cluster: LearnerCluster, expected: list[str] | None) -> str:
     service = _service(cluster, POLICY_SERVICE)
     if expected is None or service is None:
         return _missing(POLICY_SERVICE)
@@ -165,17 +175,17 @@ def _ingress_ip(service: dict) -> str | None:
     return next((i["ip"] for i in ingress if i.get("ip")), None)
 
 
-def _lb_nodes(cluster: Cluster) -> list[str] | None:
+def _lb_nodes(cluster: LearnerCluster) -> list[str] | None:
     """The nodes the load balancer spreads the Service's traffic over (its own choice)."""
     service = _service(cluster, LB_SERVICE)
     ip = _ingress_ip(service) if service is not None else None
     if ip is None:
         return None
-    topology = dataplane(cluster).view(cluster, cluster.proxy).topology
+    topology = dataplane(cluster.control_plane).view(cluster.control_plane, cluster.proxy).topology
     return sorted(topology.lb_entry_nodes(ip))
 
 
-def _explain_lb(cluster: Cluster, expected: list[str] | None) -> str:
+def _explain_lb(cluster: LearnerCluster, expected: list[str] | None) -> str:
     service = _service(cluster, LB_SERVICE)
     if expected is None or service is None:
         return _missing(LB_SERVICE)

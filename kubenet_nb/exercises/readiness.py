@@ -14,13 +14,13 @@ from typing import Any
 from kubenet_nb.api.errors import KubenetError
 from kubenet_nb.exercises.base import Exercise
 
-__all__ = ["TRAFFIC_PODS", "Endpoint", "service_endpoints", "traffic_pods"]
+__all__ = ["TRAFFIC_PODS", "SliceEndpoint", "service_endpoints", "traffic_pods"]
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
 
 @dataclass(frozen=True)
-class Endpoint:
+class SliceEndpoint:
     """One address of a Service's EndpointSlices, with the pod behind it and its conditions."""
 
     address: str
@@ -41,21 +41,21 @@ class Endpoint:
 
 def service_endpoints(
     cluster: Any, service: str, namespace: str = "default"
-) -> list[Endpoint] | None:
+) -> list[SliceEndpoint] | None:
     """Every endpoint address of the Service, by address (None: no such Service)."""
     try:
         cluster.get("service", service, namespace)
     except KubenetError:
         return None
     slices = cluster.list("endpointslices", namespace, f"{SERVICE_NAME_LABEL}={service}")
-    found: dict[str, Endpoint] = {}
+    found: dict[str, SliceEndpoint] = {}
     for endpoint_slice in sorted(slices, key=lambda s: s["metadata"]["name"]):
         for endpoint in endpoint_slice.get("endpoints") or ():
             addresses = endpoint.get("addresses") or ()
             if not addresses or addresses[0] in found:
                 continue
             conditions = endpoint.get("conditions") or {}
-            found[addresses[0]] = Endpoint(
+            found[addresses[0]] = SliceEndpoint(
                 address=addresses[0],
                 pod=(endpoint.get("targetRef") or {}).get("name", addresses[0]),
                 ready=conditions.get("ready") is not False,
@@ -65,7 +65,7 @@ def service_endpoints(
     return [found[address] for address in sorted(found)]
 
 
-def _chosen(endpoints: list[Endpoint]) -> list[Endpoint]:
+def _chosen(endpoints: list[SliceEndpoint]) -> list[SliceEndpoint]:
     """Ready endpoints; when none is ready, the serving terminating ones."""
     ready = [e for e in endpoints if e.ready]
     return ready or [e for e in endpoints if e.serving and e.terminating]

@@ -7,6 +7,7 @@ request limit) and documents with more than 100 aliases (alias-expansion bombs).
 from __future__ import annotations
 
 import yaml
+from yaml.nodes import Node
 
 from kubenet_nb.api.errors import KubectlError
 from kubenet_nb.api.kinds import RESOURCES
@@ -23,7 +24,7 @@ class _LimitedLoader(yaml.SafeLoader):
 
     aliases = 0
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(yaml.AliasEvent):
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
@@ -91,7 +92,8 @@ def _checked(obj: object, source: str) -> dict:
             "to ignore these errors, turn validation off with --validate=false"
         )
     if (obj["apiVersion"], obj["kind"]) not in _VERSIONS:
-        meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+        metadata = obj.get("metadata")
+        meta = metadata if isinstance(metadata, dict) else {}
         hint = f'no matches for kind "{obj["kind"]}" in version "{obj["apiVersion"]}"'
         raise KubectlError(
             f'resource mapping not found for name: "{meta.get("name", "")}" namespace: '

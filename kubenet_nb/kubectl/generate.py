@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kubenet_nb.api.errors import KubectlError
-from kubenet_nb.kubectl.main import Invocation
+from kubenet_nb.kubectl.command import Invocation
 
 __all__ = ["GO_INT", "atoi", "parse_label_spec", "submit"]
 

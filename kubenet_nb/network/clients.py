@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from kubenet_nb.api.errors import KubenetError
 from kubenet_nb.network.hops import Client
-from kubenet_nb.network.topology import Topology
+from kubenet_nb.network.wiring import Topology
 
 if TYPE_CHECKING:
     from kubenet_nb.cluster.store import Store

@@ -31,10 +31,10 @@ from kubenet_nb.network.netfilter import (
 )
 from kubenet_nb.network.proxy import ProxySettings, iptables_save
 from kubenet_nb.network.routing import Route, masquerade_address, route
-from kubenet_nb.network.topology import Topology, TopologyBuilder
+from kubenet_nb.network.wiring import Topology, TopologyBuilder
 
 if TYPE_CHECKING:
-    from kubenet_nb.cluster.cluster import Cluster
+    from kubenet_nb.cluster.control_plane import ControlPlane
 
 __all__ = ["Dataplane", "View", "dataplane", "default_proxy"]
 
@@ -42,7 +42,7 @@ Parsed = dict[int, tuple[str, Ruleset]]
 """Rulesets by the identity of kube-proxy's text, kept with the text (so the id stays its own)."""
 
 
-def default_proxy(cluster: Cluster) -> ProxySettings:
+def default_proxy(cluster: ControlPlane) -> ProxySettings:
     """kube-proxy's defaults on a kind node: the cluster-CIDR local detector on the pod CIDR."""
     return ProxySettings(cluster_cidr=cluster.settings.pod_cidr)
 
@@ -52,7 +52,7 @@ class View:
 
     def __init__(
         self,
-        cluster: Cluster,
+        cluster: ControlPlane,
         proxy: ProxySettings,
         plane: Dataplane,
         pool: ChainPool,
@@ -119,7 +119,7 @@ class View:
             found = Host(
                 node,
                 frozenset(local),
-                lambda device, info=info: masquerade_address(info, device),
+                lambda device: masquerade_address(info, device),
                 self._recent.setdefault(node, RecentTables()),
                 self.proxy.ipv6,
             )
@@ -138,7 +138,7 @@ class Dataplane:
         self._view: tuple[tuple[int, ProxySettings], View] | None = None
         self._pool = ChainPool()
 
-    def view(self, cluster: Cluster, proxy: ProxySettings) -> View:
+    def view(self, cluster: ControlPlane, proxy: ProxySettings) -> View:
         """The network of the cluster as it is now (the cached view while nothing changed)."""
         store = cluster.store
         key = (store.resource_version, proxy)
@@ -153,10 +153,10 @@ class Dataplane:
         return view
 
 
-_planes: WeakKeyDictionary[Cluster, Dataplane] = WeakKeyDictionary()
+_planes: WeakKeyDictionary[ControlPlane, Dataplane] = WeakKeyDictionary()
 
 
-def dataplane(cluster: Cluster) -> Dataplane:
+def dataplane(cluster: ControlPlane) -> Dataplane:
     """The cluster's data plane (one per cluster, kept as long as the cluster lives)."""
     plane = _planes.get(cluster)
     if plane is None:

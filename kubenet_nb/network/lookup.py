@@ -15,14 +15,14 @@ from kubenet_nb.network.hops import Client, Hop
 from kubenet_nb.network.netfilter import host_port
 
 if TYPE_CHECKING:
-    from kubenet_nb.cluster.cluster import Cluster
+    from kubenet_nb.cluster.control_plane import ControlPlane
 
 __all__ = ["dns_hops", "dns_verdict", "lookup"]
 
 DNS_PORT = 53
 
 
-def lookup(cluster: Cluster, client: Client, name: str, qtype: str = "A") -> Answer:
+def lookup(cluster: ControlPlane, client: Client, name: str, qtype: str = "A") -> Answer:
     """What the sender's resolver gets for `name`, with every query it tried."""
     state = cluster_dns_state(cluster)
     if client.pod is not None:

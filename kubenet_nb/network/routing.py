@@ -14,7 +14,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from kubenet_nb.network.topology import NodeInfo, PodInfo, Topology
+from kubenet_nb.network.wiring import NodeInfo, PodInfo, Topology
 
 __all__ = ["Route", "masquerade_address", "route"]
 

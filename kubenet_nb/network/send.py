@@ -20,7 +20,7 @@ from kubenet_nb.network.trace import prepare
 from kubenet_nb.network.walk import Connection
 
 if TYPE_CHECKING:
-    from kubenet_nb.cluster.cluster import Cluster
+    from kubenet_nb.cluster.control_plane import ControlPlane
 
 __all__ = ["SEND_COLUMNS", "send"]
 
@@ -50,7 +50,7 @@ def _backends(view: View, ip: str, port: int, proto: str) -> list[tuple[str, str
 
 
 def send(
-    cluster: Cluster,
+    cluster: ControlPlane,
     src: str | dict,
     dst: str,
     n: int = 1000,

@@ -27,9 +27,9 @@ from kubenet_nb.network.proxy import ProxySettings
 from kubenet_nb.network.walk import Connection
 
 if TYPE_CHECKING:
-    from kubenet_nb.cluster.cluster import Cluster
+    from kubenet_nb.cluster.control_plane import ControlPlane
 
-__all__ = ["COLUMNS", "Request", "Trace", "prepare", "trace"]
+__all__ = ["COLUMNS", "Trace", "TraceRequest", "prepare", "trace"]
 
 COLUMNS = ("stage", "node", "table", "chain", "rule", "action", "src", "dst")
 """The columns of `Trace.to_frame()`, one row per hop."""
@@ -113,7 +113,7 @@ def _target(view: View, ip: str, port: int, proto: str) -> str:
 
 
 @dataclass(frozen=True)
-class Request:
+class TraceRequest:
     """A sender, a destination resolved to an address, and how the name was looked up."""
 
     client: Client
@@ -127,14 +127,14 @@ class Request:
 
 
 def prepare(
-    cluster: Cluster,
+    cluster: ControlPlane,
     view: View,
     src: str | dict,
     dst: str,
     port: int | None,
     protocol: str,
     via: str | None,
-) -> Request:
+) -> TraceRequest:
     """Resolve the sender and the destination (through DNS when it is a name)."""
     client = client_for(cluster.store, view.topology, src)
     host, number = split_destination(dst, port)
@@ -150,13 +150,13 @@ def prepare(
         answer = lookup(cluster, client, host, "AAAA" if view.proxy.ipv6 else "A")
         hops = tuple(dns_hops(client, answer))
         if not answer.addresses:
-            return Request(client, host, number, proto, None, hops, dns_verdict(answer))
-        return Request(client, host, number, proto, answer.addresses[0], hops, None)
-    return Request(client, host, number, proto, ip, (), None)
+            return TraceRequest(client, host, number, proto, None, hops, dns_verdict(answer))
+        return TraceRequest(client, host, number, proto, answer.addresses[0], hops, None)
+    return TraceRequest(client, host, number, proto, ip, (), None)
 
 
 def trace(
-    cluster: Cluster,
+    cluster: ControlPlane,
     src: str | dict,
     dst: str,
     port: int | None = None,

@@ -15,13 +15,14 @@ rule (no answer: timeout), a closed port (RST: refused), or a destination outsid
 from __future__ import annotations
 
 import random
+from functools import partial
 
 from kubenet_nb.cluster.listeners import Listener, pod_listeners
 from kubenet_nb.network.dataplane import View
 from kubenet_nb.network.hops import Client, Hop, Result, reply_hops
 from kubenet_nb.network.netfilter import Outcome, Packet, Walker, host_port
 from kubenet_nb.network.routing import Route
-from kubenet_nb.network.topology import PodInfo
+from kubenet_nb.network.wiring import PodInfo
 
 __all__ = ["Connection"]
 
@@ -282,21 +283,22 @@ class Connection:
     ) -> Result:
         endpoint = host_port(packet.dst, packet.dport)
         port = f"{packet.dport}/{packet.proto.upper()}"
-        common = {
-            "backend": pod,
-            "endpoint": endpoint,
-            "node": node,
-            "source_seen": packet.src,
-            "peer": packet.source,
-        }
+        ended = partial(
+            Result,
+            backend=pod,
+            endpoint=endpoint,
+            node=node,
+            source_seen=packet.src,
+            peer=packet.source,
+        )
         if listener is None:
             answer = "a TCP RST" if packet.proto == "tcp" else "ICMP port unreachable"
             self._hop("deliver", node, f"{owner}: nothing listens on {port}, {answer}", packet)
             reason = f"nothing in {owner} listens on {endpoint} ({port}): {answer} refuses it"
-            return Result("refused", reason, **common)
+            return ended("refused", reason)
         what = f"{owner}, container {listener.container}, port {port}"
         self._hop("deliver", node, f"delivered to {what}", packet)
-        return Result("delivered", f"delivered to {what}", **common)
+        return ended("delivered", f"delivered to {what}")
 
 
 def _name(pod: dict) -> str:

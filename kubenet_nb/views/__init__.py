@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from kubenet_nb.views.picture import Picture
 from kubenet_nb.views.tables import dns_table, pods_table, services_table
-from kubenet_nb.views.tables_endpoints import endpoints_table
-from kubenet_nb.views.tables_rules import rules_table
-from kubenet_nb.views.tables_style import styled
+from kubenet_nb.views.tables.endpoints import endpoints_table
+from kubenet_nb.views.tables.rules import rules_table
+from kubenet_nb.views.tables.style import styled
 from kubenet_nb.views.topology import topology
 
 __all__ = [

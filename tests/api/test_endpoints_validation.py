@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import copy
 
-from kubenet_nb.api.endpoints import (
+from kubenet_nb.api.core.endpoints import (
     default_endpoints,
     validate_endpoints,
     validate_endpoints_update,
 )
-from kubenet_nb.api.endpointslice import (
+from kubenet_nb.api.discovery.endpointslice import (
     default_endpoint_slice,
     endpoint_slice_generation,
     validate_endpoint_slice,

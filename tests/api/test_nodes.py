@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from kubenet_nb.api.names import is_dns1123_label
-from kubenet_nb.api.nodes import (
+from kubenet_nb.api.core.nodes import (
     default_namespace,
     default_namespace_update,
     default_node,
@@ -14,6 +13,7 @@ from kubenet_nb.api.nodes import (
     validate_node,
     validate_node_update,
 )
+from kubenet_nb.api.names import is_dns1123_label
 
 
 def texts(errs: list) -> list[str]:

@@ -6,16 +6,16 @@ import copy
 
 import pytest
 
-from kubenet_nb.api.names import is_dns1123_label, is_valid_port_name
-from kubenet_nb.api.pod import (
+from kubenet_nb.api.core.pod import (
     default_pod,
     initial_pod_status,
     mount_service_account_token,
     pod_qos_class,
 )
-from kubenet_nb.api.pod_spec_defaults import image_pull_policy
-from kubenet_nb.api.pod_validation import validate_pod, validate_pod_update
-from kubenet_nb.api.pod_warnings import pod_warnings
+from kubenet_nb.api.core.pod.defaults import image_pull_policy
+from kubenet_nb.api.core.pod.validation import validate_pod, validate_pod_update
+from kubenet_nb.api.core.pod.warnings import pod_warnings
+from kubenet_nb.api.names import is_dns1123_label, is_valid_port_name
 
 
 def pod(*containers: dict, **spec: object) -> dict:

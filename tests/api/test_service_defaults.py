@@ -11,7 +11,7 @@ import copy
 
 import pytest
 
-from kubenet_nb.api.service_defaults import default_service
+from kubenet_nb.api.core.service.defaults import default_service
 
 
 def defaulted(**spec: object) -> dict:

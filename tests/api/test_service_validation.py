@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from kubenet_nb.api.service_defaults import default_service
-from kubenet_nb.api.service_validation import (
+from kubenet_nb.api.core.service.defaults import default_service
+from kubenet_nb.api.core.service.validation import (
     service_warnings,
     validate_service,
     validate_service_update,

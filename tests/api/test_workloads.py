@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from kubenet_nb.api.workloads import (
+from kubenet_nb.api.apps.workloads import (
     default_deployment,
     default_replicaset,
     deployment_warnings,

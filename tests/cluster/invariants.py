@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Collection
 
 from kubenet_nb.api.kinds import RESOURCES
-from kubenet_nb.cluster.cluster import Cluster
-from kubenet_nb.cluster.loadbalancer_controller import parse_pool
+from kubenet_nb.cluster.control_plane import ControlPlane
+from kubenet_nb.cluster.controllers.loadbalancer import parse_pool
 
 __all__ = [
     "check_all",
@@ -35,7 +35,7 @@ SLICE_CONTROLLER = "endpointslice-controller.k8s.io"
 HEADLESS = "service.kubernetes.io/headless"
 
 
-def snapshot(c: Cluster) -> dict:
+def snapshot(c: ControlPlane) -> dict:
     """Everything a refused request must leave as it was: objects, allocations, randomness."""
     return {
         "objects": {info.kind: json.dumps(c.store.list(info.kind)) for info in RESOURCES},
@@ -75,7 +75,7 @@ def _has_ip_not_terminal(pod: dict) -> bool:
     return bool(status.get("podIP") or status.get("podIPs"))
 
 
-def _selected_pods(c: Cluster, service: dict) -> list[dict]:
+def _selected_pods(c: ControlPlane, service: dict) -> list[dict]:
     """labels.Set(spec.selector): every pair present with the same value."""
     selector = service["spec"]["selector"]
     return [
@@ -123,7 +123,7 @@ def _headless(service: dict) -> bool:
 # -- pods and deployments -----------------------------------------------------------------
 
 
-def check_pods(c: Cluster) -> None:
+def check_pods(c: ControlPlane) -> None:
     """Pod IPs unique (hostNetwork pods excepted) and inside their node's podCIDR; IPAM agrees."""
     nodes = {n["metadata"]["name"]: n for n in c.store.list("Node")}
     cidrs = {name: ipaddress.ip_network(n["spec"]["podCIDR"]) for name, n in nodes.items()}
@@ -160,7 +160,7 @@ def check_pods(c: Cluster) -> None:
         )
 
 
-def check_deployments(c: Cluster) -> None:
+def check_deployments(c: ControlPlane) -> None:
     """Each Deployment has spec.replicas active pods through its ReplicaSets (controller refs).
 
     Active = not terminating and not terminal (controller.IsPodActive, pkg/controller/
@@ -188,7 +188,7 @@ def check_deployments(c: Cluster) -> None:
 # -- services: addresses ------------------------------------------------------------------
 
 
-def check_cluster_ips(c: Cluster) -> None:
+def check_cluster_ips(c: ControlPlane) -> None:
     """ClusterIPs unique, inside the service CIDR, and exactly what the allocator holds."""
     network = ipaddress.ip_network(c.settings.service_cidr)
     held: dict[str, str] = {}
@@ -213,7 +213,7 @@ def check_cluster_ips(c: Cluster) -> None:
     )
 
 
-def check_node_ports(c: Cluster) -> None:
+def check_node_ports(c: ControlPlane) -> None:
     """NodePorts (and healthCheckNodePorts) unique across Services, in range, all allocated.
 
     Ports of one Service with the same port number share one nodePort (alloc.go initNodePorts).
@@ -254,7 +254,7 @@ def check_node_ports(c: Cluster) -> None:
     )
 
 
-def check_load_balancers(c: Cluster) -> None:
+def check_load_balancers(c: ControlPlane) -> None:
     """Every LoadBalancer Service (default class) has one distinct pool IP; others none."""
     pool = parse_pool(c.settings.load_balancer_pool)
     balancers = [s for s in c.store.list("Service") if s["spec"]["type"] == "LoadBalancer"]
@@ -275,7 +275,7 @@ def check_load_balancers(c: Cluster) -> None:
 # -- services: endpoints ------------------------------------------------------------------
 
 
-def _expected_endpoint(c: Cluster, service: dict, pod: dict) -> dict:
+def _expected_endpoint(c: ControlPlane, service: dict, pod: dict) -> dict:
     """podToEndpoint (staging/src/k8s.io/endpointslice/utils.go) for a pod with one IPv4."""
     serving = _is_ready(pod)
     terminating = _terminating(pod)
@@ -315,7 +315,9 @@ def _slice_ports(endpoint_slice: dict) -> frozenset[tuple[str, int, str]]:
     return found
 
 
-def check_endpoint_slices(c: Cluster, max_per_slice: int, retyped: Collection[str] = ()) -> None:
+def check_endpoint_slices(
+    c: ControlPlane, max_per_slice: int, retyped: Collection[str] = ()
+) -> None:
     """The controller-managed slices of each selector Service hold exactly its pods' endpoints.
 
     One endpoint per selected pod that has an IP and is not terminal, terminating pods included
@@ -344,7 +346,7 @@ def check_endpoint_slices(c: Cluster, max_per_slice: int, retyped: Collection[st
 
 
 def _check_slices_of(
-    c: Cluster, service: dict, slices: list[dict], max_per_slice: int, headless_label: bool
+    c: ControlPlane, service: dict, slices: list[dict], max_per_slice: int, headless_label: bool
 ) -> None:
     key = _key(service)
     refs = [
@@ -406,7 +408,7 @@ def _check_slices_of(
     assert not missing, f"service {key} slices miss pods {missing}"
 
 
-def check_legacy_endpoints(c: Cluster, retyped: Collection[str] = ()) -> None:
+def check_legacy_endpoints(c: ControlPlane, retyped: Collection[str] = ()) -> None:
     """The core/v1 Endpoints of each selector Service agree with its pods.
 
     pkg/controller/endpoint/endpoints_controller.go syncService: pods pass
@@ -461,7 +463,7 @@ def _legacy_rows(endpoints: dict) -> list[tuple]:
     return rows
 
 
-def _expected_legacy_rows(c: Cluster, service: dict) -> Counter:
+def _expected_legacy_rows(c: ControlPlane, service: dict) -> Counter:
     spec = service["spec"]
     publish = bool(spec.get("publishNotReadyAddresses"))
     rows: Counter = Counter()
@@ -484,7 +486,7 @@ def _expected_legacy_rows(c: Cluster, service: dict) -> Counter:
     return rows
 
 
-def check_all(c: Cluster, max_per_slice: int, retyped: Collection[str] = ()) -> None:
+def check_all(c: ControlPlane, max_per_slice: int, retyped: Collection[str] = ()) -> None:
     """Every invariant, and the cluster settled: no controller has work left.
 
     `retyped` names the Services ("namespace/name") whose type was changed by an update: their

@@ -23,7 +23,7 @@ from hypothesis.stateful import (
 from invariants import check_all, snapshot
 
 from kubenet_nb.api.errors import KubenetError
-from kubenet_nb.cluster.cluster import Cluster
+from kubenet_nb.cluster.control_plane import ControlPlane
 
 DEPLOYMENTS = ("web", "api", "db")
 TIERS = {"web": "front", "api": "front", "db": "back"}
@@ -179,7 +179,7 @@ def services(draw: st.DrawFn) -> dict:
     return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name}, "spec": spec}
 
 
-def _taken(c: Cluster, service: dict) -> bool:
+def _taken(c: ControlPlane, service: dict) -> bool:
     """Whether creating `service` must be refused: its name, a nodePort or a ClusterIP taken."""
     meta, spec = service["metadata"], service["spec"]
     if c.store.get("Service", "default", meta["name"]) is not None:
@@ -196,7 +196,7 @@ def _taken(c: Cluster, service: dict) -> bool:
 class ClusterMachine(RuleBasedStateMachine):
     """Drives one Cluster through workloads, Services, readiness flips, deletions and time."""
 
-    c: Cluster
+    c: ControlPlane
     max_per_slice: int
 
     @initialize(
@@ -217,7 +217,7 @@ class ClusterMachine(RuleBasedStateMachine):
         """A fresh cluster with a few deployments and Services to start from."""
         # Upstream's default maxEndpointsPerSlice is 100 (kube-controller-manager
         # --max-endpoints-per-slice); small values make the packing of slices visible here.
-        self.c = Cluster(seed=seed, max_endpoints_per_slice=max_per_slice)
+        self.c = ControlPlane(seed=seed, max_endpoints_per_slice=max_per_slice)
         self.max_per_slice = max_per_slice
         self.retyped: set[str] = set()
         for name in names:
@@ -470,7 +470,7 @@ TestClusterInvariants = ClusterMachine.TestCase
 # -- upstream facts the state machine ran into, pinned as plain examples ----------------------
 
 
-def _web(c: Cluster, replicas: int) -> None:
+def _web(c: ControlPlane, replicas: int) -> None:
     template = {
         "metadata": {"labels": {"app": "web", "tier": "front"}},
         "spec": {"containers": [{"name": "app", "image": "nginx"}]},
@@ -481,7 +481,7 @@ def _web(c: Cluster, replicas: int) -> None:
 def test_endpoints_addresses_sort_as_ip_strings() -> None:
     # RepackSubsets sorts with LessEndpointAddress, a bytes.Compare of the IP *strings*
     # (kubernetes/kubernetes pkg/api/v1/endpoints/util.go), so .10 comes before .2.
-    c = Cluster(seed=1)
+    c = ControlPlane(seed=1)
     _web(c, 18)
     c.create(
         {
@@ -501,7 +501,7 @@ def test_service_turned_external_name_keeps_its_endpoints() -> None:
     # Both controllers return early for ExternalName before looking at existing objects
     # (endpointslice_controller.go and endpoints_controller.go syncService, issue #105986), so
     # the last EndpointSlices and Endpoints stay until the Service is deleted.
-    c = Cluster(seed=2)
+    c = ControlPlane(seed=2)
     _web(c, 2)
     service = c.create(
         {
@@ -525,7 +525,7 @@ def test_service_turned_external_name_keeps_its_endpoints() -> None:
 def test_refused_node_port_gives_back_the_ports_taken_before() -> None:
     # beginCreate allocates nodePorts before validation (rest.go, alloc.go initNodePorts): the
     # first port's 30100 is taken, then 30100 again is refused and everything is undone.
-    c = Cluster(seed=3)
+    c = ControlPlane(seed=3)
     before = snapshot(c)
     ports = [
         {"name": "a", "port": 1, "nodePort": 30100},

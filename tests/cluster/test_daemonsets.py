@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kubenet_nb import KubenetError
-from kubenet_nb.cluster.cluster import Cluster
+from kubenet_nb.cluster.control_plane import ControlPlane
+from kubenet_nb.io.manifests import load_manifests
 
 
 def daemonset(name: str = "agent", tolerations: list[dict] | None = None) -> dict:
@@ -24,7 +25,7 @@ def daemonset(name: str = "agent", tolerations: list[dict] | None = None) -> dic
     }
 
 
-def nodes_of(c: Cluster, app: str) -> list[str]:
+def nodes_of(c: ControlPlane, app: str) -> list[str]:
     return sorted(
         p["spec"]["nodeName"]
         for p in c.list("pods", selector=f"app={app}")
@@ -33,11 +34,11 @@ def nodes_of(c: Cluster, app: str) -> list[str]:
 
 
 @pytest.fixture
-def cluster() -> Cluster:
-    return Cluster(seed=5)
+def cluster() -> ControlPlane:
+    return ControlPlane(seed=5)
 
 
-def test_kind_runs_kindnet_and_kube_proxy_on_every_node(cluster: Cluster) -> None:
+def test_kind_runs_kindnet_and_kube_proxy_on_every_node(cluster: ControlPlane) -> None:
     # kind installs kindnet and kube-proxy as DaemonSets tolerating every taint.
     for name in ("kindnet", "kube-proxy"):
         ds = cluster.get("ds", name, "kube-system")
@@ -52,7 +53,7 @@ def test_kind_runs_kindnet_and_kube_proxy_on_every_node(cluster: Cluster) -> Non
     assert all(p["status"]["podIP"] == p["status"]["hostIP"] for p in pods)
 
 
-def test_one_pod_per_untainted_node(cluster: Cluster) -> None:
+def test_one_pod_per_untainted_node(cluster: ControlPlane) -> None:
     cluster.create(daemonset())
     assert nodes_of(cluster, "agent") == ["kind-worker", "kind-worker2"]
     [pod] = [
@@ -73,12 +74,12 @@ def test_one_pod_per_untainted_node(cluster: Cluster) -> None:
     assert pod["metadata"]["labels"]["pod-template-generation"] == "1"
 
 
-def test_tolerating_the_control_plane_taint(cluster: Cluster) -> None:
+def test_tolerating_the_control_plane_taint(cluster: ControlPlane) -> None:
     cluster.create(daemonset(tolerations=[{"operator": "Exists"}]))
     assert nodes_of(cluster, "agent") == ["kind-control-plane", "kind-worker", "kind-worker2"]
 
 
-def test_cordoned_nodes_keep_daemon_pods(cluster: Cluster) -> None:
+def test_cordoned_nodes_keep_daemon_pods(cluster: ControlPlane) -> None:
     node = cluster.get("node", "kind-worker")
     node["spec"]["unschedulable"] = True
     cluster.update(node)
@@ -86,16 +87,16 @@ def test_cordoned_nodes_keep_daemon_pods(cluster: Cluster) -> None:
     assert nodes_of(cluster, "agent") == ["kind-worker", "kind-worker2"]
 
 
-def test_new_nodes_get_a_pod_and_leaving_nodes_lose_it(cluster: Cluster) -> None:
+def test_new_nodes_get_a_pod_and_leaving_nodes_lose_it(cluster: ControlPlane) -> None:
     cluster.create(daemonset())
-    cluster.apply("apiVersion: v1\nkind: Node\nmetadata: {name: kind-worker3}\n")
+    cluster.apply(load_manifests("apiVersion: v1\nkind: Node\nmetadata: {name: kind-worker3}\n"))
     assert nodes_of(cluster, "agent") == ["kind-worker", "kind-worker2", "kind-worker3"]
     cluster.delete("node", "kind-worker3")
     assert nodes_of(cluster, "agent") == ["kind-worker", "kind-worker2"]
     assert cluster.get("ds", "agent")["status"]["desiredNumberScheduled"] == 2
 
 
-def test_orphans_are_adopted(cluster: Cluster) -> None:
+def test_orphans_are_adopted(cluster: ControlPlane) -> None:
     cluster.create(
         {
             "apiVersion": "v1",
@@ -115,7 +116,7 @@ def test_orphans_are_adopted(cluster: Cluster) -> None:
     assert nodes_of(cluster, "agent") == ["kind-worker", "kind-worker2"]
 
 
-def test_template_change_rolls_every_pod(cluster: Cluster) -> None:
+def test_template_change_rolls_every_pod(cluster: ControlPlane) -> None:
     cluster.create(daemonset())
     before = {p["metadata"]["name"] for p in cluster.list("pods", selector="app=agent")}
     obj = cluster.get("ds", "agent")
@@ -133,7 +134,7 @@ def test_template_change_rolls_every_pod(cluster: Cluster) -> None:
     assert nodes_of(cluster, "agent") == ["kind-worker", "kind-worker2"]
 
 
-def test_selector_must_match_the_template(cluster: Cluster) -> None:
+def test_selector_must_match_the_template(cluster: ControlPlane) -> None:
     obj = daemonset()
     obj["spec"]["selector"] = {"matchLabels": {"app": "other"}}
     with pytest.raises(

@@ -11,9 +11,9 @@ import pytest
 
 from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.clock import Clock
-from kubenet_nb.cluster.endpoints_controller import EndpointsController
+from kubenet_nb.cluster.controllers.endpoints import EndpointsController
+from kubenet_nb.cluster.controllers.service_index import ServiceIndex
 from kubenet_nb.cluster.randomness import Randomness
-from kubenet_nb.cluster.service_index import ServiceIndex
 from kubenet_nb.cluster.store import Store, WatchEvent
 
 MANAGED_BY = {"endpoints.kubernetes.io/managed-by": "endpoint-controller"}

@@ -11,9 +11,9 @@ import pytest
 
 from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.clock import Clock
-from kubenet_nb.cluster.endpointslice_controller import EndpointSliceController
+from kubenet_nb.cluster.controllers.endpointslice import EndpointSliceController
+from kubenet_nb.cluster.controllers.service_index import ServiceIndex
 from kubenet_nb.cluster.randomness import Randomness
-from kubenet_nb.cluster.service_index import ServiceIndex
 from kubenet_nb.cluster.store import Store, WatchEvent
 
 MANAGED_BY = "endpointslice.kubernetes.io/managed-by"

@@ -6,22 +6,22 @@ import ipaddress
 
 import pytest
 
-from kubenet_nb.cluster.cluster import Cluster
+from kubenet_nb.cluster.control_plane import ControlPlane
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Cluster:
-    return Cluster()
+def cluster() -> ControlPlane:
+    return ControlPlane()
 
 
-def test_nodes_are_kinds_default_three(cluster: Cluster) -> None:
+def test_nodes_are_kinds_default_three(cluster: ControlPlane) -> None:
     # kind names nodes <cluster>-control-plane, <cluster>-worker, <cluster>-worker2
     # (kubernetes-sigs/kind pkg/cluster/internal/create/create.go node naming).
     names = [n["metadata"]["name"] for n in cluster.list("nodes")]
     assert names == ["kind-control-plane", "kind-worker", "kind-worker2"]
 
 
-def test_node_ips_and_pod_cidrs(cluster: Cluster) -> None:
+def test_node_ips_and_pod_cidrs(cluster: ControlPlane) -> None:
     nodes = {n["metadata"]["name"]: n for n in cluster.list("nodes")}
     ips = {name: n["status"]["addresses"][0]["address"] for name, n in nodes.items()}
     assert ips == {
@@ -40,7 +40,7 @@ def test_node_ips_and_pod_cidrs(cluster: Cluster) -> None:
     assert all(n["spec"]["podCIDRs"] == [n["spec"]["podCIDR"]] for n in nodes.values())
 
 
-def test_control_plane_is_tainted(cluster: Cluster) -> None:
+def test_control_plane_is_tainted(cluster: ControlPlane) -> None:
     # kubeadm taints control-plane nodes node-role.kubernetes.io/control-plane:NoSchedule.
     node = cluster.get("node", "kind-control-plane")
     assert node["spec"]["taints"] == [
@@ -50,13 +50,13 @@ def test_control_plane_is_tainted(cluster: Cluster) -> None:
     assert "taints" not in cluster.get("node", "kind-worker")["spec"]
 
 
-def test_system_namespaces(cluster: Cluster) -> None:
+def test_system_namespaces(cluster: ControlPlane) -> None:
     names = [n["metadata"]["name"] for n in cluster.list("namespaces")]
     assert {"default", "kube-system", "kube-public", "kube-node-lease"} <= set(names)
     assert all(n["status"]["phase"] == "Active" for n in cluster.list("namespaces"))
 
 
-def test_well_known_service_ips(cluster: Cluster) -> None:
+def test_well_known_service_ips(cluster: ControlPlane) -> None:
     # kubernetes gets the first IP of the service range (kube-apiserver completion.go
     # ServiceIPRange); kube-dns the tenth (kubeadm constants.go GetDNSIP).
     kubernetes = cluster.get("svc", "kubernetes")
@@ -73,7 +73,7 @@ def test_well_known_service_ips(cluster: Cluster) -> None:
     ]
 
 
-def test_two_coredns_pods_behind_kube_dns(cluster: Cluster) -> None:
+def test_two_coredns_pods_behind_kube_dns(cluster: ControlPlane) -> None:
     pods = cluster.list("pods", "kube-system", selector="k8s-app=kube-dns")
     assert len(pods) == 2
     assert all(p["metadata"]["name"].startswith("coredns-") for p in pods)
@@ -86,7 +86,7 @@ def test_two_coredns_pods_behind_kube_dns(cluster: Cluster) -> None:
 
 
 def test_settings_are_constructor_arguments() -> None:
-    c = Cluster(
+    c = ControlPlane(
         seed=7,
         workers=4,
         service_cidr="172.30.0.0/16",
@@ -110,7 +110,7 @@ def test_settings_are_constructor_arguments() -> None:
     assert c.settings.cluster_domain == "example.local"
 
 
-def test_pod_ips_come_from_their_nodes_cidr(cluster: Cluster) -> None:
+def test_pod_ips_come_from_their_nodes_cidr(cluster: ControlPlane) -> None:
     nodes = {n["metadata"]["name"]: n["spec"]["podCIDR"] for n in cluster.list("nodes")}
     for pod in cluster.list("pods", None):
         if pod["spec"].get("hostNetwork"):
@@ -120,8 +120,8 @@ def test_pod_ips_come_from_their_nodes_cidr(cluster: Cluster) -> None:
 
 
 def test_same_seed_same_cluster() -> None:
-    def names(c: Cluster) -> list[str]:
+    def names(c: ControlPlane) -> list[str]:
         return [p["metadata"]["name"] for p in c.list("pods", None)]
 
-    assert names(Cluster(seed=3)) == names(Cluster(seed=3))
-    assert names(Cluster(seed=3)) != names(Cluster(seed=4))
+    assert names(ControlPlane(seed=3)) == names(ControlPlane(seed=3))
+    assert names(ControlPlane(seed=3)) != names(ControlPlane(seed=4))

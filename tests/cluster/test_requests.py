@@ -10,7 +10,7 @@ import pytest
 from kubenet_nb import KubenetError
 from kubenet_nb.api.kinds import RESOURCES
 from kubenet_nb.cluster.apply import LAST_APPLIED
-from kubenet_nb.cluster.cluster import Cluster
+from kubenet_nb.cluster.control_plane import ControlPlane
 from kubenet_nb.io.manifests import MAX_ALIASES, load_manifests
 
 WEB = """
@@ -47,7 +47,7 @@ spec:
 """
 
 
-def snapshot(c: Cluster) -> dict:
+def snapshot(c: ControlPlane) -> dict:
     """Everything a refused request must leave as it was."""
     return {
         "objects": {
@@ -64,13 +64,13 @@ def snapshot(c: Cluster) -> dict:
 
 
 @pytest.fixture
-def cluster() -> Cluster:
-    c = Cluster(seed=2)
-    c.apply(WEB)
+def cluster() -> ControlPlane:
+    c = ControlPlane(seed=2)
+    c.apply(load_manifests(WEB))
     return c
 
 
-def test_apply_creates_and_records_last_applied(cluster: Cluster) -> None:
+def test_apply_creates_and_records_last_applied(cluster: ControlPlane) -> None:
     svc = cluster.get("svc", "web")
     recorded = json.loads(svc["metadata"]["annotations"][LAST_APPLIED])
     assert recorded["spec"]["ports"] == [{"port": 80, "targetPort": "http"}]
@@ -78,7 +78,7 @@ def test_apply_creates_and_records_last_applied(cluster: Cluster) -> None:
     assert 30000 <= svc["spec"]["ports"][0]["nodePort"] <= 32767
 
 
-def test_reapply_is_unchanged_and_keeps_allocations(cluster: Cluster) -> None:
+def test_reapply_is_unchanged_and_keeps_allocations(cluster: ControlPlane) -> None:
     before = cluster.get("svc", "web")
     obj, verb = cluster.apply_object(load_manifests(WEB)[1])
     assert verb == "unchanged"
@@ -86,7 +86,7 @@ def test_reapply_is_unchanged_and_keeps_allocations(cluster: Cluster) -> None:
     assert obj["spec"]["ports"][0]["nodePort"] == before["spec"]["ports"][0]["nodePort"]
 
 
-def test_apply_changes_and_drops_what_the_manifest_dropped(cluster: Cluster) -> None:
+def test_apply_changes_and_drops_what_the_manifest_dropped(cluster: ControlPlane) -> None:
     before = cluster.get("svc", "web")
     manifest = load_manifests(WEB)[1]
     manifest["metadata"]["labels"] = {"tier": "front"}
@@ -98,7 +98,7 @@ def test_apply_changes_and_drops_what_the_manifest_dropped(cluster: Cluster) -> 
     assert obj["spec"]["ports"][0]["nodePort"] == before["spec"]["ports"][0]["nodePort"]
 
 
-def test_scaling_by_apply(cluster: Cluster) -> None:
+def test_scaling_by_apply(cluster: ControlPlane) -> None:
     manifest = load_manifests(WEB)[0]
     manifest["spec"]["replicas"] = 4
     _, verb = cluster.apply_object(manifest)
@@ -160,7 +160,7 @@ def test_scaling_by_apply(cluster: Cluster) -> None:
         ),
     ],
 )
-def test_refusals_change_nothing(cluster: Cluster, manifest: dict, message: str) -> None:
+def test_refusals_change_nothing(cluster: ControlPlane, manifest: dict, message: str) -> None:
     before = snapshot(cluster)
     with pytest.raises(KubenetError) as refused:
         cluster.create(manifest)
@@ -168,7 +168,7 @@ def test_refusals_change_nothing(cluster: Cluster, manifest: dict, message: str)
     assert snapshot(cluster) == before
 
 
-def test_taken_node_port_is_refused_and_nothing_is_allocated(cluster: Cluster) -> None:
+def test_taken_node_port_is_refused_and_nothing_is_allocated(cluster: ControlPlane) -> None:
     taken = cluster.get("svc", "web")["spec"]["ports"][0]["nodePort"]
     before = snapshot(cluster)
     with pytest.raises(KubenetError, match="provided port is already allocated"):
@@ -198,10 +198,11 @@ def test_taken_node_port_is_refused_and_nothing_is_allocated(cluster: Cluster) -
     assert created["spec"]["ports"][0]["nodePort"] == 30100
 
 
-def test_apply_of_many_documents_is_all_or_nothing(cluster: Cluster) -> None:
+def test_apply_of_many_documents_is_all_or_nothing(cluster: ControlPlane) -> None:
     before = snapshot(cluster)
     with pytest.raises(KubenetError):
-        cluster.apply("""
+        cluster.apply(
+            load_manifests("""
 apiVersion: v1
 kind: Service
 metadata: {name: fine}
@@ -212,10 +213,11 @@ kind: Service
 metadata: {name: broken}
 spec: {type: NodePort, ports: [{port: 80, nodePort: 1}]}
 """)
+        )
     assert snapshot(cluster) == before
 
 
-def test_objects_pass_the_v1_33_schemas(cluster: Cluster) -> None:
+def test_objects_pass_the_v1_33_schemas(cluster: ControlPlane) -> None:
     # kubernetes-validate ships the Kubernetes v1.33 OpenAPI JSON schemas; strict mode
     # rejects any field the API does not know.
     for info in RESOURCES:
@@ -243,10 +245,10 @@ def test_objects_pass_the_v1_33_schemas(cluster: Cluster) -> None:
         ("- 1\n- 2\n", "cannot unmarshal array"),
     ],
 )
-def test_bad_manifests_are_refused(cluster: Cluster, text: str, message: str) -> None:
+def test_bad_manifests_are_refused(cluster: ControlPlane, text: str, message: str) -> None:
     before = snapshot(cluster)
     with pytest.raises(KubenetError) as refused:
-        cluster.apply(text)
+        cluster.apply(load_manifests(text))
     assert message in str(refused.value)
     assert snapshot(cluster) == before
 

@@ -18,7 +18,7 @@ from kubenet_nb.cluster.allocators import ClusterIPAllocator, NodePortAllocator
 from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.clock import Clock
 from kubenet_nb.cluster.randomness import Randomness
-from kubenet_nb.cluster.service_registry import ServiceStrategy
+from kubenet_nb.cluster.registry.service import ServiceStrategy
 from kubenet_nb.cluster.store import Store, clone
 
 

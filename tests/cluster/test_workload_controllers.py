@@ -7,8 +7,9 @@ import re
 import pytest
 
 from kubenet_nb import KubenetError
-from kubenet_nb.cluster.cluster import Cluster
-from kubenet_nb.cluster.deployment_controller import pod_template_hash
+from kubenet_nb.cluster.control_plane import ControlPlane
+from kubenet_nb.cluster.controllers.deployment import pod_template_hash
+from kubenet_nb.io.manifests import load_manifests
 
 
 def deployment(name: str, replicas: int = 3, image: str = "nginx", port: int = 80) -> dict:
@@ -32,7 +33,7 @@ def deployment(name: str, replicas: int = 3, image: str = "nginx", port: int = 8
     }
 
 
-def pods_of(c: Cluster, app: str, *, active: bool = True) -> list[dict]:
+def pods_of(c: ControlPlane, app: str, *, active: bool = True) -> list[dict]:
     pods = c.list("pods", selector=f"app={app}")
     if active:
         pods = [p for p in pods if not p["metadata"].get("deletionTimestamp")]
@@ -40,11 +41,11 @@ def pods_of(c: Cluster, app: str, *, active: bool = True) -> list[dict]:
 
 
 @pytest.fixture
-def cluster() -> Cluster:
-    return Cluster(seed=1)
+def cluster() -> ControlPlane:
+    return ControlPlane(seed=1)
 
 
-def test_deployment_creates_replicaset_and_pods_with_upstream_names(cluster: Cluster) -> None:
+def test_deployment_creates_replicaset_and_pods_with_upstream_names(cluster: ControlPlane) -> None:
     cluster.create(deployment("webapp1"))
     [rs] = cluster.list("rs")
     # ReplicaSet name: <deployment>-<pod-template-hash>; the hash is SafeEncodeString of a
@@ -75,14 +76,14 @@ def test_hash_follows_the_template() -> None:
     assert pod_template_hash(template) != pod_template_hash(template, collision_count=1)
 
 
-def test_workloads_avoid_the_tainted_control_plane_and_spread(cluster: Cluster) -> None:
+def test_workloads_avoid_the_tainted_control_plane_and_spread(cluster: ControlPlane) -> None:
     cluster.create(deployment("web", replicas=4))
     nodes = [p["spec"]["nodeName"] for p in pods_of(cluster, "web")]
     assert "kind-control-plane" not in nodes
     assert sorted(nodes) == ["kind-worker", "kind-worker", "kind-worker2", "kind-worker2"]
 
 
-def test_deployment_status_and_conditions(cluster: Cluster) -> None:
+def test_deployment_status_and_conditions(cluster: ControlPlane) -> None:
     cluster.create(deployment("web"))
     status = cluster.get("deploy", "web")["status"]
     assert (
@@ -97,7 +98,7 @@ def test_deployment_status_and_conditions(cluster: Cluster) -> None:
     assert conditions["Progressing"]["reason"] == "NewReplicaSetAvailable"
 
 
-def test_scale_up_and_down(cluster: Cluster) -> None:
+def test_scale_up_and_down(cluster: ControlPlane) -> None:
     cluster.create(deployment("web", replicas=2))
     obj = cluster.get("deploy", "web")
     obj["spec"]["replicas"] = 5
@@ -115,7 +116,7 @@ def test_scale_up_and_down(cluster: Cluster) -> None:
     assert len(pods_of(cluster, "web", active=False)) == 1
 
 
-def test_scale_down_removes_not_ready_pods_first(cluster: Cluster) -> None:
+def test_scale_down_removes_not_ready_pods_first(cluster: ControlPlane) -> None:
     cluster.create(deployment("web", replicas=3))
     victim = pods_of(cluster, "web")[1]["metadata"]["name"]
     cluster.set_ready(victim, False)
@@ -126,7 +127,7 @@ def test_scale_down_removes_not_ready_pods_first(cluster: Cluster) -> None:
     assert victim not in [p["metadata"]["name"] for p in pods_of(cluster, "web")]
 
 
-def test_rolling_update_replaces_every_pod(cluster: Cluster) -> None:
+def test_rolling_update_replaces_every_pod(cluster: ControlPlane) -> None:
     cluster.create(deployment("web", replicas=4))
     before = {p["metadata"]["name"] for p in pods_of(cluster, "web")}
     obj = cluster.get("deploy", "web")
@@ -151,7 +152,7 @@ def test_rolling_update_replaces_every_pod(cluster: Cluster) -> None:
     assert reasons[1].endswith("from 0 to 1")
 
 
-def test_deleted_pod_is_replaced_after_terminating(cluster: Cluster) -> None:
+def test_deleted_pod_is_replaced_after_terminating(cluster: ControlPlane) -> None:
     cluster.create(deployment("web", replicas=2))
     name = pods_of(cluster, "web")[0]["metadata"]["name"]
     deleted = cluster.delete("pod", name)
@@ -163,7 +164,7 @@ def test_deleted_pod_is_replaced_after_terminating(cluster: Cluster) -> None:
         cluster.get("pod", name)
 
 
-def test_deleting_a_deployment_collects_its_replicasets_and_pods(cluster: Cluster) -> None:
+def test_deleting_a_deployment_collects_its_replicasets_and_pods(cluster: ControlPlane) -> None:
     cluster.create(deployment("web"))
     cluster.delete("deploy", "web")
     assert cluster.list("rs") == []
@@ -174,7 +175,7 @@ def test_deleting_a_deployment_collects_its_replicasets_and_pods(cluster: Cluste
     assert pods_of(cluster, "web", active=False) == []
 
 
-def test_pod_ips_are_handed_out_in_order_and_not_reused_at_once(cluster: Cluster) -> None:
+def test_pod_ips_are_handed_out_in_order_and_not_reused_at_once(cluster: ControlPlane) -> None:
     cluster.create(deployment("web", replicas=2))
     ips = sorted(p["status"]["podIP"] for p in pods_of(cluster, "web"))
     # host-local IPAM: the first pod of a node gets .2 (.1 is the gateway).
@@ -186,7 +187,7 @@ def test_pod_ips_are_handed_out_in_order_and_not_reused_at_once(cluster: Cluster
     assert old_ip not in new_ips
 
 
-def test_readiness_flip(cluster: Cluster) -> None:
+def test_readiness_flip(cluster: ControlPlane) -> None:
     cluster.create(deployment("web", replicas=1))
     name = pods_of(cluster, "web")[0]["metadata"]["name"]
     pod = cluster.set_ready(name, False)
@@ -200,7 +201,7 @@ def test_readiness_flip(cluster: Cluster) -> None:
     assert cluster.get("deploy", "web")["status"]["readyReplicas"] == 1
 
 
-def test_cordoned_nodes_get_no_new_pods(cluster: Cluster) -> None:
+def test_cordoned_nodes_get_no_new_pods(cluster: ControlPlane) -> None:
     node = cluster.get("node", "kind-worker")
     node["spec"]["unschedulable"] = True
     cluster.update(node)
@@ -208,7 +209,7 @@ def test_cordoned_nodes_get_no_new_pods(cluster: Cluster) -> None:
     assert {p["spec"]["nodeName"] for p in pods_of(cluster, "web")} == {"kind-worker2"}
 
 
-def test_pods_stay_pending_when_no_node_fits(cluster: Cluster) -> None:
+def test_pods_stay_pending_when_no_node_fits(cluster: ControlPlane) -> None:
     for name in ("kind-worker", "kind-worker2"):
         node = cluster.get("node", name)
         node["spec"]["unschedulable"] = True
@@ -227,8 +228,9 @@ def test_pods_stay_pending_when_no_node_fits(cluster: Cluster) -> None:
     assert pod["status"]["phase"] == "Running"
 
 
-def test_nodes_join_and_leave(cluster: Cluster) -> None:
-    [node] = cluster.apply("""
+def test_nodes_join_and_leave(cluster: ControlPlane) -> None:
+    [node] = cluster.apply(
+        load_manifests("""
 apiVersion: v1
 kind: Node
 metadata:
@@ -240,6 +242,7 @@ status:
   - type: InternalIP
     address: 172.18.0.5
 """)
+    )
     assert node["spec"]["podCIDR"] == "10.244.3.0/24"
     assert node["metadata"]["labels"]["topology.kubernetes.io/zone"] == "zone-b"
     cluster.create(deployment("web", replicas=3))
@@ -249,7 +252,7 @@ status:
     assert len(pods_of(cluster, "web")) == 3
 
 
-def test_load_balancer_gets_an_ingress_ip(cluster: Cluster) -> None:
+def test_load_balancer_gets_an_ingress_ip(cluster: ControlPlane) -> None:
     svc = {
         "apiVersion": "v1",
         "kind": "Service",
@@ -276,7 +279,7 @@ def test_load_balancer_gets_an_ingress_ip(cluster: Cluster) -> None:
     )
 
 
-def test_namespace_deletion_removes_its_contents(cluster: Cluster) -> None:
+def test_namespace_deletion_removes_its_contents(cluster: ControlPlane) -> None:
     cluster.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team"}})
     obj = deployment("web")
     obj["metadata"]["namespace"] = "team"
@@ -290,7 +293,7 @@ def test_namespace_deletion_removes_its_contents(cluster: Cluster) -> None:
         cluster.get("ns", "team")
 
 
-def test_a_relabelled_pod_is_released_and_replaced(cluster: Cluster) -> None:
+def test_a_relabelled_pod_is_released_and_replaced(cluster: ControlPlane) -> None:
     # ReplicaSet controller ClaimPods (pkg/controller/controller_ref_manager.go): a pod whose
     # labels stop matching the selector loses its controller reference and is replaced.
     cluster.create(deployment("web", replicas=2))
@@ -304,7 +307,7 @@ def test_a_relabelled_pod_is_released_and_replaced(cluster: Cluster) -> None:
     assert cluster.get("rs", cluster.list("rs")[0]["metadata"]["name"])["status"]["replicas"] == 2
 
 
-def test_the_deployment_carries_its_revision(cluster: Cluster) -> None:
+def test_the_deployment_carries_its_revision(cluster: ControlPlane) -> None:
     # pkg/controller/deployment/sync.go getNewReplicaSet: SetDeploymentRevision annotates the
     # Deployment with its new ReplicaSet's revision.
     cluster.create(deployment("web", replicas=1))
@@ -316,7 +319,7 @@ def test_the_deployment_carries_its_revision(cluster: Cluster) -> None:
     assert cluster.get("deploy", "web")["metadata"]["annotations"][revision] == "2"
 
 
-def test_two_containers_on_one_port_crash_loop(cluster: Cluster) -> None:
+def test_two_containers_on_one_port_crash_loop(cluster: ControlPlane) -> None:
     # The containers of a pod share one network namespace (pods/_index.md "Pod networking"):
     # the second nginx cannot bind port 80 and exits; the kubelet restarts it with back-off.
     pod = cluster.create(

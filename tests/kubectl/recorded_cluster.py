@@ -16,8 +16,9 @@ import yaml
 from kubenet_nb.api.errors import KubenetError, NotFound
 from kubenet_nb.api.kinds import resolve
 from kubenet_nb.api.selectors import parse_selector
-from kubenet_nb.kubectl import describe, get
-from kubenet_nb.kubectl.age import parse_time
+from kubenet_nb.kubectl import describe
+from kubenet_nb.kubectl.commands import get
+from kubenet_nb.kubectl.printers.age import parse_time
 
 __all__ = ["DATA", "RecordedCluster", "cases", "expected", "replay"]
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kubenet_nb.kubectl.age import (
+from kubenet_nb.kubectl.printers.age import (
     age,
     human_duration,
     parse_time,

@@ -37,10 +37,10 @@ def test_output_matches_kubectl(name: str) -> None:
 
 def test_created_then_unchanged_then_configured() -> None:
     c = Cluster()
-    assert run_kubectl(c, "apply -f -\n" + SERVICE) == "service/web created\n"
-    assert run_kubectl(c, "apply -f -\n" + SERVICE) == "service/web unchanged\n"
+    assert run_kubectl(c.control_plane, "apply -f -\n" + SERVICE) == "service/web created\n"
+    assert run_kubectl(c.control_plane, "apply -f -\n" + SERVICE) == "service/web unchanged\n"
     changed = SERVICE.replace("port: 80", "port: 8080")
-    assert run_kubectl(c, "apply -f -\n" + changed) == "service/web configured\n"
+    assert run_kubectl(c.control_plane, "apply -f -\n" + changed) == "service/web configured\n"
     assert c.get("svc", "web")["spec"]["ports"][0]["port"] == 8080
     annotations = c.get("svc", "web")["metadata"]["annotations"]
     assert "kubectl.kubernetes.io/last-applied-configuration" in annotations
@@ -51,24 +51,29 @@ def test_files_and_directories(tmp_path: Path) -> None:
     (tmp_path / "b.yml").write_text(SERVICE.replace("name: web", "name: api"))
     (tmp_path / "notes.txt").write_text("not a manifest")
     c = Cluster()
-    assert run_kubectl(c, f"apply -f {tmp_path}") == "service/web created\nservice/api created\n"
-    assert run_kubectl(c, f"apply -f {tmp_path / 'a.yaml'}") == "service/web unchanged\n"
+    assert (
+        run_kubectl(c.control_plane, f"apply -f {tmp_path}")
+        == "service/web created\nservice/api created\n"
+    )
+    assert (
+        run_kubectl(c.control_plane, f"apply -f {tmp_path / 'a.yaml'}") == "service/web unchanged\n"
+    )
     with pytest.raises(KubectlError) as caught:
-        run_kubectl(c, f"apply -f {tmp_path / 'missing.yaml'}")
+        run_kubectl(c.control_plane, f"apply -f {tmp_path / 'missing.yaml'}")
     assert str(caught.value) == f'error: the path "{tmp_path / "missing.yaml"}" does not exist'
 
 
 def test_namespace_from_the_flag() -> None:
     c = Cluster()
-    run_kubectl(c, "create namespace dev")
-    assert run_kubectl(c, "apply -n dev -f -\n" + SERVICE) == "service/web created\n"
+    run_kubectl(c.control_plane, "create namespace dev")
+    assert run_kubectl(c.control_plane, "apply -n dev -f -\n" + SERVICE) == "service/web created\n"
     assert c.get("svc", "web", "dev")["metadata"]["namespace"] == "dev"
 
 
 def test_errors_come_after_the_objects_that_worked() -> None:
     c = Cluster()
     text = SERVICE.replace("name: web", "name: web\n  namespace: nope") + "---\n" + SERVICE
-    out = run_kubectl(c, "apply -f -\n" + text)
+    out = run_kubectl(c.control_plane, "apply -f -\n" + text)
     # apply.go collects the errors; AddSourceToErr names the source in the server's message.
     assert out == (
         "service/web created\n"
@@ -79,7 +84,7 @@ def test_errors_come_after_the_objects_that_worked() -> None:
 def test_invalid_objects_print_as_kubectl_prints_invalid_errors() -> None:
     c = Cluster()
     with pytest.raises(KubenetError) as caught:
-        run_kubectl(c, "apply -f -\n" + SERVICE.replace("port: 80", "port: 0"))
+        run_kubectl(c.control_plane, "apply -f -\n" + SERVICE.replace("port: 80", "port: 0"))
     # targetPort defaults to port (core/v1 defaults.go), so both are refused; kubectl lists
     # several causes one per line (cmdutil.CheckErr, MultilineError).
     assert str(caught.value) == (
@@ -91,7 +96,7 @@ def test_invalid_objects_print_as_kubectl_prints_invalid_errors() -> None:
 
 def test_dry_run_changes_nothing() -> None:
     c = Cluster()
-    assert run_kubectl(c, "apply --dry-run=client -f -\n" + SERVICE) == (
+    assert run_kubectl(c.control_plane, "apply --dry-run=client -f -\n" + SERVICE) == (
         "service/web created (dry run)\n"
     )
     assert c.list("svc", selector="app=web") == []

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from kubenet_nb.kubectl.columns import table_for
+from kubenet_nb.kubectl.printers.columns import table_for
 
 NOW = datetime(2025, 1, 1, 1, 0, 0, tzinfo=timezone.utc)
 CREATED = "2025-01-01T00:00:00Z"

@@ -16,9 +16,14 @@ import yaml
 
 from kubenet_nb import Cluster
 from kubenet_nb.api.errors import KubectlError, KubenetError
-from kubenet_nb.kubectl.create import build_deployment, build_service, container_name, parse_tcp
+from kubenet_nb.kubectl.commands.create import (
+    build_deployment,
+    build_service,
+    container_name,
+    parse_tcp,
+)
+from kubenet_nb.kubectl.commands.run import build_pod, is_image_reference
 from kubenet_nb.kubectl.main import run_kubectl
-from kubenet_nb.kubectl.run_cmd import build_pod, is_image_reference
 
 reference = SimpleNamespace(
     **runpy.run_path(str(Path(__file__).parent / "data" / "reference" / "reference_cases.py"))
@@ -53,7 +58,7 @@ def test_output_matches_kubectl(group: str, name: str) -> None:
 def test_built_object_matches_kubectl_byte_for_byte(group: str, name: str) -> None:
     record = reference.case(group, name)
     cluster = reference.seeded(record["fixtures"][1:])
-    assert run_kubectl(cluster, reference.dry_run_command(record)) == record["built"]
+    assert run_kubectl(cluster.control_plane, reference.dry_run_command(record)) == record["built"]
 
 
 @pytest.mark.parametrize(("group", "name"), sorted(SERVER_REFUSES))
@@ -79,7 +84,7 @@ def test_container_names_with_dots_get_a_random_suffix() -> None:
         r".*name: my-app-v2-[bcdfghjklmnpqrstvwxz2456789]{5}\n.*", record["built"], re.S
     )
     cluster = Cluster(seed=3)
-    run_kubectl(cluster, record["command"])
+    run_kubectl(cluster.control_plane, record["command"])
     name = cluster.get("deploy", "web")["spec"]["template"]["spec"]["containers"][0]["name"]
     assert re.fullmatch(r"my-app-v2-[bcdfghjklmnpqrstvwxz2456789]{5}", name)
     assert container_name("nginx@sha256:abc", lambda: "x") == "nginx"
@@ -103,9 +108,9 @@ def test_image_references() -> None:
 
 def test_the_seed_deployment_after_server_defaulting() -> None:
     c = Cluster()
-    assert run_kubectl(c, "create deployment webapp1 --image=nginx --replicas=3 --port=80") == (
-        "deployment.apps/webapp1 created\n"
-    )
+    assert run_kubectl(
+        c.control_plane, "create deployment webapp1 --image=nginx --replicas=3 --port=80"
+    ) == ("deployment.apps/webapp1 created\n")
     deploy = c.get("deployment", "webapp1")
     assert deploy["metadata"]["labels"] == {"app": "webapp1"}
     spec = deploy["spec"]
@@ -125,10 +130,10 @@ def test_the_seed_deployment_after_server_defaulting() -> None:
 
 def test_services_after_server_defaulting() -> None:
     c = Cluster()
-    run_kubectl(c, "create service clusterip web --tcp=80:8080")
-    run_kubectl(c, "create service nodeport np --tcp=80:8080 --node-port=30080")
-    run_kubectl(c, "create service clusterip headless --clusterip=None")
-    run_kubectl(c, "create service externalname db --external-name=db.example.com")
+    run_kubectl(c.control_plane, "create service clusterip web --tcp=80:8080")
+    run_kubectl(c.control_plane, "create service nodeport np --tcp=80:8080 --node-port=30080")
+    run_kubectl(c.control_plane, "create service clusterip headless --clusterip=None")
+    run_kubectl(c.control_plane, "create service externalname db --external-name=db.example.com")
     web = c.get("svc", "web")
     assert web["spec"]["ports"] == [
         {"name": "80-8080", "port": 80, "protocol": "TCP", "targetPort": 8080}
@@ -142,10 +147,10 @@ def test_services_after_server_defaulting() -> None:
 
 def test_create_errors_are_wrapped_as_kubectl_wraps_them() -> None:
     c = Cluster()
-    run_kubectl(c, "create service nodeport a --tcp=80 --node-port=30080")
+    run_kubectl(c.control_plane, "create service nodeport a --tcp=80 --node-port=30080")
     # create_service.go: "failed to create %s service: %v" around the server's message.
     with pytest.raises(KubectlError) as caught:
-        run_kubectl(c, "create service nodeport b --tcp=80 --node-port=30080")
+        run_kubectl(c.control_plane, "create service nodeport b --tcp=80 --node-port=30080")
     assert str(caught.value) == (
         'error: failed to create NodePort service: Service "b" is invalid: '
         "spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated"
@@ -155,7 +160,7 @@ def test_create_errors_are_wrapped_as_kubectl_wraps_them() -> None:
 
 def test_run_expose_creates_pod_and_service() -> None:
     c = Cluster()
-    assert run_kubectl(c, "run web --image=nginx --port=80 --expose") == (
+    assert run_kubectl(c.control_plane, "run web --image=nginx --port=80 --expose") == (
         "service/web created\npod/web created\n"
     )
     service = c.get("svc", "web")
@@ -171,15 +176,15 @@ def test_create_from_stdin_with_namespace_clash() -> None:
         "spec: {ports: [{port: 80}]}\n"
     )
     with pytest.raises(KubectlError) as caught:
-        run_kubectl(c, "create -n default -f -\n" + manifest)
+        run_kubectl(c.control_plane, "create -n default -f -\n" + manifest)
     assert str(caught.value) == (
         'error: the namespace from the provided object "kube-system" does not match the '
         "namespace \"default\". You must pass '--namespace=kube-system' to perform this "
         "operation."
     )
-    assert run_kubectl(c, "create -f -\n" + manifest) == "service/a created\n"
+    assert run_kubectl(c.control_plane, "create -f -\n" + manifest) == "service/a created\n"
     with pytest.raises(KubenetError) as caught:
-        run_kubectl(c, "create -f -\n" + manifest)
+        run_kubectl(c.control_plane, "create -f -\n" + manifest)
     assert str(caught.value) == (
         'Error from server (AlreadyExists): error when creating "STDIN": services "a" already '
         "exists"

@@ -60,7 +60,7 @@ spec:
 
 
 def test_live_service_endpoints_come_from_its_slices(live: Cluster) -> None:
-    text = run_kubectl(live, "describe svc webapp1")
+    text = run_kubectl(live.control_plane, "describe svc webapp1")
     pods = sorted(p["status"]["podIP"] for p in live.list("pods", selector="app=webapp1"))
     line = next(x for x in text.splitlines() if x.startswith("Endpoints:"))
     assert sorted(line.split()[1].split(",")) == [f"{ip}:80" for ip in pods]
@@ -68,7 +68,7 @@ def test_live_service_endpoints_come_from_its_slices(live: Cluster) -> None:
 
 
 def test_live_deployment_names_its_replicaset(live: Cluster) -> None:
-    text = describe.run(live, ["deploy", "webapp1"])
+    text = describe.run(live.control_plane, ["deploy", "webapp1"])
     rs = live.list("rs", selector="app=webapp1")[0]["metadata"]["name"]
     assert f"NewReplicaSet:   {rs} (2/2 replicas created)\n" in text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from kubenet_nb.kubectl.describe_network import describe_service, format_endpoint_slices
+from kubenet_nb.kubectl.describe.network import describe_service, format_endpoint_slices
 
 NOW = datetime(2025, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
 

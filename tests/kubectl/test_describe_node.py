@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from kubenet_nb.kubectl.describe_node import describe_node
+from kubenet_nb.kubectl.describe.node import describe_node
 
 NOW = datetime(2025, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
 

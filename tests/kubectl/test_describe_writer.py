@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from kubenet_nb.kubectl.describe_writer import Writer, describe_events, print_annotations
+from kubenet_nb.kubectl.describe.writer import Writer, describe_events, print_annotations
 
 NOW = datetime(2025, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
 

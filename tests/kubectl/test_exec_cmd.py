@@ -12,7 +12,7 @@ import pytest
 
 from kubenet_nb import Cluster, KubenetError
 from kubenet_nb.api.errors import BadRequest, KubectlError, NotFound
-from kubenet_nb.kubectl.exec_cmd import parse_duration, pick_pod
+from kubenet_nb.kubectl.commands.exec import parse_duration, pick_pod
 from kubenet_nb.kubectl.main import run_kubectl
 
 AGNHOST = "registry.k8s.io/e2e-test-images/agnhost:2.52"
@@ -397,7 +397,7 @@ def test_program_missing_from_the_image(cluster: Cluster) -> None:
 
 
 def test_exit_status_after_output_is_appended(cluster: Cluster) -> None:
-    text = run_kubectl(cluster, "exec client -- sh -c 'hostname; exit 4'")
+    text = run_kubectl(cluster.control_plane, "exec client -- sh -c 'hostname; exit 4'")
     assert text == "client\ncommand terminated with exit code 4\n"
 
 

@@ -11,7 +11,12 @@ import yaml
 
 from kubenet_nb import Cluster
 from kubenet_nb.api.errors import KubectlError
-from kubenet_nb.kubectl.expose import build_exposed_service, ports_for, protocols_for, selector_for
+from kubenet_nb.kubectl.commands.expose import (
+    build_exposed_service,
+    ports_for,
+    protocols_for,
+    selector_for,
+)
 from kubenet_nb.kubectl.main import run_kubectl
 
 reference = SimpleNamespace(
@@ -52,7 +57,7 @@ def test_output_matches_kubectl(name: str) -> None:
 def test_built_service_matches_kubectl_byte_for_byte(name: str) -> None:
     record = reference.case("expose", name)
     cluster = reference.seeded(record["fixtures"][1:])
-    assert run_kubectl(cluster, reference.dry_run_command(record)) == record["built"]
+    assert run_kubectl(cluster.control_plane, reference.dry_run_command(record)) == record["built"]
 
 
 @pytest.mark.parametrize("name", sorted(SERVER_REFUSES))
@@ -89,8 +94,13 @@ def test_introspection_helpers() -> None:
 
 def test_the_seed_commands_verbatim() -> None:
     c = Cluster()
-    run_kubectl(c, "kubectl create deployment webapp1 --image=nginx --replicas=3 --port=80")
-    assert run_kubectl(c, "kubectl expose deploy webapp1 --port=80") == "service/webapp1 exposed\n"
+    run_kubectl(
+        c.control_plane, "kubectl create deployment webapp1 --image=nginx --replicas=3 --port=80"
+    )
+    assert (
+        run_kubectl(c.control_plane, "kubectl expose deploy webapp1 --port=80")
+        == "service/webapp1 exposed\n"
+    )
     service = c.get("service", "webapp1")
     assert service["metadata"]["labels"] == {"app": "webapp1"}
     assert service["spec"]["selector"] == {"app": "webapp1"}
@@ -101,25 +111,25 @@ def test_the_seed_commands_verbatim() -> None:
 def test_target_port_is_the_port_not_the_container_port() -> None:
     # expose.go createService: without --target-port, targetPort = port (not containerPort).
     c = Cluster()
-    run_kubectl(c, "create deployment api --image=nginx --port=8080")
-    run_kubectl(c, "expose deployment api --port=80")
+    run_kubectl(c.control_plane, "create deployment api --image=nginx --port=8080")
+    run_kubectl(c.control_plane, "expose deployment api --port=80")
     assert c.get("svc", "api")["spec"]["ports"][0]["targetPort"] == 80
-    run_kubectl(c, "expose deployment api --port=80 --target-port=8080 --name=api2")
+    run_kubectl(c.control_plane, "expose deployment api --port=80 --target-port=8080 --name=api2")
     assert c.get("svc", "api2")["spec"]["ports"][0]["targetPort"] == 8080
-    run_kubectl(c, "expose deployment api --name=api3")
+    run_kubectl(c.control_plane, "expose deployment api --name=api3")
     assert c.get("svc", "api3")["spec"]["ports"][0]["port"] == 8080
 
 
 def test_nodeport_is_allocated_by_the_server() -> None:
     c = Cluster()
-    run_kubectl(c, "create deployment web --image=nginx --port=80")
-    run_kubectl(c, "expose deploy web --port=80 --type=NodePort")
+    run_kubectl(c.control_plane, "create deployment web --image=nginx --port=80")
+    run_kubectl(c.control_plane, "expose deploy web --port=80 --type=NodePort")
     node_port = c.get("svc", "web")["spec"]["ports"][0]["nodePort"]
     assert 30000 <= node_port <= 32767
 
 
 def test_expose_with_yaml_output_prints_the_stored_service() -> None:
     c = Cluster()
-    run_kubectl(c, "create deployment web --image=nginx --port=80")
-    printed = yaml.safe_load(run_kubectl(c, "expose deploy web -o yaml"))
+    run_kubectl(c.control_plane, "create deployment web --image=nginx --port=80")
+    printed = yaml.safe_load(run_kubectl(c.control_plane, "expose deploy web -o yaml"))
     assert printed["spec"]["clusterIP"] == c.get("svc", "web")["spec"]["clusterIP"]

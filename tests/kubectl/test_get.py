@@ -10,7 +10,7 @@ from recorded_cluster import RecordedCluster, cases, expected, replay
 
 from kubenet_nb import Cluster
 from kubenet_nb.api.errors import KubectlError, NotFound
-from kubenet_nb.kubectl import get
+from kubenet_nb.kubectl.commands import get
 from kubenet_nb.kubectl.main import run_kubectl
 
 
@@ -171,8 +171,10 @@ def test_live_cluster_get_all_groups(live: Cluster) -> None:
 
 
 def test_live_cluster_through_kubectl(live: Cluster) -> None:
-    assert run_kubectl(live, "get deploy webapp1 -o name") == "deployment.apps/webapp1\n"
-    shown = json.loads(run_kubectl(live, "get svc webapp1 -o json"))
+    assert (
+        run_kubectl(live.control_plane, "get deploy webapp1 -o name") == "deployment.apps/webapp1\n"
+    )
+    shown = json.loads(run_kubectl(live.control_plane, "get svc webapp1 -o json"))
     assert shown["spec"]["ports"][0]["nodePort"] == 30080
     with pytest.raises(NotFound):
-        run_kubectl(live, "get svc nope")
+        run_kubectl(live.control_plane, "get svc nope")

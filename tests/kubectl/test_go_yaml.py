@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubenet_nb.kubectl.go_yaml import to_yaml
+from kubenet_nb.kubectl.printers.go_yaml import to_yaml
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ def cluster() -> Cluster:
 def test_refusals_match_kubectl(cluster: Cluster, name: str) -> None:
     record = reference.case("main", name)
     with pytest.raises(KubenetError) as caught:
-        run_kubectl(cluster, record["command"])
+        run_kubectl(cluster.control_plane, record["command"])
     assert str(caught.value) == reference.stderr_error(record)
 
 
@@ -40,8 +40,8 @@ def test_suggestions_include_suggest_for_words() -> None:
 
 
 def test_the_leading_kubectl_is_optional(cluster: Cluster) -> None:
-    with_word = run_kubectl(cluster, "kubectl create namespace one --dry-run=client")
-    without = run_kubectl(cluster, "create namespace one --dry-run=client")
+    with_word = run_kubectl(cluster.control_plane, "kubectl create namespace one --dry-run=client")
+    without = run_kubectl(cluster.control_plane, "create namespace one --dry-run=client")
     assert with_word == without == "namespace/one created (dry run)\n"
 
 
@@ -49,21 +49,21 @@ def test_namespace_flag_may_come_before_the_command() -> None:
     assert first_argument(["-n", "dev", "get", "pods"]) == ("get", ["-n", "dev", "pods"])
     assert first_argument(["--namespace=dev", "get"]) == ("get", ["--namespace=dev"])
     c = Cluster()
-    run_kubectl(c, "create namespace dev")
-    assert run_kubectl(c, "-n dev run web --image=nginx") == "pod/web created\n"
+    run_kubectl(c.control_plane, "create namespace dev")
+    assert run_kubectl(c.control_plane, "-n dev run web --image=nginx") == "pod/web created\n"
     assert c.get("pod", "web", "dev")["metadata"]["namespace"] == "dev"
 
 
 def test_commands_not_simulated_are_named(cluster: Cluster) -> None:
     with pytest.raises(KubectlError, match='"kubectl logs" is not supported by kubenet-nb'):
-        run_kubectl(cluster, "kubectl logs web")
+        run_kubectl(cluster.control_plane, "kubectl logs web")
     with pytest.raises(KubectlError, match="a command is required"):
-        run_kubectl(cluster, "kubectl")
+        run_kubectl(cluster.control_plane, "kubectl")
 
 
 def test_api_warnings_come_first_as_warning_lines() -> None:
     c = Cluster()
-    out = run_kubectl(c, "run web --image=nginx --env=A=1 --env=A=2")
+    out = run_kubectl(c.control_plane, "run web --image=nginx --env=A=1 --env=A=2")
     # k8s.io/kubernetes pkg/api/pod/warnings.go; client-go prints "Warning: <text>" on stderr.
     assert out == (
         'Warning: spec.containers[0].env[1]: hides previous definition of "A", which may be '
@@ -73,23 +73,23 @@ def test_api_warnings_come_first_as_warning_lines() -> None:
 
 def test_streams_are_kept_apart() -> None:
     c = Cluster()
-    terminal = execute(c, "run web --image=nginx --env=A=1 --env=A=2")
+    terminal = execute(c.control_plane, "run web --image=nginx --env=A=1 --env=A=2")
     assert terminal.stdout == "pod/web created\n"
     assert [stream for stream, _ in terminal.parts] == ["err", "out"]
 
 
 def test_error_after_output_is_appended_not_raised() -> None:
     c = Cluster()
-    run_kubectl(c, "run a --image=nginx")
-    out = run_kubectl(c, "delete pod a missing --wait=false")
+    run_kubectl(c.control_plane, "run a --image=nginx")
+    out = run_kubectl(c.control_plane, "delete pod a missing --wait=false")
     # kubectl delete goes on past a missing object and reports it last (delete.go DeleteResult).
     assert out == 'pod "a" deleted\nError from server (NotFound): pods "missing" not found\n'
 
 
 def test_reader_commands_are_delegated(cluster: Cluster) -> None:
-    assert run_kubectl(cluster, "get ns default -o name") == "namespace/default\n"
+    assert run_kubectl(cluster.control_plane, "get ns default -o name") == "namespace/default\n"
 
 
 def test_unbalanced_quotes_are_refused(cluster: Cluster) -> None:
     with pytest.raises(KubectlError, match="cannot split the command line"):
-        run_kubectl(cluster, "label pod web 'a=b")
+        run_kubectl(cluster.control_plane, "label pod web 'a=b")

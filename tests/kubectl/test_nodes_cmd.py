@@ -97,7 +97,7 @@ def test_drain_refusals_list_every_reason() -> None:
 def test_drain_evicts_and_waits() -> None:
     cluster = _drain_cluster(["drain"])
     before = cluster.now
-    terminal = execute(cluster, "drain kind-worker --ignore-daemonsets")
+    terminal = execute(cluster.control_plane, "drain kind-worker --ignore-daemonsets")
     assert terminal.stdout.endswith("node/kind-worker drained\n")
     for name in ("webapp1-7c5ddbdf54-2xkqv", "webapp1-7c5ddbdf54-9pn4x"):
         with pytest.raises(NotFound):
@@ -109,11 +109,11 @@ def test_drain_evicts_and_waits() -> None:
 
 def test_cordon_marks_the_node_unschedulable() -> None:
     c = Cluster()
-    assert run_kubectl(c, "cordon kind-worker") == "node/kind-worker cordoned\n"
+    assert run_kubectl(c.control_plane, "cordon kind-worker") == "node/kind-worker cordoned\n"
     assert c.get("node", "kind-worker")["spec"]["unschedulable"] is True
-    assert run_kubectl(c, "uncordon kind-worker") == "node/kind-worker uncordoned\n"
+    assert run_kubectl(c.control_plane, "uncordon kind-worker") == "node/kind-worker uncordoned\n"
     assert "unschedulable" not in c.get("node", "kind-worker")["spec"]
-    assert run_kubectl(c, "cordon kind-worker --dry-run=client") == (
+    assert run_kubectl(c.control_plane, "cordon kind-worker --dry-run=client") == (
         "node/kind-worker cordoned (dry run)\n"
     )
     assert "unschedulable" not in c.get("node", "kind-worker")["spec"]
@@ -134,7 +134,7 @@ def test_mirror_pods_are_skipped_silently() -> None:
             "spec": {"nodeName": "kind-worker2", "containers": [{"name": "web", "image": "nginx"}]},
         }
     )
-    assert run_kubectl(c, "drain kind-worker2") == (
+    assert run_kubectl(c.control_plane, "drain kind-worker2") == (
         "node/kind-worker2 cordoned\nnode/kind-worker2 drained\n"
     )
     assert c.get("pod", "static-web")["spec"]["nodeName"] == "kind-worker2"
@@ -143,7 +143,7 @@ def test_mirror_pods_are_skipped_silently() -> None:
 def test_drain_several_nodes_goes_on_past_a_refusal() -> None:
     # drain.go RunDrain: cordon all, drain each, list the pending nodes, then the errors.
     cluster = _drain_cluster(["drain-unmanaged"])
-    terminal = execute(cluster, "drain kind-worker kind-worker2")
+    terminal = execute(cluster.control_plane, "drain kind-worker kind-worker2")
     assert terminal.stdout == (
         "node/kind-worker cordoned\nnode/kind-worker2 cordoned\nnode/kind-worker2 drained\n"
     )
@@ -159,7 +159,9 @@ def test_drain_dry_run_changes_nothing() -> None:
         for p in cluster.list("pods", "kube-system")
         if p["spec"]["nodeName"] == "kind-worker2"
     )
-    out = run_kubectl(cluster, "drain kind-worker2 --ignore-daemonsets --dry-run=client")
+    out = run_kubectl(
+        cluster.control_plane, "drain kind-worker2 --ignore-daemonsets --dry-run=client"
+    )
     assert out == (
         "node/kind-worker2 cordoned (dry run)\n"
         f"Warning: ignoring DaemonSet-managed Pods: {daemon_pods}\n"

@@ -10,7 +10,7 @@ import pytest
 
 from kubenet_nb import Cluster
 from kubenet_nb.api.errors import KubectlError, NotFound
-from kubenet_nb.kubectl.label import parse_label_args, split_args
+from kubenet_nb.kubectl.commands.label import parse_label_args, split_args
 from kubenet_nb.kubectl.main import run_kubectl
 
 reference = SimpleNamespace(
@@ -67,31 +67,34 @@ def test_label_argument_grammar() -> None:
 
 def test_label_and_annotate_change_the_stored_object() -> None:
     c = Cluster()
-    run_kubectl(c, "run web --image=nginx --labels=app=web,tier=fe")
-    assert run_kubectl(c, "label pod web env=prod tier-") == "pod/web labeled\n"
+    run_kubectl(c.control_plane, "run web --image=nginx --labels=app=web,tier=fe")
+    assert run_kubectl(c.control_plane, "label pod web env=prod tier-") == "pod/web labeled\n"
     assert c.get("pod", "web")["metadata"]["labels"] == {"app": "web", "env": "prod"}
-    assert run_kubectl(c, "label pod web env-") == "pod/web unlabeled\n"
-    assert run_kubectl(c, "annotate pod web owner=alice") == "pod/web annotated\n"
+    assert run_kubectl(c.control_plane, "label pod web env-") == "pod/web unlabeled\n"
+    assert run_kubectl(c.control_plane, "annotate pod web owner=alice") == "pod/web annotated\n"
     assert c.get("pod", "web")["metadata"]["annotations"] == {"owner": "alice"}
-    assert run_kubectl(c, "label pod web app=web") == "pod/web not labeled\n"
+    assert run_kubectl(c.control_plane, "label pod web app=web") == "pod/web not labeled\n"
     dry_run = "label pod web app=api --overwrite --dry-run=client"
-    assert run_kubectl(c, dry_run) == "pod/web labeled (dry run)\n"
+    assert run_kubectl(c.control_plane, dry_run) == "pod/web labeled (dry run)\n"
     assert c.get("pod", "web")["metadata"]["labels"]["app"] == "web"
 
 
 def test_scale_changes_replicas_and_pods_follow() -> None:
     c = Cluster()
-    run_kubectl(c, "create deployment web --image=nginx --replicas=2")
-    assert run_kubectl(c, "scale deployment web --replicas=4") == "deployment.apps/web scaled\n"
+    run_kubectl(c.control_plane, "create deployment web --image=nginx --replicas=2")
+    assert (
+        run_kubectl(c.control_plane, "scale deployment web --replicas=4")
+        == "deployment.apps/web scaled\n"
+    )
     assert c.get("deploy", "web")["spec"]["replicas"] == 4
     assert len(c.list("pods", selector="app=web")) == 4
 
 
 def test_delete_waits_for_the_pod_to_be_gone() -> None:
     c = Cluster()
-    run_kubectl(c, "run web --image=nginx")
+    run_kubectl(c.control_plane, "run web --image=nginx")
     before = c.now
-    assert run_kubectl(c, "delete pod web") == 'pod "web" deleted\n'
+    assert run_kubectl(c.control_plane, "delete pod web") == 'pod "web" deleted\n'
     with pytest.raises(NotFound):
         c.get("pod", "web")
     assert 0 < (c.now - before).total_seconds() <= 30
@@ -99,19 +102,19 @@ def test_delete_waits_for_the_pod_to_be_gone() -> None:
 
 def test_delete_without_waiting_leaves_the_pod_terminating() -> None:
     c = Cluster()
-    run_kubectl(c, "run web --image=nginx")
+    run_kubectl(c.control_plane, "run web --image=nginx")
     before = c.now
-    run_kubectl(c, "delete pod web --wait=false")
+    run_kubectl(c.control_plane, "delete pod web --wait=false")
     assert c.get("pod", "web")["metadata"]["deletionTimestamp"]
     assert c.now == before
 
 
 def test_force_deletion_is_immediate_and_warned() -> None:
     c = Cluster()
-    run_kubectl(c, "run web --image=nginx")
+    run_kubectl(c.control_plane, "run web --image=nginx")
     before = c.now
     # delete.go: the WarningPrinter's text, then "force deleted".
-    assert run_kubectl(c, "delete pod web --grace-period=0 --force") == (
+    assert run_kubectl(c.control_plane, "delete pod web --grace-period=0 --force") == (
         "Warning: Immediate deletion does not wait for confirmation that the running resource "
         "has been terminated. The resource may continue to run on the cluster indefinitely.\n"
         'pod "web" force deleted\n'
@@ -122,8 +125,10 @@ def test_force_deletion_is_immediate_and_warned() -> None:
 
 def test_deleting_a_deployment_takes_its_pods() -> None:
     c = Cluster()
-    run_kubectl(c, "create deployment web --image=nginx --replicas=2")
-    assert run_kubectl(c, "delete deployment web") == 'deployment.apps "web" deleted\n'
+    run_kubectl(c.control_plane, "create deployment web --image=nginx --replicas=2")
+    assert (
+        run_kubectl(c.control_plane, "delete deployment web") == 'deployment.apps "web" deleted\n'
+    )
     c.advance(60)
     assert c.list("replicasets", selector="app=web") == []
     assert c.list("pods", selector="app=web") == []
@@ -131,8 +136,8 @@ def test_deleting_a_deployment_takes_its_pods() -> None:
 
 def test_cluster_scoped_delete_with_namespace_warns() -> None:
     c = Cluster()
-    run_kubectl(c, "create namespace scratch")
-    out = run_kubectl(c, "delete namespace scratch -n default")
+    run_kubectl(c.control_plane, "create namespace scratch")
+    out = run_kubectl(c.control_plane, "delete namespace scratch -n default")
     assert out == (
         "Warning: deleting cluster-scoped resources, not scoped to the provided namespace\n"
         'namespace "scratch" deleted\n'

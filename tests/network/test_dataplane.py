@@ -19,8 +19,8 @@ from kubenet_nb.network.dns.state import cluster_dns_state
 from kubenet_nb.network.kindnet import masq_agent_rules
 from kubenet_nb.network.netfilter import parse_ruleset
 from kubenet_nb.network.proxy import iptables_save
-from kubenet_nb.network.topology import build_topology
 from kubenet_nb.network.trace import trace
+from kubenet_nb.network.wiring import build_topology
 
 HOST_POD = {
     "apiVersion": "v1",
@@ -91,8 +91,8 @@ def steps(c: Cluster) -> Iterator[str]:
 
 def assert_view_is_fresh(c: Cluster, step: str = "") -> None:
     """The cached view, zone and rulesets equal ones built from the store from scratch."""
-    store, proxy = c.store, default_proxy(c)
-    view = dataplane(c).view(c, proxy)
+    store, proxy = c.control_plane.store, default_proxy(c.control_plane)
+    view = dataplane(c.control_plane).view(c.control_plane, proxy)
     nodes, services, slices = store.list("Node"), store.list("Service"), store.list("EndpointSlice")
     fresh = build_topology(
         nodes,
@@ -104,7 +104,7 @@ def assert_view_is_fresh(c: Cluster, step: str = "") -> None:
         proxy.ip_family,
     )
     assert view.topology == fresh, step
-    zone = cluster_dns_state(c).coredns.zone
+    zone = cluster_dns_state(c.control_plane).coredns.zone
     scratch = build_zone(services, slices, store.list("Namespace"), zone.settings)
     for index in ("namespaces", "services", "endpoints", "services_by_ip", "endpoints_by_ip"):
         assert getattr(zone, index) == getattr(scratch, index), (step, index)
@@ -119,7 +119,9 @@ def test_every_view_after_a_change_equals_one_built_from_scratch() -> None:
     for step in steps(c):
         assert_view_is_fresh(c, step)
         if c.list("endpointslices", selector="kubernetes.io/service-name=web"):
-            trace(c, "client", "web", seed=1)  # fills the caches the next step must not trust
+            trace(
+                c.control_plane, "client", "web", seed=1
+            )  # fills the caches the next step must not trust
 
 
 def backends(c: Cluster, n: int = 400) -> set[str]:
@@ -146,13 +148,13 @@ def test_a_trace_right_after_a_change_sees_it(web: Cluster) -> None:
     c.set_ready(gone, False)
     assert backends(c) == set(web_pods(c)) - {gone}
     c.kubectl("delete service web")
-    assert trace(c, "client", "web", seed=1).verdict == "nxdomain"
+    assert trace(c.control_plane, "client", "web", seed=1).verdict == "nxdomain"
 
 
 def test_a_recreated_service_gets_its_new_address(web: Cluster) -> None:
     c = web
     old = c.get("svc", "web")["spec"]["clusterIP"]
-    assert trace(c, "client", "web", seed=1).verdict == "delivered"
+    assert trace(c.control_plane, "client", "web", seed=1).verdict == "delivered"
     c.kubectl("delete service web")
     c.create(
         {
@@ -164,21 +166,21 @@ def test_a_recreated_service_gets_its_new_address(web: Cluster) -> None:
     )
     new = c.get("svc", "web")["spec"]["clusterIP"]
     assert new != old
-    moved = trace(c, "client", "web:81", seed=1)
+    moved = trace(c.control_plane, "client", "web:81", seed=1)
     assert moved.verdict == "delivered", moved.reason
     assert any(new in hop.action for hop in moved.hops if hop.stage == "dns")
-    assert trace(c, "client", f"{old}:80", seed=1).verdict == "timeout"
+    assert trace(c.control_plane, "client", f"{old}:80", seed=1).verdict == "timeout"
 
 
 def test_identical_nodes_share_one_parsed_ruleset_and_unchanged_chains(web: Cluster) -> None:
     c = web
-    plane, proxy = dataplane(c), default_proxy(c)
-    view = plane.view(c, proxy)
+    plane, proxy = dataplane(c.control_plane), default_proxy(c.control_plane)
+    view = plane.view(c.control_plane, proxy)
     worker, worker2 = view.ruleset("kind-worker"), view.ruleset("kind-worker2")
     assert worker is worker2
     services = worker.chain("nat", "KUBE-SERVICES")
     c.kubectl("scale deployment web --replicas=3")
-    later = plane.view(c, proxy).ruleset("kind-worker")
+    later = plane.view(c.control_plane, proxy).ruleset("kind-worker")
     assert later is not worker
     assert later.chain("nat", "KUBE-SERVICES") is services  # the same lines: compiled once
     assert later.text() != worker.text()

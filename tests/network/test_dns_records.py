@@ -11,15 +11,15 @@ from __future__ import annotations
 import pytest
 from dns_inputs import endpoint, make_service, make_slice, make_state
 
-from kubenet_nb.network.dns import Record, Response, build_zone, zone_records
+from kubenet_nb.network.dns import DnsResponse, Record, build_zone, zone_records
 from kubenet_nb.network.dns.records import DnsSettings
 
 
-def ask(state, name: str, qtype: str = "A") -> Response:
+def ask(state, name: str, qtype: str = "A") -> DnsResponse:
     return state.coredns.serve(name, qtype)
 
 
-def lines(response: Response) -> list[str]:
+def lines(response: DnsResponse) -> list[str]:
     return [str(r) for r in response.answer]
 
 

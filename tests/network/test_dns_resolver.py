@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 from dns_inputs import endpoint, make_pod, make_service, make_slice, make_state
 
-from kubenet_nb.cluster.cluster import Cluster
+from kubenet_nb.cluster.control_plane import ControlPlane
+from kubenet_nb.io.manifests import load_manifests
 from kubenet_nb.network.dns import cluster_dns_state, pod_resolv_conf, resolve
 from kubenet_nb.network.dns.resolvconf import ResolvConf, kind_node_resolv_conf
 
@@ -288,17 +289,17 @@ spec:
 
 
 @pytest.fixture
-def cluster() -> Cluster:
-    c = Cluster()
-    c.apply(MANIFESTS)
+def cluster() -> ControlPlane:
+    c = ControlPlane()
+    c.apply(load_manifests(MANIFESTS))
     return c
 
 
-def pod_ips(c: Cluster) -> list[str]:
+def pod_ips(c: ControlPlane) -> list[str]:
     return sorted(p["status"]["podIP"] for p in c.list("pods", selector="app=webapp1"))
 
 
-def test_cluster_service_and_headless_answers(cluster: Cluster):
+def test_cluster_service_and_headless_answers(cluster: ControlPlane):
     client = cluster.list("pods", selector="app=webapp1")[0]
     state = cluster_dns_state(cluster)
     vip = cluster.get("svc", "webapp1")["spec"]["clusterIP"]
@@ -308,7 +309,7 @@ def test_cluster_service_and_headless_answers(cluster: Cluster):
     assert resolve(state, "kind-control-plane", from_pod=client).addresses == ["172.18.0.2"]
 
 
-def test_cluster_headless_follows_readiness_and_publish_not_ready(cluster: Cluster):
+def test_cluster_headless_follows_readiness_and_publish_not_ready(cluster: ControlPlane):
     # spec 2.4.1 ready endpoints only, NXDOMAIN when none; publishNotReadyAddresses keeps all.
     for pod in cluster.list("pods", selector="app=webapp1"):
         cluster.set_ready(pod["metadata"]["name"], False)
@@ -318,21 +319,21 @@ def test_cluster_headless_follows_readiness_and_publish_not_ready(cluster: Clust
     assert sorted(everyone.addresses) == pod_ips(cluster)
 
 
-def test_cluster_answers_follow_the_store(cluster: Cluster):
+def test_cluster_answers_follow_the_store(cluster: ControlPlane):
     name = "webapp1.default.svc.cluster.local"
     assert resolve(cluster_dns_state(cluster), name).found
     cluster.delete("svc", "webapp1")
     assert resolve(cluster_dns_state(cluster), name).rcode == "NXDOMAIN"
-    cluster.apply(MANIFESTS)
+    cluster.apply(load_manifests(MANIFESTS))
     vip = cluster.get("svc", "webapp1")["spec"]["clusterIP"]
     assert resolve(cluster_dns_state(cluster), name).addresses == [vip]
 
 
-def test_cluster_state_is_reused_while_nothing_changes(cluster: Cluster):
+def test_cluster_state_is_reused_while_nothing_changes(cluster: ControlPlane):
     assert cluster_dns_state(cluster).coredns.zone is cluster_dns_state(cluster).coredns.zone
 
 
-def test_cluster_answers_inside_and_after_a_refused_request(cluster: Cluster):
+def test_cluster_answers_inside_and_after_a_refused_request(cluster: ControlPlane):
     # Answers come from the store as it is, half-done requests included, and nothing of a
     # refused request survives in the DNS.
     name = "extra.default.svc.cluster.local"
@@ -357,7 +358,7 @@ def test_cluster_answers_inside_and_after_a_refused_request(cluster: Cluster):
     assert resolve(cluster_dns_state(cluster), name).rcode == "NXDOMAIN"
 
 
-def test_cluster_pod_hostname_and_subdomain(cluster: Cluster):
+def test_cluster_pod_hostname_and_subdomain(cluster: ControlPlane):
     # dns-pod-service.md: spec.hostname + spec.subdomain naming a headless Service of the same
     # namespace gives <hostname>.<subdomain>.<ns>.svc.<zone> (the EndpointSlice's hostname).
     cluster.create(

@@ -18,7 +18,8 @@ from iptables_canon import check_rule_jumps, load_expected
 from proxy_inputs import FAKE, TEST_NODE, endpoint, make_node, make_service, make_slice, port
 
 from kubenet_nb.api.errors import NotFound
-from kubenet_nb.cluster.cluster import Cluster
+from kubenet_nb.cluster.control_plane import ControlPlane
+from kubenet_nb.io.manifests import load_manifests
 from kubenet_nb.network.proxy.chains import endpoint_chain
 from kubenet_nb.network.proxy.iptables import iptables_save, restore_text
 from kubenet_nb.network.proxy.model import endpoints_by_port
@@ -652,8 +653,8 @@ spec:
 def test_kind_cluster_nodes() -> None:
     """On the kind cluster: the system Services' well-known chains on every node, and an
     eTP=Local NodePort Service that only nodes running one of its pods send to locally."""
-    cluster = Cluster()
-    cluster.apply(WEB)
+    cluster = ControlPlane()
+    cluster.apply(load_manifests(WEB))
     store = cluster.store
     proxy = ProxySettings(cluster_cidr=cluster.settings.pod_cidr)
     pods = {p["spec"]["nodeName"] for p in cluster.list("pods", selector="app=web")}
@@ -681,10 +682,12 @@ def test_same_seed_clusters_do_not_share_results() -> None:
     rules of one must never be served for the other."""
 
     def rendered(service_type: str) -> str:
-        cluster = Cluster()
+        cluster = ControlPlane()
         cluster.apply(
-            WEB.replace("type: NodePort", f"type: {service_type}").replace(
-                "  externalTrafficPolicy: Local\n", ""
+            load_manifests(
+                WEB.replace("type: NodePort", f"type: {service_type}").replace(
+                    "  externalTrafficPolicy: Local\n", ""
+                )
             )
         )
         store = cluster.store

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dns_inputs import endpoint, make_pod, make_service, make_slice, make_state
 
-from kubenet_nb.cluster.cluster import Cluster
+from kubenet_nb.cluster.control_plane import ControlPlane
 from kubenet_nb.network.dns import cluster_dns_state, nslookup
 
 HEADER = "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n"
@@ -156,7 +156,7 @@ def test_default_policy_pod_asks_the_node_resolver():
 
 
 def test_through_a_real_cluster():
-    c = Cluster()
+    c = ControlPlane()
     c.create(
         {
             "apiVersion": "v1",

@@ -52,7 +52,7 @@ def chi_square(counts: list[int]) -> float:
 
 
 def test_table_shape(cluster: Cluster) -> None:
-    frame = send(cluster, "client", "web", n=300, seed=1)
+    frame = send(cluster.control_plane, "client", "web", n=300, seed=1)
     assert list(frame.columns) == list(SEND_COLUMNS)
     pods = sorted(p["metadata"]["name"] for p in cluster.list("pods", selector="app=web"))
     assert sorted(frame["pod"]) == pods
@@ -64,9 +64,9 @@ def test_table_shape(cluster: Cluster) -> None:
 
 
 def test_one_seed_one_outcome(cluster: Cluster) -> None:
-    first = send(cluster, "client", "web", n=500, seed=11)
-    assert first.equals(send(cluster, "client", "web", n=500, seed=11))
-    assert not first.equals(send(cluster, "client", "web", n=500, seed=12))
+    first = send(cluster.control_plane, "client", "web", n=500, seed=11)
+    assert first.equals(send(cluster.control_plane, "client", "web", n=500, seed=11))
+    assert not first.equals(send(cluster.control_plane, "client", "web", n=500, seed=12))
 
 
 def test_distribution_is_uniform_across_seeds(cluster: Cluster) -> None:
@@ -74,7 +74,9 @@ def test_distribution_is_uniform_across_seeds(cluster: Cluster) -> None:
     ten seeds of the counts against equal thirds too (significance 0.001)."""
     totals = [0, 0, 0]
     for seed in range(10):
-        counts = list(delivered(send(cluster, "client", "web", n=3000, seed=seed)).values())
+        counts = list(
+            delivered(send(cluster.control_plane, "client", "web", n=3000, seed=seed)).values()
+        )
         assert len(counts) == 3
         assert chi_square(counts) < CHI_SQUARE_CRITICAL[2]
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
@@ -83,7 +85,7 @@ def test_distribution_is_uniform_across_seeds(cluster: Cluster) -> None:
 
 def test_five_endpoints_uniform(cluster: Cluster) -> None:
     cluster.kubectl("scale deployment web --replicas=5")
-    counts = list(delivered(send(cluster, "other", "web", n=5000, seed=5)).values())
+    counts = list(delivered(send(cluster.control_plane, "other", "web", n=5000, seed=5)).values())
     assert len(counts) == 5
     assert chi_square(counts) < CHI_SQUARE_CRITICAL[4]
 
@@ -94,18 +96,22 @@ def test_client_ip_affinity_pins_a_client_until_the_timeout(cluster: Cluster) ->
     service["spec"]["sessionAffinityConfig"] = {"clientIP": {"timeoutSeconds": 60}}
     cluster.update(service)
     first = {
-        pod for pod, n in delivered(send(cluster, "client", "web", n=200, seed=1)).items() if n
+        pod
+        for pod, n in delivered(send(cluster.control_plane, "client", "web", n=200, seed=1)).items()
+        if n
     }
     assert len(first) == 1
     for seed in (2, 3, 4):
-        again = delivered(send(cluster, "client", "web", n=50, seed=seed))
+        again = delivered(send(cluster.control_plane, "client", "web", n=50, seed=seed))
         assert {pod for pod, n in again.items() if n} == first
     cluster.advance(30)
-    assert {p for p, n in delivered(send(cluster, "client", "web", n=5)).items() if n} == first
+    assert {
+        p for p, n in delivered(send(cluster.control_plane, "client", "web", n=5)).items() if n
+    } == first
     picked = set()
     for seed in range(8):
         cluster.advance(61)
-        chosen = delivered(send(cluster, "client", "web", n=20, seed=seed))
+        chosen = delivered(send(cluster.control_plane, "client", "web", n=20, seed=seed))
         winners = {pod for pod, n in chosen.items() if n}
         assert len(winners) == 1
         picked |= winners
@@ -117,7 +123,7 @@ def test_affinity_is_per_client_address(cluster: Cluster) -> None:
     service["spec"]["sessionAffinity"] = "ClientIP"
     cluster.update(service)
     for name in ("client", "other"):
-        counts = delivered(send(cluster, name, "web", n=100, seed=9))
+        counts = delivered(send(cluster.control_plane, name, "web", n=100, seed=9))
         assert sorted(counts.values()) == [0, 0, 100]
 
 
@@ -130,7 +136,9 @@ def test_external_traffic_policy_local_node_port(cluster: Cluster) -> None:
         by_node.setdefault(pod["spec"]["nodeName"], set()).add(pod["metadata"]["name"])
     port = service["spec"]["ports"][0]["nodePort"]
     for number, node in enumerate(("kind-control-plane", "kind-worker", "kind-worker2"), 2):
-        frame = send(cluster, OUTSIDE, f"172.18.0.{number}:{port}", n=400, seed=number)
+        frame = send(
+            cluster.control_plane, OUTSIDE, f"172.18.0.{number}:{port}", n=400, seed=number
+        )
         got = {pod for pod, n in delivered(frame).items() if n}
         assert got == by_node.get(node, set())
         if not got:
@@ -146,7 +154,7 @@ def test_load_balancer_spreads_over_healthy_nodes_only(cluster: Cluster) -> None
     service["spec"]["externalTrafficPolicy"] = "Local"
     cluster.update(service)
     ip = cluster.get("svc", "lb")["status"]["loadBalancer"]["ingress"][0]["ip"]
-    frame = send(cluster, OUTSIDE, f"{ip}:80", n=200, seed=1)
+    frame = send(cluster.control_plane, OUTSIDE, f"{ip}:80", n=200, seed=1)
     assert frame[frame["count"] > 0]["verdict"].tolist() == ["delivered"]
     assert frame["count"].sum() == 200
 
@@ -160,19 +168,23 @@ def test_internal_traffic_policy_local(cluster: Cluster) -> None:
         for p in cluster.list("pods", selector="app=web")
         if p["spec"]["nodeName"] == "kind-worker"
     }
-    got = {pod for pod, n in delivered(send(cluster, "client", "web", n=300, seed=2)).items() if n}
+    got = {
+        pod
+        for pod, n in delivered(send(cluster.control_plane, "client", "web", n=300, seed=2)).items()
+        if n
+    }
     assert got == local
 
 
 def test_failures_are_rows_too(cluster: Cluster) -> None:
-    frame = send(cluster, "client", "nope", n=10, seed=1)
+    frame = send(cluster.control_plane, "client", "nope", n=10, seed=1)
     assert frame[["pod", "verdict", "count", "share"]].values.tolist() == [
         ["", "nxdomain", 10, 1.0]
     ]
-    frame = send(cluster, "client", "web:81", n=10, seed=1)
+    frame = send(cluster.control_plane, "client", "web:81", n=10, seed=1)
     assert frame[["verdict", "count"]].values.tolist() == [["timeout", 10]]
 
 
 def test_n_must_be_positive(cluster: Cluster) -> None:
     with pytest.raises(ValueError, match="n must be at least 1"):
-        send(cluster, "client", "web", n=0)
+        send(cluster.control_plane, "client", "web", n=0)

@@ -12,7 +12,7 @@ from kubenet_nb.network.tools import Context, toolbox_for
 from kubenet_nb.network.tools.curl_args import parse_url
 from kubenet_nb.network.tools.curl_text import max5, meter_line, time2str, write_out
 from kubenet_nb.network.tools.files import hostname, hosts_file, service_variables
-from kubenet_nb.network.tools.http import Request, respond
+from kubenet_nb.network.tools.http import HttpRequest, respond
 from kubenet_nb.network.tools.images import image_tag
 from kubenet_nb.network.tools.script import parse_script
 from kubenet_nb.network.tools.shell import run_program
@@ -71,7 +71,7 @@ def context(c: Cluster, pod: str, tty: bool = False, stdin: str = "") -> Context
     obj = c.get("pod", pod)
     container = obj["spec"]["containers"][0]
     toolbox = toolbox_for(container["image"])
-    return Context(c, obj, container, toolbox, proxy=c.proxy, tty=tty, stdin=stdin)
+    return Context(c.control_plane, obj, container, toolbox, proxy=c.proxy, tty=tty, stdin=stdin)
 
 
 def run(c: Cluster, pod: str, *argv: str, tty: bool = False) -> tuple[str, str, int]:
@@ -272,7 +272,7 @@ def test_unknown_image_answers_like_whoami() -> None:
         "spec": {},
         "status": {"podIPs": [{"ip": "10.244.1.7"}]},
     }
-    request = Request("GET", "/", (("Host", "app"), ("Accept", "*/*")), "10.244.2.3:40000")
+    request = HttpRequest("GET", "/", (("Host", "app"), ("Accept", "*/*")), "10.244.2.3:40000")
     now = datetime(2025, 1, 1, tzinfo=timezone.utc)
     response = respond(pod, {"name": "app", "image": "example/app:1"}, request, now, 5.0)
     assert response.body == (
@@ -282,7 +282,7 @@ def test_unknown_image_answers_like_whoami() -> None:
     echo = {"name": "e", "image": "hashicorp/http-echo", "args": ["-text=hello"]}
     assert respond(pod, echo, request, now, 5.0).body == "hello\n"
     nginx = {"name": "w", "image": "nginx:1.25.5"}
-    missing = respond(pod, nginx, Request("GET", "/x", (), ""), now, 0.0)
+    missing = respond(pod, nginx, HttpRequest("GET", "/x", (), ""), now, 0.0)
     # The 404 page's wire length (CRLF lines) is what nginx sends as Content-Length.
     assert missing.status == 404
     assert missing.header("Content-Length") == "153"

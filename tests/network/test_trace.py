@@ -140,7 +140,7 @@ def world() -> World:
 def expect(
     w: World, client: str, dst: str, verdict: str, seen: str | None, via: str | None = None
 ) -> None:
-    t = trace(w.cluster, client, dst, seed=1, via=via)
+    t = trace(w.cluster.control_plane, client, dst, seed=1, via=via)
     assert (t.verdict, t.source_seen) == (verdict, seen), t.reason
     if verdict == "delivered":
         assert t.backend_name == f"default/{w.backend['metadata']['name']}"
@@ -212,7 +212,7 @@ def test_service_type_policy_and_client(
 
 def test_cluster_ip_is_not_reachable_from_outside(world: World) -> None:
     cluster_ip = world.cluster.get("svc", "cip")["spec"]["clusterIP"]
-    t = trace(world.cluster, OUTSIDE, f"{cluster_ip}:80", seed=1)
+    t = trace(world.cluster.control_plane, OUTSIDE, f"{cluster_ip}:80", seed=1)
     assert t.verdict == "timeout"
     assert "not reachable from outside the cluster" in t.reason
 
@@ -227,7 +227,7 @@ def test_cluster_ip_from_a_node_is_masqueraded(world: World) -> None:
 def test_internal_traffic_policy_local(world: World) -> None:
     # service-traffic-policy.md: only node-local endpoints; none on the node -> dropped.
     expect(world, "near", "itp", "delivered", world.pod_ip("near"))
-    t = trace(world.cluster, "far", "itp", seed=1)
+    t = trace(world.cluster.control_plane, "far", "itp", seed=1)
     assert t.verdict == "timeout"
     assert "default/itp has no local endpoints" in t.reason
 
@@ -236,7 +236,7 @@ def test_hairpin_is_masqueraded(world: World) -> None:
     # proxier.go: each KUBE-SEP chain marks packets from its own endpoint (`-s <ip>`), so a
     # pod reaching itself through its Service sees the node's address on its veth.
     name = world.backend["metadata"]["name"]
-    t = trace(world.cluster, name, "cip", seed=1)
+    t = trace(world.cluster.control_plane, name, "cip", seed=1)
     assert (t.verdict, t.backend_name, t.source_seen) == (
         "delivered",
         f"default/{name}",
@@ -256,7 +256,7 @@ def test_node_port_local_policy_keeps_the_client_and_drops_without_endpoints(
     # DROP "has no local endpoints" in KUBE-EXTERNAL-SERVICES on nodes without one.
     port = world.node_port("npl")
     expect(world, OUTSIDE, f"{world.ip(world.node)}:{port}", "delivered", OUTSIDE)
-    t = trace(world.cluster, OUTSIDE, f"{world.ip(world.other)}:{port}", seed=1)
+    t = trace(world.cluster.control_plane, OUTSIDE, f"{world.ip(world.other)}:{port}", seed=1)
     assert t.verdict == "timeout"
     assert "KUBE-EXTERNAL-SERVICES" in t.reason
     assert "default/npl has no local endpoints" in t.reason
@@ -275,9 +275,9 @@ def test_load_balancer_local_policy_health_checks_and_drops(world: World) -> Non
     # The load balancer sends only to nodes passing the health check node port (a local
     # endpoint); a node without one drops the traffic (create-external-load-balancer.md).
     ip = world.lb_ip("lbl")
-    t = trace(world.cluster, OUTSIDE, f"{ip}:80", seed=1)
+    t = trace(world.cluster.control_plane, OUTSIDE, f"{ip}:80", seed=1)
     assert (t.verdict, t.entry_node, t.source_seen) == ("delivered", world.node, OUTSIDE)
-    t = trace(world.cluster, OUTSIDE, f"{ip}:80", seed=1, via=world.other)
+    t = trace(world.cluster.control_plane, OUTSIDE, f"{ip}:80", seed=1, via=world.other)
     assert t.verdict == "timeout"
     expect(world, "far", f"{ip}:80", "delivered", world.pod_ip("far"))
 
@@ -289,11 +289,17 @@ def test_load_balancer_source_ranges(world: World) -> None:
     expect(world, OUTSIDE, f"{ip}:80", "delivered", world.ip(world.other), via=world.other)
     for client in ("172.18.0.101", "near"):
         t = trace(
-            world.cluster, client, f"{ip}:80", seed=1, via=world.other if "." in client else None
+            world.cluster.control_plane,
+            client,
+            f"{ip}:80",
+            seed=1,
+            via=world.other if "." in client else None,
         )
         assert t.verdict == "timeout"
         assert t.reason.startswith("dropped by KUBE-PROXY-FIREWALL")
-    blocked = trace(world.cluster, "172.18.0.101", f"{ip}:80", seed=1, via=world.other)
+    blocked = trace(
+        world.cluster.control_plane, "172.18.0.101", f"{ip}:80", seed=1, via=world.other
+    )
     assert any(h.chain.startswith("KUBE-FW-") for h in blocked.hops)
 
 
@@ -302,30 +308,30 @@ def test_load_balancer_source_ranges(world: World) -> None:
 
 def test_no_endpoints_is_refused(world: World) -> None:
     # proxier.go: REJECT "<svc> has no endpoints" for the ClusterIP and the NodePort.
-    t = trace(world.cluster, "near", "empty", seed=1)
+    t = trace(world.cluster.control_plane, "near", "empty", seed=1)
     assert (t.verdict, t.source_seen) == ("refused", None)
     assert "default/empty has no endpoints" in t.reason
     node_port = f"{world.ip(world.other)}:{world.node_port('empty')}"
-    assert trace(world.cluster, OUTSIDE, node_port, seed=1).verdict == "refused"
+    assert trace(world.cluster.control_plane, OUTSIDE, node_port, seed=1).verdict == "refused"
 
 
 def test_not_ready_backend_leaves_no_endpoints(world: World) -> None:
     world.cluster.set_ready(world.backend["metadata"]["name"], False)
-    assert trace(world.cluster, "near", "cip", seed=1).verdict == "refused"
+    assert trace(world.cluster.control_plane, "near", "cip", seed=1).verdict == "refused"
     world.cluster.set_ready(world.backend["metadata"]["name"], True)
-    assert trace(world.cluster, "near", "cip", seed=1).verdict == "delivered"
+    assert trace(world.cluster.control_plane, "near", "cip", seed=1).verdict == "delivered"
 
 
 def test_unproxied_port_on_a_cluster_ip_times_out(world: World) -> None:
     # kube-proxy captures only the Service's proto/port; a ClusterIP is not routable.
-    t = trace(world.cluster, "near", "cip:81", seed=1)
+    t = trace(world.cluster.control_plane, "near", "cip:81", seed=1)
     assert t.verdict == "timeout"
     assert "cluster IP of default/cip, but no rule handles port 81/TCP" in t.reason
 
 
 def test_nothing_listening_on_the_target_port_is_refused(world: World) -> None:
     # nginx listens on 80; kube-proxy does not check, the pod's kernel answers with a RST.
-    t = trace(world.cluster, "near", "closed", seed=1)
+    t = trace(world.cluster.control_plane, "near", "closed", seed=1)
     assert t.verdict == "refused"
     assert t.endpoint == f"{world.backend['status']['podIP']}:8080"
     assert "listens on" in t.reason
@@ -333,7 +339,7 @@ def test_nothing_listening_on_the_target_port_is_refused(world: World) -> None:
 
 def test_unknown_name_is_nxdomain_after_every_search_domain(world: World) -> None:
     # ndots:5 and the search list (kubernetes-dns-spec, glibc res_nsearch).
-    t = trace(world.cluster, "near", "nope", seed=1)
+    t = trace(world.cluster.control_plane, "near", "nope", seed=1)
     assert t.verdict == "nxdomain"
     assert [h.action for h in t.hops] == [
         "nope.default.svc.cluster.local. A → NXDOMAIN",
@@ -344,11 +350,13 @@ def test_unknown_name_is_nxdomain_after_every_search_domain(world: World) -> Non
 
 
 def test_a_node_resolves_through_docker_dns_not_the_cluster(world: World) -> None:
-    assert trace(world.cluster, world.node, "cip", seed=1).verdict == "nxdomain"
+    assert trace(world.cluster.control_plane, world.node, "cip", seed=1).verdict == "nxdomain"
 
 
 def test_pod_ip_from_outside_times_out(world: World) -> None:
-    t = trace(world.cluster, OUTSIDE, f"{world.backend['status']['podIP']}:80", seed=1)
+    t = trace(
+        world.cluster.control_plane, OUTSIDE, f"{world.backend['status']['podIP']}:80", seed=1
+    )
     assert t.verdict == "timeout"
 
 
@@ -356,7 +364,7 @@ def test_pod_ip_from_outside_times_out(world: World) -> None:
 
 
 def test_names_resolve_through_the_search_list(world: World) -> None:
-    t = trace(world.cluster, "near", "cip.default", seed=1)
+    t = trace(world.cluster.control_plane, "near", "cip.default", seed=1)
     dns = [h.action.split(" → ")[1] for h in t.hops if h.stage == "dns"]
     assert dns[0] == "NXDOMAIN"
     assert dns[1].startswith("NOERROR ")
@@ -364,24 +372,31 @@ def test_names_resolve_through_the_search_list(world: World) -> None:
 
 
 def test_headless_service_name_goes_straight_to_the_pod(world: World) -> None:
-    t = trace(world.cluster, "far", "headless", seed=1)
+    t = trace(world.cluster.control_plane, "far", "headless", seed=1)
     assert t.verdict == "delivered"
     assert not any("DNAT" in h.action for h in t.hops)
 
 
 def test_cluster_dns_over_udp_and_the_api_server(world: World) -> None:
-    t = trace(world.cluster, "near", "kube-dns.kube-system:53", protocol="UDP", seed=1)
+    t = trace(
+        world.cluster.control_plane, "near", "kube-dns.kube-system:53", protocol="UDP", seed=1
+    )
     assert t.verdict == "delivered"
     assert t.backend_name is not None
     assert t.backend_name.startswith("kube-system/coredns-")
-    t = trace(world.cluster, "near", "kubernetes:443", seed=1)
+    t = trace(world.cluster.control_plane, "near", "kubernetes:443", seed=1)
     assert (t.verdict, t.endpoint, t.node) == ("delivered", "172.18.0.2:6443", "kind-control-plane")
     # kindnet masquerades pod traffic to non-pod addresses (masq.go).
     assert t.source_seen == world.ip(world.node)
 
 
 def test_the_reply_undoes_the_nat(world: World) -> None:
-    t = trace(world.cluster, OUTSIDE, f"{world.ip(world.other)}:{world.node_port('np')}", seed=1)
+    t = trace(
+        world.cluster.control_plane,
+        OUTSIDE,
+        f"{world.ip(world.other)}:{world.node_port('np')}",
+        seed=1,
+    )
     replies = [h for h in t.hops if h.stage == "reply"]
     assert "un-SNAT" in replies[1].action
     assert "un-DNAT" in replies[2].action
@@ -394,15 +409,15 @@ def test_the_reply_undoes_the_nat(world: World) -> None:
 
 def test_every_rule_walked_is_a_line_of_iptables_save(world: World) -> None:
     c = world.cluster
-    t = trace(c, OUTSIDE, f"{world.ip(world.other)}:{world.node_port('np')}", seed=1)
+    t = trace(c.control_plane, OUTSIDE, f"{world.ip(world.other)}:{world.node_port('np')}", seed=1)
     for node in {h.node for h in t.hops if h.stage == "netfilter"}:
         lines = set(
             iptables_save(
-                c.store.list("Service"),
-                c.store.list("EndpointSlice"),
-                c.store.list("Node"),
+                c.control_plane.store.list("Service"),
+                c.control_plane.store.list("EndpointSlice"),
+                c.control_plane.store.list("Node"),
                 node,
-                default_proxy(c),
+                default_proxy(c.control_plane),
             ).splitlines()
         )
         walked = [h.rule for h in t.hops if h.node == node and h.rule]
@@ -412,17 +427,17 @@ def test_every_rule_walked_is_a_line_of_iptables_save(world: World) -> None:
 
 def test_views_are_cached_per_store_version(world: World) -> None:
     c = world.cluster
-    plane, proxy = dataplane(c), default_proxy(c)
-    first = plane.view(c, proxy)
-    trace(c, "near", "cip", seed=1)
-    assert plane.view(c, proxy) is first
+    plane, proxy = dataplane(c.control_plane), default_proxy(c.control_plane)
+    first = plane.view(c.control_plane, proxy)
+    trace(c.control_plane, "near", "cip", seed=1)
+    assert plane.view(c.control_plane, proxy) is first
     c.kubectl("scale deployment web --replicas=2")
-    assert plane.view(c, proxy) is not first
+    assert plane.view(c.control_plane, proxy) is not first
 
 
 def test_same_seed_same_trace(world: World) -> None:
-    one = trace(world.cluster, "near", "cip", seed=7)
-    two = trace(world.cluster, "near", "cip", seed=7)
+    one = trace(world.cluster.control_plane, "near", "cip", seed=7)
+    two = trace(world.cluster.control_plane, "near", "cip", seed=7)
     assert str(one) == str(two)
 
 
@@ -432,7 +447,7 @@ def test_unseeded_traces_are_deterministic_per_cluster_seed() -> None:
         c.kubectl("create deployment web --image=nginx --replicas=3 --port=80")
         c.kubectl("expose deployment web --port=80")
         c.create(pod("client", "kind-worker"))
-        return [str(trace(c, "client", "web")) for _ in range(5)]
+        return [str(trace(c.control_plane, "client", "web")) for _ in range(5)]
 
     first = run()
     assert first == run()
@@ -443,14 +458,14 @@ def test_unseeded_traces_are_deterministic_per_cluster_seed() -> None:
 
 
 def test_frame_text_and_html(world: World) -> None:
-    t = trace(world.cluster, "near", "cip", seed=1)
+    t = trace(world.cluster.control_plane, "near", "cip", seed=1)
     frame = t.to_frame()
     assert list(frame.columns) == list(COLUMNS)
     assert len(frame) == len(t.hops)
     text = str(t)
     assert text.startswith("trace pod default/near (")
     assert text.endswith(f"the backend saw the client as {world.pod_ip('near')}")
-    hostile = trace(world.cluster, "near", "<script>", seed=1)
+    hostile = trace(world.cluster.control_plane, "near", "<script>", seed=1)
     page = hostile._repr_html_()
     assert "<script>" not in page
     assert "&lt;script&gt;" in page
@@ -470,7 +485,7 @@ def test_frame_text_and_html(world: World) -> None:
 )
 def test_refusals(world: World, src: str, dst: str, kwargs: dict, message: str) -> None:
     with pytest.raises(KubenetError, match=message):
-        trace(world.cluster, src, dst, **kwargs)
+        trace(world.cluster.control_plane, src, dst, **kwargs)
 
 
 def test_a_pod_without_an_ip_cannot_send(world: World) -> None:
@@ -479,7 +494,7 @@ def test_a_pod_without_an_ip_cannot_send(world: World) -> None:
     unschedulable["spec"]["nodeSelector"] = {"disk": "none"}
     world.cluster.create(unschedulable)
     with pytest.raises(KubenetError, match="pod default/stuck has no IP address"):
-        trace(world.cluster, "stuck", "cip")
+        trace(world.cluster.control_plane, "stuck", "cip")
 
 
 # -- the property ---------------------------------------------------------------------------------
@@ -516,7 +531,9 @@ def test_every_cluster_ip_reaches_a_ready_endpoint_or_is_refused(
             for e in s.get("endpoints") or ()
             if e["conditions"].get("ready")
         }
-        t = trace(c, "client", f"{service['spec']['clusterIP']}:{ports[index]}", seed=seed)
+        t = trace(
+            c.control_plane, "client", f"{service['spec']['clusterIP']}:{ports[index]}", seed=seed
+        )
         if ready_ips:
             assert t.verdict == "delivered", t.reason
             assert t.endpoint is not None

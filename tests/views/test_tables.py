@@ -24,14 +24,13 @@ from kubenet_nb.network.dns import Record, cluster_dns_state, zone_records
 from kubenet_nb.views.tables import (
     DNS_COLUMNS,
     dns_frame,
-    dns_table,
     kubectl_frame,
     pods_table,
     services_table,
 )
-from kubenet_nb.views.tables_endpoints import endpoints_frame, endpoints_table
-from kubenet_nb.views.tables_rules import rules_frame
-from kubenet_nb.views.tables_style import COLOURS, readiness, styled
+from kubenet_nb.views.tables.endpoints import endpoints_frame, endpoints_table
+from kubenet_nb.views.tables.rules import rules_frame
+from kubenet_nb.views.tables.style import COLOURS, readiness, styled
 
 HOSTILE = "<script>alert(\"x\")</script>{a}:'b'\\\n&amp;"
 """Markup, quotes, braces, a colon, a backslash, a newline and an entity."""
@@ -142,8 +141,8 @@ def test_empty_tables_keep_their_columns(c: Cluster) -> None:
 
 
 def test_dns_table_lists_every_served_record(c: Cluster) -> None:
-    records = zone_records(cluster_dns_state(c))
-    table = dns_table(c)
+    records = zone_records(cluster_dns_state(c.control_plane))
+    table = c.dns_table()
     assert list(table.columns) == list(DNS_COLUMNS)
     assert list(table.itertuples(index=False, name=None)) == [
         (r.name, r.rtype, r.data, r.ttl) for r in records
@@ -154,7 +153,7 @@ def test_dns_table_lists_every_served_record(c: Cluster) -> None:
 
 
 def test_dns_table_filters(c: Cluster) -> None:
-    web = dns_table(c, service="web")
+    web = c.dns_table(service="web")
     web_ip = c.get("svc", "web")["spec"]["clusterIP"]
     pod_ips = sorted(p["status"]["podIP"] for p in c.list("pods", selector="app=web"))
     assert web[web["type"] == "A"][["name", "value", "ttl"]].values.tolist() == [
@@ -165,13 +164,13 @@ def test_dns_table_filters(c: Cluster) -> None:
         ["web.default.svc.cluster.local."]
         + [f"{ip.replace('.', '-')}.web.default.svc.cluster.local." for ip in pod_ips]
     )
-    assert dns_table(c, service="ext")[["type", "value"]].values.tolist() == [
+    assert c.dns_table(service="ext")[["type", "value"]].values.tolist() == [
         ["CNAME", "db.example.com."]
     ]
-    system = dns_table(c, namespace="kube-system")
+    system = c.dns_table(namespace="kube-system")
     assert set(system["type"]) == {"A", "SRV", "PTR"}
     assert not system["name"].str.startswith("dns-version").any()
-    assert dns_table(c, namespace="nowhere").empty
+    assert c.dns_table(namespace="nowhere").empty
 
 
 # -- hostile text ------------------------------------------------------------------------------
@@ -281,7 +280,7 @@ def hostile_cluster() -> Cluster:
 def test_hostile_text_from_the_api() -> None:
     c = hostile_cluster()
     assert_literal(endpoints_table(c, "default", "manual"), HOSTILE)
-    for table in (services_table(c), pods_table(c), dns_table(c), endpoints_table(c)):
+    for table in (services_table(c), pods_table(c), c.dns_table(), endpoints_table(c)):
         html_cells(table._repr_html_())
         xml_cells(table.to_html())
         html_cells(styled(table, "t").to_html())

@@ -26,7 +26,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from kubenet_nb import Cluster
-from kubenet_nb.views.tables_endpoints import ENDPOINT_COLUMNS, endpoints_frame, endpoints_table
+from kubenet_nb.views.tables.endpoints import ENDPOINT_COLUMNS, endpoints_frame, endpoints_table
 
 NOT_READY = "not ready: no traffic"
 SLICE_LABEL = "kubernetes.io/service-name"
@@ -488,6 +488,6 @@ def test_deterministic() -> None:
 def test_reads_without_writing(c: Cluster) -> None:
     c.kubectl("create deployment web --image=nginx --replicas=2 --port=80")
     c.kubectl("expose deployment web --port=80")
-    version = c.store.resource_version
+    version = c.control_plane.store.resource_version
     endpoints_table(c)
-    assert c.store.resource_version == version
+    assert c.control_plane.store.resource_version == version

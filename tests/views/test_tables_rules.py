@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from kubenet_nb import Cluster
 from kubenet_nb.api.errors import NotFound
 from kubenet_nb.network.netfilter.rules import tokens
-from kubenet_nb.views.tables_endpoints import endpoints_table
-from kubenet_nb.views.tables_rules import RULE_COLUMNS, rule_spans, rules_frame, rules_table
+from kubenet_nb.views.tables.endpoints import endpoints_table
+from kubenet_nb.views.tables.rules import RULE_COLUMNS, rule_spans, rules_frame, rules_table
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 from kubenet_nb import Cluster
 from kubenet_nb.views import Picture, topology
 from kubenet_nb.views.dot import TIMES
-from kubenet_nb.views.topology_styles import CONNECTION_STYLES, FAILED, HIGHLIGHT, POD_STYLES
+from kubenet_nb.views.topology.styles import CONNECTION_STYLES, FAILED, HIGHLIGHT, POD_STYLES
 
 SVG = "{http://www.w3.org/2000/svg}"
 DATA = Path(__file__).parent / "data"

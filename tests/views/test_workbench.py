@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from kubenet_nb import Cluster
-from kubenet_nb.views.topology_styles import HIGHLIGHT, POD_STYLES
+from kubenet_nb.views.topology.styles import HIGHLIGHT, POD_STYLES
 from kubenet_nb.views.workbench import Workbench
-from kubenet_nb.views.workbench_forms import OUTSIDE
+from kubenet_nb.views.workbench.forms import OUTSIDE
 
 KINDS = ("deployments", "replicasets", "pods", "services", "endpointslices", "nodes", "events")
 

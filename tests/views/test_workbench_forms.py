@@ -6,7 +6,7 @@ import shlex
 
 import ipywidgets as widgets
 
-from kubenet_nb.views.workbench_forms import (
+from kubenet_nb.views.workbench.forms import (
     DeployForm,
     ExposeForm,
     NodeForm,

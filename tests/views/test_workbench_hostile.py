@@ -15,7 +15,7 @@ import pytest
 
 from kubenet_nb import Cluster
 from kubenet_nb.views.workbench import Workbench
-from kubenet_nb.views.workbench_forms import OUTSIDE
+from kubenet_nb.views.workbench.forms import OUTSIDE
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

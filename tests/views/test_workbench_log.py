@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from kubenet_nb.views.workbench_log import Entry, History, Snapshot, _endpoint_rows, changes
+from kubenet_nb.views.workbench.log import Entry, History, Snapshot, _endpoint_rows, changes
 
 NOW = datetime(2025, 1, 1, 0, 5, tzinfo=timezone.utc)
 HOSTILE = "<script>alert(1)</script>\n{}:\\ \"'"

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from kubenet_nb.network.dns.records import (
     NO_PORT,
     ClusterZone,
+    DnsResponse,
     Record,
-    Response,
     absolute,
     address_type,
 )
@@ -102,7 +102,7 @@ class CoreDns:
         self.primary = absolute(zone.settings.domain.strip(".").lower())
         self.zones = (self.primary, "in-addr.arpa.", "ip6.arpa.")
 
-    def serve(self, qname: str, qtype: str = "A") -> Response:
+    def serve(self, qname: str, qtype: str = "A") -> DnsResponse:
         """Answer one question as the whole server does (kubernetes plugin, then forward)."""
         qname, qtype = absolute(qname), qtype.upper()
         if qtype in UNMODELLED:
@@ -118,8 +118,8 @@ class CoreDns:
         except _NoSuchName:
             if zone != self.primary:
                 return self.upstream.answer(qname, qtype)
-            return Response(qname, qtype, "NXDOMAIN", authoritative=True)
-        return Response(qname, qtype, "NOERROR", tuple(answer), tuple(additional), True)
+            return DnsResponse(qname, qtype, "NXDOMAIN", authoritative=True)
+        return DnsResponse(qname, qtype, "NOERROR", tuple(answer), tuple(additional), True)
 
     def _dispatch(self, qname: str, zone: str, qtype: str) -> tuple[list[Record], list[Record]]:
         if qtype in ("A", "AAAA"):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, replace
 
-from kubenet_nb.network.dns.records import Record, Response, absolute
+from kubenet_nb.network.dns.records import DnsResponse, Record, absolute
 from kubenet_nb.network.dns.state import DnsState
 
 __all__ = ["NslookupResult", "nslookup"]
@@ -40,7 +40,7 @@ class NslookupResult:
 
     output: str
     exit_code: int
-    queries: tuple[Response, ...]
+    queries: tuple[DnsResponse, ...]
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def _next_origin(lookup: _Lookup, search: tuple[str, ...], ndots: int) -> _Looku
     return replace(lookup, origin=following, new_search=False)
 
 
-def _chase(reply: Response, qname: str) -> str:
+def _chase(reply: DnsResponse, qname: str) -> str:
     """chase_cnamechain: follow the answer's CNAMEs from the query name."""
     name = qname
     for _ in reply.answer:
@@ -125,7 +125,7 @@ def nslookup(state: DnsState, name: str, pod: dict, qtype: str | None = None) ->
     rdtype = "PTR" if reverse else (qtype or "A").upper()
     pending = [_Lookup(reverse or name, rdtype, new_search=True)]
     out: list[str] = []
-    replies: list[Response] = []
+    replies: list[DnsResponse] = []
     failed = a_noanswer = False
     while pending:
         lookup, qname = _setup(pending.pop(0), search, ndots)

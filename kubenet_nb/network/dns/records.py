@@ -30,11 +30,11 @@ from kubenet_nb.network.parts import Parts
 __all__ = [
     "NO_PORT",
     "ClusterZone",
+    "DnsResponse",
     "DnsSettings",
     "EndpointSet",
     "Port",
     "Record",
-    "Response",
     "ServiceEntry",
     "ZoneBuilder",
     "absolute",
@@ -74,7 +74,7 @@ class Record:
 
 
 @dataclass(frozen=True)
-class Response:
+class DnsResponse:
     """One DNS reply: the question, its rcode and the answer and additional sections."""
 
     qname: str

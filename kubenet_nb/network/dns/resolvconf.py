@@ -89,8 +89,8 @@ def _merge_options(existing: tuple[str, ...], extra: list[dict]) -> tuple[str, .
     for option in existing:
         name, _, value = option.partition(":")
         merged[name] = value
-    for option in extra:
-        merged[option.get("name") or ""] = option.get("value") or ""
+    for entry in extra:
+        merged[entry.get("name") or ""] = entry.get("value") or ""
     return tuple(f"{name}:{value}" if value else name for name, value in merged.items())
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kubenet_nb.network.dns.records import Record, Response, absolute
+from kubenet_nb.network.dns.records import DnsResponse, Record, absolute
 from kubenet_nb.network.dns.resolvconf import ResolvConf
 from kubenet_nb.network.dns.state import DnsState
 
@@ -36,7 +36,7 @@ class Answer:
     qtype: str
     server: str
     """The nameserver asked (the first of the pod's resolv.conf, or the cluster DNS IP)."""
-    queries: tuple[Response, ...]
+    queries: tuple[DnsResponse, ...]
     rcode: str
     """NOERROR when found (or NODATA: NOERROR without records), else the error code."""
     records: tuple[Record, ...]
@@ -64,23 +64,23 @@ class Answer:
         return [(q.qname, q.qtype, q.rcode) for q in self.queries]
 
 
-def _succeeded(response: Response) -> bool:
+def _succeeded(response: DnsResponse) -> bool:
     return response.rcode == "NOERROR" and bool(response.answer)
 
 
 def search(
-    name: str, searches: tuple[str, ...], ndots: int, ask: Callable[[str], Response]
-) -> tuple[list[Response], str]:
+    name: str, searches: tuple[str, ...], ndots: int, ask: Callable[[str], DnsResponse]
+) -> tuple[list[DnsResponse], str]:
     """Run glibc's search over `ask`; the replies in order and the final rcode."""
-    replies: list[Response] = []
+    replies: list[DnsResponse] = []
 
-    def attempt(candidate: str) -> Response:
+    def attempt(candidate: str) -> DnsResponse:
         replies.append(ask(absolute(candidate)))
         return replies[-1]
 
     dots = name.count(".")
     trailing = name.endswith(".")
-    saved: Response | None = None
+    saved: DnsResponse | None = None
     if dots >= ndots or trailing:
         reply = attempt(name)
         if _succeeded(reply) or trailing:

@@ -20,9 +20,9 @@ from weakref import WeakKeyDictionary
 from kubenet_nb.network.dns.coredns import CoreDns
 from kubenet_nb.network.dns.records import (
     ClusterZone,
+    DnsResponse,
     DnsSettings,
     Record,
-    Response,
     ZoneBuilder,
     address_type,
     build_zone,
@@ -31,7 +31,7 @@ from kubenet_nb.network.dns.resolvconf import ResolvConf, kind_node_resolv_conf,
 from kubenet_nb.network.dns.upstream import Upstream
 
 if TYPE_CHECKING:
-    from kubenet_nb.cluster.cluster import Cluster
+    from kubenet_nb.cluster.control_plane import ControlPlane
     from kubenet_nb.cluster.store import Store
 
 __all__ = ["DnsState", "cluster_dns_state", "dns_state", "zone_records"]
@@ -54,7 +54,7 @@ class DnsState:
         """The pod's /etc/resolv.conf (`.text()` is what `cat /etc/resolv.conf` prints)."""
         return pod_resolv_conf(pod, self.settings, self.node_resolv_conf)
 
-    def ask(self, server: str, qname: str, qtype: str) -> Response:
+    def ask(self, server: str, qname: str, qtype: str) -> DnsResponse:
         """Send one question to a nameserver: the cluster DNS IP reaches CoreDNS, any other
         address the node's resolver (Docker's DNS, the only other server in reach)."""
         if server == self.settings.dns_ip:
@@ -90,7 +90,7 @@ class _StoreZone:
 _zones: WeakKeyDictionary[Store, _StoreZone] = WeakKeyDictionary()
 
 
-def _cluster_zone(cluster: Cluster, settings: DnsSettings) -> ClusterZone:
+def _cluster_zone(cluster: ControlPlane, settings: DnsSettings) -> ClusterZone:
     store = cluster.store
     key = (store.resource_version, *(store.count(kind) for kind in ZONE_KINDS), settings)
     cached = _zones.get(store)
@@ -107,7 +107,7 @@ def _cluster_zone(cluster: Cluster, settings: DnsSettings) -> ClusterZone:
 
 
 def cluster_dns_state(
-    cluster: Cluster,
+    cluster: ControlPlane,
     upstream_hosts: Mapping[str, Iterable[str]] | None = None,
     node_search: tuple[str, ...] = (),
 ) -> DnsState:

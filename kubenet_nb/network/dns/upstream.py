@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from kubenet_nb.network.dns.records import Record, Response, absolute, address_type
+from kubenet_nb.network.dns.records import DnsResponse, Record, absolute, address_type
 
 __all__ = ["UPSTREAM_TTL", "Upstream"]
 
@@ -32,12 +32,12 @@ class Upstream:
     def __init__(self, hosts: Mapping[str, Iterable[str]] | None = None) -> None:
         self.hosts = {absolute(name).lower(): tuple(ips) for name, ips in (hosts or {}).items()}
 
-    def answer(self, qname: str, qtype: str) -> Response:
+    def answer(self, qname: str, qtype: str) -> DnsResponse:
         qname = absolute(qname)
         ips = self.hosts.get(qname.lower())
         if ips is None:
-            return Response(qname, qtype, "NXDOMAIN", source="forward")
+            return DnsResponse(qname, qtype, "NXDOMAIN", source="forward")
         records = tuple(
             Record(qname, qtype, ip, UPSTREAM_TTL) for ip in ips if address_type(ip) == qtype
         )
-        return Response(qname, qtype, "NOERROR", records, source="forward")
+        return DnsResponse(qname, qtype, "NOERROR", records, source="forward")

@@ -67,18 +67,34 @@ def _ports(value: str) -> tuple[int, int]:
     return int(low or 0), int(high or 65535)
 
 
+def _dport_test(low: int, high: int, negated: bool) -> Test:
+    return lambda p, _e: (low <= p.dport <= high) != negated
+
+
+def _sport_test(low: int, high: int, negated: bool) -> Test:
+    return lambda p, _e: (low <= p.sport <= high) != negated
+
+
 def _port_test(match: Match) -> Test | None:
     tests: list[Test] = []
     for option, negated, value in match.options:
         if option in ("--dport", "--destination-port", "--sport", "--source-port"):
             low, high = _ports(value or "")
             if option in ("--dport", "--destination-port"):
-                tests.append(lambda p, _e, lo=low, hi=high, n=negated: (lo <= p.dport <= hi) != n)
+                tests.append(_dport_test(low, high, negated))
             else:
-                tests.append(lambda p, _e, lo=low, hi=high, n=negated: (lo <= p.sport <= hi) != n)
+                tests.append(_sport_test(low, high, negated))
         else:
             raise ValueError(f"unsupported option {option} of -m {match.module}")
     return _all(tests)
+
+
+def _src_local_test(negated: bool) -> Test:
+    return lambda p, e: e.host.is_local(p.src_int) != negated
+
+
+def _dst_local_test(negated: bool) -> Test:
+    return lambda p, e: e.host.is_local(p.dst_int) != negated
 
 
 def _addrtype_test(match: Match) -> Test | None:
@@ -87,9 +103,9 @@ def _addrtype_test(match: Match) -> Test | None:
         if value != "LOCAL" or option not in ("--src-type", "--dst-type"):
             raise ValueError(f"unsupported -m addrtype {option} {value}")
         if option == "--src-type":
-            tests.append(lambda p, e, n=negated: e.host.is_local(p.src_int) != n)
+            tests.append(_src_local_test(negated))
         else:
-            tests.append(lambda p, e, n=negated: e.host.is_local(p.dst_int) != n)
+            tests.append(_dst_local_test(negated))
     return _all(tests)
 
 
@@ -145,13 +161,17 @@ def _recent_test(match: Match) -> Test:
     return test
 
 
+def _ctstate_test(states: frozenset[str], negated: bool) -> Test:
+    return lambda p, _e: bool(p.ctstate & states) != negated
+
+
 def _conntrack_test(match: Match) -> Test | None:
     tests: list[Test] = []
     for option, negated, value in match.options:
         if option != "--ctstate":
             raise ValueError(f"unsupported option {option} of -m conntrack")
         states = frozenset((value or "").split(","))
-        tests.append(lambda p, _e, s=states, n=negated: bool(p.ctstate & s) != n)
+        tests.append(_ctstate_test(states, negated))
     return _all(tests)
 
 

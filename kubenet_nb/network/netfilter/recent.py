@@ -64,7 +64,8 @@ class RecentTables:
 
     def last_seen(self, name: str, address: int) -> float | None:
         """When the address was last stamped in a list (None when not listed)."""
-        stamps = self._lists.get(name, {}).get(address)
+        entries = self._lists.get(name)
+        stamps = entries.get(address) if entries is not None else None
         return stamps[-1] if stamps else None
 
     def names(self) -> list[str]:

@@ -152,7 +152,8 @@ class Ruleset:
         policies: dict[str, str | None] | None = None
         by_chain: dict[str, list[str]] = {}
         # The last rule's "-A CHAIN " and its chain's lines: the next rules are mostly its.
-        prefix, block = "\n", []
+        prefix = "\n"
+        block: list[str] = []
         for number, line in enumerate(text.split("\n"), start=1):
             if line.startswith(prefix):
                 block.append(line)
@@ -163,10 +164,11 @@ class Ruleset:
                 name = line[3:end] if end > 0 else line[3:]
                 if name not in policies:
                     raise ValueError(f"line {number}: chain of {line!r} was not declared")
-                block = by_chain.get(name)
-                if block is None:
-                    block = by_chain[name] = []
-                block.append(line)
+                chain_lines = by_chain.get(name)
+                if chain_lines is None:
+                    chain_lines = by_chain[name] = []
+                chain_lines.append(line)
+                block = chain_lines
                 prefix = line[: end + 1] if end > 0 else "\n"
             elif first == ":" and policies is not None:
                 name, policy = line[1:].split()[:2]

@@ -175,8 +175,8 @@ class Walker:
                 self._rule(table, rule, packet, notes, f"MASQUERADE {before} → {packet.source}")
                 return Outcome("ACCEPT", rule, "MASQUERADE")
             elif target == "MARK":
-                before, packet.mark = packet.mark, _mark(rule, packet.mark)
-                self._rule(table, rule, packet, notes, f"mark {before:#x} → {packet.mark:#x}")
+                old_mark, packet.mark = packet.mark, _mark(rule, packet.mark)
+                self._rule(table, rule, packet, notes, f"mark {old_mark:#x} → {packet.mark:#x}")
             elif not target:
                 self._rule(table, rule, packet, notes, "no target: go on")
             else:

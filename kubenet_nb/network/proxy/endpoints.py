@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import partial
 
 from kubenet_nb.network.proxy.addresses import host_port, ip_text
 from kubenet_nb.network.proxy.chains import endpoint_chain, service_port_name
@@ -175,14 +176,14 @@ def _merged_by_port(
         if slice_.get("addressType") != family or not service or not meta.get("name"):
             continue
         per_port = _SLICES.get(
-            slice_, node_hints, lambda s=slice_, n=service: _slice_ports(s, n, node_hints)
+            slice_, node_hints, partial(_slice_ports, slice_, service, node_hints)
         )
         for key, endpoints in per_port:
             parts.setdefault(key, []).append(endpoints)
     result = {}
     for key, found in parts.items():
         frozen = tuple(found)
-        result[key] = _MERGED.get(frozen, None, lambda f=frozen: Merged(f))
+        result[key] = _MERGED.get(frozen, None, partial(Merged, frozen))
     return result
 
 

@@ -10,6 +10,7 @@ own spelling (pkg `save`). Chains of the CNI plugin and the container runtime ar
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from functools import partial
 
 from kubenet_nb.network.proxy.chains import KUBE_FIREWALL
 from kubenet_nb.network.proxy.endpoints import Endpoint, merged_by_port
@@ -175,7 +176,7 @@ def iptables_save(
 
 def _save(rendered: tuple[PortRules, ...], head: Tables, tail: Tables, ipv6: bool) -> str:
     """The text of both tables: the rendered ports' parts between the prologue and epilogue."""
-    saved = [_SAVED.get((part,), ipv6, lambda p=part: _saved(p, ipv6)) for part in rendered]
+    saved = [_SAVED.get((part,), ipv6, partial(_saved, part, ipv6)) for part in rendered]
     nat_declared = _declared(head.nat_chains + tail.nat_chains)
     for part in rendered:
         nat_declared.update(part.chains)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 
+from kubenet_nb.network.proxy.categorize import ZONE_LABEL
 from kubenet_nb.network.proxy.chains import (
     KUBE_EXTERNAL_SERVICES,
     KUBE_FIREWALL,
@@ -33,7 +34,6 @@ from kubenet_nb.network.proxy.model import ServicePort
 from kubenet_nb.network.proxy.node import NodeContext
 from kubenet_nb.network.proxy.service_chains import PortRules, port_rules
 from kubenet_nb.network.proxy.settings import CT_STATE_INVALID_COUNTER, ProxySettings
-from kubenet_nb.network.proxy.topology import ZONE_LABEL
 
 __all__ = ["LARGE_CLUSTER_ENDPOINTS", "RuleWriter", "Tables"]
 

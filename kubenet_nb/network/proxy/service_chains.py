@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kubenet_nb.network.proxy.addresses import IPAddress
+from kubenet_nb.network.proxy.categorize import categorize
 from kubenet_nb.network.proxy.chains import (
     KUBE_EXTERNAL_SERVICES,
     KUBE_MARK_MASQ,
@@ -26,7 +27,6 @@ from kubenet_nb.network.proxy.endpoints import Endpoint
 from kubenet_nb.network.proxy.model import ServicePort
 from kubenet_nb.network.proxy.node import NodeContext
 from kubenet_nb.network.proxy.settings import LOCALHOST_NODEPORTS_COUNTER, ProxySettings
-from kubenet_nb.network.proxy.topology import categorize
 
 __all__ = [
     "PortRules",

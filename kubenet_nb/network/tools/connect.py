@@ -18,14 +18,14 @@ from kubenet_nb.network.tools.files import hosts_file
 from kubenet_nb.network.tools.process import Context
 from kubenet_nb.network.trace import Trace, trace
 
-__all__ = ["KERNEL_CONNECT_TIMEOUT_MS", "Connection", "connect", "elapsed_ms", "hosts_address"]
+__all__ = ["KERNEL_CONNECT_TIMEOUT_MS", "ConnectResult", "connect", "elapsed_ms", "hosts_address"]
 
 KERNEL_CONNECT_TIMEOUT_MS = 130_000
 RESOLVE_FAILURES = ("nxdomain", "nodata", "servfail")
 
 
 @dataclass(frozen=True)
-class Connection:
+class ConnectResult:
     """How a connect() to host:port ended, with the addresses on both sides."""
 
     host: str
@@ -80,7 +80,7 @@ def hosts_address(context: Context, name: str) -> str | None:
     return None
 
 
-def connect(context: Context, host: str, port: int) -> Connection:
+def connect(context: Context, host: str, port: int) -> ConnectResult:
     """Open one new connection from the context's pod to host:port (a name or an address)."""
     literal = hosts_address(context, host) or host
     try:
@@ -93,10 +93,10 @@ def connect(context: Context, host: str, port: int) -> Connection:
     local = next((hop.src for hop in result.hops if hop.stage == "route" and hop.src), None)
     first = next((hop.dst for hop in result.hops if hop.stage == "route" and hop.dst), None)
     address = _address(first)[0] if first else None
-    return Connection(host, port, result, address, local)
+    return ConnectResult(host, port, result, address, local)
 
 
-def elapsed_ms(connection: Connection, timeout_ms: int | None) -> int:
+def elapsed_ms(connection: ConnectResult, timeout_ms: int | None) -> int:
     """Milliseconds until the tool learnt the outcome (a timeout's, 1 ms past it)."""
     if connection.verdict != "timeout":
         return 0

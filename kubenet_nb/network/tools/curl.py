@@ -23,7 +23,7 @@ from typing import NoReturn
 
 from kubenet_nb.api.errors import KubenetError
 from kubenet_nb.network.dns import cluster_dns_state, resolve
-from kubenet_nb.network.tools.connect import Connection, connect, elapsed_ms, hosts_address
+from kubenet_nb.network.tools.connect import ConnectResult, connect, elapsed_ms, hosts_address
 from kubenet_nb.network.tools.curl_args import (
     TRY_HELP,
     CurlError,
@@ -34,7 +34,7 @@ from kubenet_nb.network.tools.curl_args import (
     parse_url,
 )
 from kubenet_nb.network.tools.curl_text import METER_HEADER, meter_line, write_out
-from kubenet_nb.network.tools.http import Request, Response, respond, server_time
+from kubenet_nb.network.tools.http import HttpRequest, HttpResponse, respond, server_time
 from kubenet_nb.network.tools.process import Context, Execution
 
 __all__ = ["run_curl"]
@@ -51,8 +51,8 @@ class _Transfer:
         self.modern = not self.version.startswith("7.")
         self.result = Execution()
         self.verbose: list[str] = []
-        self.response: Response | None = None
-        self.connection: Connection | None = None
+        self.response: HttpResponse | None = None
+        self.connection: ConnectResult | None = None
         self.ms = 0
 
     @property
@@ -108,7 +108,7 @@ class _Transfer:
         self.info("* IPv6: (none)")
         self.info(f"* IPv4: {', '.join(addresses)}")
 
-    def open(self) -> Connection:
+    def open(self) -> ConnectResult:
         url = self.url
         connection = connect(self.context, url.host, url.port)
         self.connection = connection
@@ -145,7 +145,7 @@ class _Transfer:
 
     # -- the exchange --------------------------------------------------------------------
 
-    def exchange(self) -> Response:
+    def exchange(self) -> HttpResponse:
         connection = self.open()
         headers = self.request_headers()
         method = self.method()
@@ -158,7 +158,7 @@ class _Transfer:
         if self.modern:
             self.info("* Request completely sent off")
         peer = connection.trace.peer or ""
-        request = Request(method, self.url.target, tuple(headers), peer, connection.server_port)
+        request = HttpRequest(method, self.url.target, tuple(headers), peer, connection.server_port)
         pod, container = connection.trace.backend, connection.container
         now, uptime = server_time(self.context.cluster, pod, container)
         response = respond(pod, container, request, now, uptime)
@@ -171,10 +171,10 @@ class _Transfer:
             self.fail(22, f"The requested URL returned error: {response.status}")
         return response
 
-    def body(self, response: Response) -> str:
+    def body(self, response: HttpResponse) -> str:
         return "" if self.method() == "HEAD" else response.body
 
-    def finish(self, response: Response) -> None:
+    def finish(self, response: HttpResponse) -> None:
         """Write the headers and body where they go, the meter and the verbose trailer."""
         body = self.body(response)
         if body and (not self.context.tty or "output" in self.options.values):

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from kubenet_nb.network.tools.images import DEFAULT_PATH, Toolbox
 
 if TYPE_CHECKING:
-    from kubenet_nb.cluster.cluster import Cluster
+    from kubenet_nb.cluster.control_plane import ControlPlane
 
 __all__ = ["environment", "hostname", "hosts_file", "service_variables"]
 
@@ -137,7 +137,7 @@ def service_variables(services: list[dict]) -> list[tuple[str, str]]:
     return found
 
 
-def _service_env(cluster: Cluster, pod: dict) -> dict[str, str]:
+def _service_env(cluster: ControlPlane, pod: dict) -> dict[str, str]:
     namespace = pod["metadata"].get("namespace", "default")
     links = (pod.get("spec") or {}).get("enableServiceLinks", True) is not False
     chosen: dict[str, dict] = {}
@@ -164,7 +164,7 @@ def _expand(value: str, known: dict[str, str]) -> str:
 
 
 def environment(
-    cluster: Cluster, pod: dict, container: dict, toolbox: Toolbox
+    cluster: ControlPlane, pod: dict, container: dict, toolbox: Toolbox
 ) -> list[tuple[str, str]]:
     """The container's environment, in the order `env` prints it."""
     domain = cluster.settings.cluster_domain

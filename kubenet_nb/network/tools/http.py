@@ -36,9 +36,9 @@ from kubenet_nb.network.tools.files import hostname
 from kubenet_nb.network.tools.images import VERSION, image_tag
 
 if TYPE_CHECKING:
-    from kubenet_nb.cluster.cluster import Cluster
+    from kubenet_nb.cluster.control_plane import ControlPlane
 
-__all__ = ["Request", "Response", "http_date", "respond", "server_time"]
+__all__ = ["HttpRequest", "HttpResponse", "http_date", "respond", "server_time"]
 
 NGINX_VERSION = "1.27.3"
 NGINX_LAST_MODIFIED = "Tue, 26 Nov 2024 15:55:00 GMT"
@@ -75,7 +75,7 @@ REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found"}
 
 
 @dataclass(frozen=True)
-class Request:
+class HttpRequest:
     """An HTTP/1.1 request line and headers, and where it came from as the server sees it."""
 
     method: str
@@ -89,7 +89,7 @@ class Request:
 
 
 @dataclass(frozen=True)
-class Response:
+class HttpResponse:
     """Status, headers in the server's order, body."""
 
     status: int
@@ -114,19 +114,19 @@ def _length(body: str) -> str:
     return str(len(body.encode()))
 
 
-def _go(status: int, body: str, date: str, content_type: str | None = TEXT) -> Response:
+def _go(status: int, body: str, date: str, content_type: str | None = TEXT) -> HttpResponse:
     headers = [("Date", date), ("Content-Length", _length(body))]
     if content_type and body:
         headers.append(("Content-Type", content_type))
-    return Response(status, tuple(headers), body)
+    return HttpResponse(status, tuple(headers), body)
 
 
-def _nginx(image: str, request: Request, date: str) -> Response:
+def _nginx(image: str, request: HttpRequest, date: str) -> HttpResponse:
     tag = image_tag(image)
     version = tag if VERSION.fullmatch(tag) else NGINX_VERSION
     path = request.target.split("?", 1)[0]
     if path in ("/", "/index.html"):
-        headers = (
+        headers: tuple[tuple[str, str], ...] = (
             ("Server", f"nginx/{version}"),
             ("Date", date),
             ("Content-Type", "text/html"),
@@ -136,7 +136,7 @@ def _nginx(image: str, request: Request, date: str) -> Response:
             ("ETag", NGINX_ETAG),
             ("Accept-Ranges", "bytes"),
         )
-        return Response(200, headers, WELCOME)
+        return HttpResponse(200, headers, WELCOME)
     lines = (
         "<html>",
         "<head><title>404 Not Found</title></head>",
@@ -154,7 +154,7 @@ def _nginx(image: str, request: Request, date: str) -> Response:
         ("Content-Length", _length(wire)),
         ("Connection", "keep-alive"),
     )
-    return Response(404, headers, "".join(line + "\n" for line in lines))
+    return HttpResponse(404, headers, "".join(line + "\n" for line in lines))
 
 
 def _go_time(moment: datetime, since_start: float) -> str:
@@ -162,7 +162,7 @@ def _go_time(moment: datetime, since_start: float) -> str:
     return f"NOW: {moment:%Y-%m-%d %H:%M:%S} +0000 UTC m=+{since_start:.9f}"
 
 
-def _agnhost(context: _Server, request: Request, date: str) -> Response:
+def _agnhost(context: _Server, request: HttpRequest, date: str) -> HttpResponse:
     container = context.container
     args = [str(a) for a in [*(container.get("command") or []), *(container.get("args") or [])]]
     name = hostname(context.pod)
@@ -180,7 +180,7 @@ def _agnhost(context: _Server, request: Request, date: str) -> Response:
     return _go(200, _go_time(context.now, context.uptime), date)
 
 
-def _coredns(request: Request, date: str) -> Response:
+def _coredns(request: HttpRequest, date: str) -> HttpResponse:
     """kubeadm's Corefile: `health` on :8080 (/health) and `ready` on :8181 (/ready) answer
     "OK"; other paths get http.NotFound (http.Error's headers first, then Date and
     Content-Length). DNS on 53 and metrics on 9153 are not simulated."""
@@ -196,10 +196,10 @@ def _coredns(request: Request, date: str) -> Response:
         ("Date", date),
         ("Content-Length", _length(body)),
     )
-    return Response(404, headers, body)
+    return HttpResponse(404, headers, body)
 
 
-def _whoami(context: _Server, request: Request, date: str) -> Response:
+def _whoami(context: _Server, request: HttpRequest, date: str) -> HttpResponse:
     ips = ["127.0.0.1"] + [
         entry["ip"] for entry in (context.pod.get("status") or {}).get("podIPs") or []
     ]
@@ -222,7 +222,7 @@ class _Server:
 
 
 def server_time(
-    cluster: Cluster, pod: dict | None, container: dict | None
+    cluster: ControlPlane, pod: dict | None, container: dict | None
 ) -> tuple[datetime, float]:
     """The simulated time now, and how long the container (or its pod) has been running."""
     now = cluster.clock.now
@@ -239,7 +239,7 @@ def server_time(
     return now, max((now - moment).total_seconds(), 0.0)
 
 
-def _closing(response: Response, request: Request) -> Response:
+def _closing(response: HttpResponse, request: HttpRequest) -> HttpResponse:
     """A request with `Connection: close` (busybox wget's) gets `Connection: close` back: nginx
     in place of its keep-alive, Go after its other headers (net/http extraHeader)."""
     asks = any(k.lower() == "connection" and v.lower() == "close" for k, v in request.headers)
@@ -250,12 +250,12 @@ def _closing(response: Response, request: Request) -> Response:
         headers = [(k, "close" if k.lower() == "connection" else v) for k, v in response.headers]
     else:
         headers = [*kept, ("Connection", "close")]
-    return Response(response.status, tuple(headers), response.body, response.version)
+    return HttpResponse(response.status, tuple(headers), response.body, response.version)
 
 
 def respond(
-    pod: dict | None, container: dict | None, request: Request, now: datetime, uptime: float
-) -> Response:
+    pod: dict | None, container: dict | None, request: HttpRequest, now: datetime, uptime: float
+) -> HttpResponse:
     """The answer of the program listening in `container` of `pod` (None: a node's own TLS
     socket, the kubelet's or the API server's), at simulated time `now`, `uptime` seconds after
     the container started."""
@@ -263,14 +263,14 @@ def respond(
 
 
 def _answer(
-    pod: dict | None, container: dict | None, request: Request, now: datetime, uptime: float
-) -> Response:
+    pod: dict | None, container: dict | None, request: HttpRequest, now: datetime, uptime: float
+) -> HttpResponse:
     date = http_date(now)
     image = (container or {}).get("image") or ""
     repository = image_repository(image)
     if pod is None or container is None or repository in TLS_IMAGES:
         body = "Client sent an HTTP request to an HTTPS server.\n"
-        return Response(400, (), body, version="HTTP/1.0")
+        return HttpResponse(400, (), body, version="HTTP/1.0")
     server = _Server(pod, container, now, uptime)
     if repository in ("nginx", "nginxinc/nginx-unprivileged"):
         return _nginx(image, request, date)

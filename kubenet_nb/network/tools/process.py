@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from kubenet_nb.network.tools.images import Toolbox
 
 if TYPE_CHECKING:
-    from kubenet_nb.cluster.cluster import Cluster
+    from kubenet_nb.cluster.control_plane import ControlPlane
     from kubenet_nb.network.proxy import ProxySettings
 
 __all__ = ["Context", "Execution"]
@@ -58,7 +58,7 @@ class Execution:
 class Context:
     """Where a command runs: the cluster, the pod, its container and that image's tools."""
 
-    cluster: Cluster
+    cluster: ControlPlane
     pod: dict
     container: dict
     toolbox: Toolbox

@@ -115,7 +115,8 @@ def parse_script(text: str, lookup: Callable[[str], str]) -> Iterator[Command]:
     """The simple commands of a script, each with the operator before it, one at a time:
     `lookup` expands variables as the lexer reaches them, so `$?` sees the commands run so
     far."""
-    operator, words = "", []
+    operator = ""
+    words: list[str] = []
     for kind, value in _Lexer(text, lookup).tokens():
         if kind == "word":
             if not words and value in RESERVED:

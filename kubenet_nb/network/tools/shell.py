@@ -118,6 +118,12 @@ def _not_found(shell: str, dialect: str, name: str) -> str:
     return f"{shell}: {name}: not found\n"
 
 
+def _assignment(word: str) -> tuple[str, str]:
+    """`NAME=value` as (NAME, value), split at the first `=`."""
+    name, _, value = word.partition("=")
+    return name, value
+
+
 def _sh(context: Context, argv: list[str], shell: str) -> Execution:
     name = shell.rsplit("/", 1)[-1]
     dialect = "bash" if name == "bash" else context.toolbox.shell
@@ -135,10 +141,10 @@ def _sh(context: Context, argv: list[str], shell: str) -> Execution:
         if (operator == "&&" and status) or (operator == "||" and not status):
             continue
         if all("=" in w and w.split("=", 1)[0].isidentifier() for w in words):
-            variables.update(w.split("=", 1) for w in words)
+            variables.update(_assignment(w) for w in words)
             continue
         if words[0] == "export":
-            variables.update(w.split("=", 1) for w in words[1:] if "=" in w)
+            variables.update(_assignment(w) for w in words[1:] if "=" in w)
             continue
         if words[0] == "exit":
             result.exit_code = int(words[1]) if len(words) > 1 else status

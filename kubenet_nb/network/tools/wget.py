@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from kubenet_nb.api.errors import KubenetError
 from kubenet_nb.network.tools.connect import connect
-from kubenet_nb.network.tools.http import Request, respond, server_time
+from kubenet_nb.network.tools.http import HttpRequest, respond, server_time
 from kubenet_nb.network.tools.process import Context, Execution
 
 __all__ = ["run_wget"]
@@ -132,7 +132,7 @@ def _download(context: Context, options: _Options, url: str, result: Execution) 
     pod, container = connection.trace.backend, connection.container
     now, uptime = server_time(context.cluster, pod, container)
     peer = connection.trace.peer or ""
-    request = Request("GET", "/" + path, headers, peer, connection.server_port)
+    request = HttpRequest("GET", "/" + path, headers, peer, connection.server_port)
     response = respond(pod, container, request, now, uptime)
     if "server-response" in options.flags:
         result.err(f"  {response.status_line}\n")

@@ -6,7 +6,7 @@ the wall clock, serves the objects through a small read-only fake API server (le
 GET and LIST with label and field selectors, server-side Tables for `kubectl get`), and runs the
 real /usr/bin/kubectl against it. It writes `fixture.json` (the objects and that "now") and one
 `<case>.txt` per command in `cases.yaml` (stdout, then stderr). The Tables' cells come from
-kubenet_nb.kubectl.columns, so these files check kubectl's client side of `get` (layout,
+kubenet_nb.kubectl.printers.columns, so these files check kubectl's client side of `get` (layout,
 decoration, YAML/JSON, messages) and the whole of `describe`, which kubectl computes itself.
 """
 
@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE.parents[3]))
 from kubenet_nb import Cluster  # noqa: E402
 from kubenet_nb.api.kinds import RESOURCES, by_kind  # noqa: E402
 from kubenet_nb.api.selectors import parse_selector  # noqa: E402
-from kubenet_nb.kubectl.columns import table_for  # noqa: E402
+from kubenet_nb.kubectl.printers.columns import table_for  # noqa: E402
 
 SCENARIO = r"""
 apiVersion: apps/v1

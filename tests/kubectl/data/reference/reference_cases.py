@@ -101,7 +101,7 @@ def replay(record: dict, cluster: Cluster | None = None) -> tuple[str, str]:
     cluster = cluster or seeded(record["fixtures"][1:])
     command = record["command"] + (f"\n{record['stdin']}" if record.get("stdin") else "")
     try:
-        terminal = execute(cluster, command)
+        terminal = execute(cluster.control_plane, command)
     except KubenetError as error:
         return "", f"{error}\n"
     return terminal.stdout, "".join(text for stream, text in terminal.parts if stream == "err")

@@ -1,0 +1,3 @@
+"""apps"""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""discovery"""
+
+from __future__ import annotations

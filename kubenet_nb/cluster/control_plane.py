@@ -1,0 +1,335 @@
+"""`ControlPlane`: a kind cluster's control plane in memory, driven as a client drives it.
+
+Every request runs in a store transaction: the API server's checks, then the controllers until
+nothing is left to do. A refused request raises a `KubenetError` and leaves the cluster exactly as
+it was: objects, allocations, random state and queued work.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TypeVar
+
+from kubenet_nb.api.errors import KubectlError, NotFound
+from kubenet_nb.api.kinds import ResourceInfo, resolve
+from kubenet_nb.api.selectors import parse_selector
+from kubenet_nb.cluster import kind as kind_defaults
+from kubenet_nb.cluster.allocators import ClusterIPAllocator, NodePortAllocator
+from kubenet_nb.cluster.apiserver import ApiServer
+from kubenet_nb.cluster.apply import merge_for_apply, with_last_applied
+from kubenet_nb.cluster.clock import Clock
+from kubenet_nb.cluster.controllers.base import Controller
+from kubenet_nb.cluster.controllers.daemonset import DaemonSetController
+from kubenet_nb.cluster.controllers.deployment import DeploymentController
+from kubenet_nb.cluster.controllers.endpoints import EndpointsController
+from kubenet_nb.cluster.controllers.endpointslice import EndpointSliceController
+from kubenet_nb.cluster.controllers.garbage_collector import GarbageCollector
+from kubenet_nb.cluster.controllers.loadbalancer import LoadBalancerController
+from kubenet_nb.cluster.controllers.node import NodeController
+from kubenet_nb.cluster.controllers.replicaset import ReplicaSetController
+from kubenet_nb.cluster.controllers.service_index import ServiceIndex
+from kubenet_nb.cluster.ipam import NodeCIDRAllocator
+from kubenet_nb.cluster.kind import KindSettings
+from kubenet_nb.cluster.kubelet import Kubelets
+from kubenet_nb.cluster.node_pods import NodePods
+from kubenet_nb.cluster.ownership import OwnerIndex
+from kubenet_nb.cluster.randomness import Randomness
+from kubenet_nb.cluster.registry.core import core_strategies
+from kubenet_nb.cluster.registry.service import ServiceStrategy
+from kubenet_nb.cluster.scheduler import Scheduler
+from kubenet_nb.cluster.store import Store, clone
+from kubenet_nb.cluster.timers import Timers
+
+__all__ = ["ControlPlane"]
+
+T = TypeVar("T")
+SERVER_METADATA = ("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields")
+"""Metadata the server owns; apply ignores it in a manifest (it does not check resourceVersion
+for conflicts, as a real server would for a stale one). A manifest's status counts only when it
+creates a Node."""
+MAX_SETTLE_PASSES = 100_000
+"""A request whose controllers keep finding work after this many passes has a loop: a bug."""
+BOOT_SECONDS = 300
+"""How long ago the cluster was created when the user first looks at it."""
+
+
+class ControlPlane:
+    """A kind cluster: control-plane plus workers, CoreDNS, kube-proxy; all in memory.
+
+    >>> c = ControlPlane()
+    >>> [n["metadata"]["name"] for n in c.list("nodes")]
+    ['kind-control-plane', 'kind-worker', 'kind-worker2']
+    >>> c.get("svc", "kubernetes")["spec"]["clusterIP"]
+    '10.96.0.1'
+    """
+
+    def __init__(
+        self,
+        seed: int = 0,
+        workers: int = 2,
+        *,
+        name: str = "kind",
+        pod_cidr: str = "10.244.0.0/16",
+        service_cidr: str = "10.96.0.0/16",
+        node_cidr_mask: int = 24,
+        node_port_range: str = "30000-32767",
+        cluster_domain: str = "cluster.local",
+        node_network: str = "172.18.0.0/16",
+        load_balancer_pool: str = "172.18.255.200-172.18.255.250",
+        max_endpoints_per_slice: int = 100,
+        shutdown_seconds: float = 1.0,
+        system_pods: bool = True,
+    ) -> None:
+        self.settings = KindSettings(
+            name=name,
+            workers=workers,
+            pod_cidr=pod_cidr,
+            service_cidr=service_cidr,
+            node_cidr_mask=node_cidr_mask,
+            node_network=node_network,
+            node_port_range=node_port_range,
+            cluster_domain=cluster_domain,
+            load_balancer_pool=load_balancer_pool,
+        )
+        self.seed = seed
+        self.clock = Clock()
+        self.random = Randomness(seed)
+        self.store = Store()
+        self.api = ApiServer(self.store, self.clock, self.random)
+        self.timers = Timers(self.store.on_undo)
+        self.owners = OwnerIndex()
+        self.store.watch(self.owners.handle)
+        self.cluster_ips = ClusterIPAllocator(service_cidr, self.random.rng, self.store.on_undo)
+        self.node_ports = NodePortAllocator(node_port_range, self.random.rng, self.store.on_undo)
+        self.node_pods = NodePods()
+        self.store.watch(self.node_pods.handle)
+        self.kubelets = Kubelets(
+            self.store, self.api, self.timers, self.node_pods, shutdown_seconds
+        )
+        for strategy in core_strategies(self.kubelets, self.random):
+            self.api.register(strategy)
+        self.api.register(ServiceStrategy(self.cluster_ips, self.node_ports))
+        self.service_index = ServiceIndex(self.store)
+        self.controllers: builtins.list[Controller] = [
+            NodeController(
+                self.store,
+                self.api,
+                NodeCIDRAllocator(pod_cidr, node_cidr_mask, self.store.on_undo),
+                node_network,
+                self.node_pods,
+            ),
+            DeploymentController(self.store, self.api, self.owners),
+            DaemonSetController(self.store, self.api, self.owners),
+            ReplicaSetController(self.store, self.api, self.owners),
+            Scheduler(self.store, self.api, self.random),
+            self.kubelets,
+            EndpointSliceController(
+                self.store, self.api, max_endpoints_per_slice, self.service_index
+            ),
+            EndpointsController(self.store, self.api, self.service_index),
+            LoadBalancerController(self.store, self.api, load_balancer_pool),
+            GarbageCollector(self.store, self.api, self.owners),
+        ]
+        self.store.watch(self.service_index.handle)
+        for controller in self.controllers:
+            self.store.watch(controller.handle)
+        self.last_warnings: builtins.list[str] = []
+        self._boot(system_pods)
+
+    @property
+    def node_controller(self) -> NodeController:
+        return next(c for c in self.controllers if isinstance(c, NodeController))
+
+    def _boot(self, system_pods: bool) -> None:
+        settings = self.settings
+        with self.store.transaction():
+            for namespace in kind_defaults.system_namespaces():
+                self.api.create(
+                    {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}
+                )
+            names = settings.node_names()
+            control_plane = kind_defaults.node_manifest(
+                names[0], settings.node_ip(0), control_plane=True
+            )
+            self.api.create(control_plane, trusted=True)
+            self._settle()
+            self.api.create(kind_defaults.kubernetes_service(settings))
+            for obj in kind_defaults.kubernetes_endpoints(settings):
+                self.api.create(obj, trusted=True)
+            if system_pods:
+                for pod in kind_defaults.static_pods(names[0], settings.node_ip(0)):
+                    self.api.create(pod, trusted=True)
+                for daemonset in kind_defaults.node_agents():
+                    self.api.create(daemonset)
+            self.api.create(kind_defaults.kube_dns_service(settings))
+            self.api.create(kind_defaults.coredns_deployment())
+            if system_pods:
+                self.api.create(kind_defaults.local_path_provisioner())
+            self._settle()
+            for index, name in enumerate(names[1:], start=1):
+                self.api.create(
+                    kind_defaults.node_manifest(name, settings.node_ip(index)), trusted=True
+                )
+            self._settle()
+        self.advance(BOOT_SECONDS)
+
+    # -- the request cycle ---------------------------------------------------------------
+
+    def _settle(self) -> None:
+        """Run controllers until none has work left (level-triggered, deterministic order)."""
+        for _ in range(MAX_SETTLE_PASSES):
+            busy = [c for c in self.controllers if c.pending()]
+            if not busy:
+                return
+            for controller in busy:
+                controller.sync()
+        names = ", ".join(c.name for c in self.controllers if c.pending())
+        raise RuntimeError(f"controllers did not settle: {names} still have work")
+
+    def _request(self, action: Callable[[], T]) -> T:
+        """One client request: all of it happens, or none of it (state, random, queues)."""
+        state = self.random.getstate()
+        try:
+            with self.store.transaction():
+                result = action()
+                self._settle()
+        except BaseException:
+            self.random.setstate(state)
+            for controller in self.controllers:
+                controller.clear()
+            raise
+        return result
+
+    # -- the public face -------------------------------------------------------------------
+
+    @property
+    def now(self) -> datetime:
+        """The simulated time (AGE columns, timestamps)."""
+        return self.clock.now
+
+    def advance(self, seconds: float) -> None:
+        """Let simulated time pass: terminating pods finish, timers fire, in order."""
+        target = self.clock.seconds + seconds
+        while True:
+            due = self.timers.next_due()
+            if due is None or due > target:
+                break
+            self.clock.seconds = max(self.clock.seconds, due)
+            callback = self.timers.pop_due(self.clock.seconds)
+            if callback is not None:
+                self._request(callback)
+        self.clock.seconds = target
+
+    def create(self, obj: dict) -> dict:
+        """POST an object: defaulted, validated, allocated, stored; controllers run after."""
+        created = self._request(lambda: self._write(self.api.create, obj))
+        return clone(self._current(created))
+
+    def update(self, obj: dict) -> dict:
+        """PUT an object (the whole object, as `kubectl replace` sends it)."""
+        updated = self._request(lambda: self._write(self.api.update, obj))
+        return clone(self._current(updated))
+
+    def _write(self, method: Callable[[dict], dict], obj: dict) -> dict:
+        if not isinstance(obj, dict) or "kind" not in obj:
+            raise KubectlError("Object 'Kind' is missing in the object")
+        info = resolve(obj["kind"])
+        result = method({**obj, "kind": info.kind})
+        self.last_warnings = list(self.api.last_warnings)
+        return result
+
+    def _current(self, obj: dict) -> dict:
+        meta = obj["metadata"]
+        return self.store.get(obj["kind"], meta.get("namespace", ""), meta["name"]) or obj
+
+    def get(self, kind: str, name: str, namespace: str = "default") -> dict:
+        """The object as the API returns it (a copy); NotFound in the API server's words."""
+        info = resolve(kind)
+        if info.kind == "Event":
+            for event in self.list("events", namespace):
+                if event["metadata"]["name"] == name:
+                    return event
+            raise NotFound(info.plural, name, info.group)
+        return clone(self.store.require(info.kind, self._namespace(info, namespace) or "", name))
+
+    def list(
+        self, kind: str, namespace: str | None = "default", selector: str | None = None
+    ) -> builtins.list[dict]:
+        """Objects of a kind in a namespace (None: all), filtered by a label selector."""
+        info = resolve(kind)
+        match = parse_selector(selector).matches if selector else None
+        if info.kind == "Event":
+            records = [
+                r for r in self.api.events.records if namespace is None or r.namespace == namespace
+            ]
+            objects: Iterable[dict] = sorted(
+                (r.to_object() for r in records),
+                key=lambda e: (e["metadata"]["namespace"], e["metadata"]["name"]),
+            )
+        else:
+            objects = self.store.list(info.kind, self._namespace(info, namespace))
+        return [
+            clone(o) for o in objects if match is None or match(o["metadata"].get("labels", {}))
+        ]
+
+    def events_about(self, namespace: str, name: str) -> builtins.list[dict]:
+        """Events whose involvedObject has this name in this namespace ("" for cluster scope)."""
+        return [record.to_object() for record in self.api.events.named(namespace, name)]
+
+    @staticmethod
+    def _namespace(info: ResourceInfo, namespace: str | None) -> str | None:
+        if not info.namespaced:
+            return None if namespace is None else ""
+        return namespace
+
+    def delete(
+        self, kind: str, name: str, namespace: str = "default", grace_period: int | None = None
+    ) -> dict:
+        """DELETE: pods on a node go Terminating first; dependents are collected after."""
+        info = resolve(kind)
+        ns = self._namespace(info, namespace) or ""
+        deleted = self._request(lambda: self.api.delete(info.kind, ns, name, grace_period))
+        return clone(deleted)
+
+    def set_ready(self, pod: str, ready: bool, namespace: str = "default") -> dict:
+        """Make a pod's readiness probe pass or fail; EndpointSlices and rules follow."""
+
+        def flip() -> dict:
+            return self.kubelets.set_ready(self.store.require("Pod", namespace, pod), ready)
+
+        return clone(self._current(self._request(flip)))
+
+    def apply(self, objects: builtins.list[dict]) -> builtins.list[dict]:
+        """`kubectl apply` for objects: all of them, or none (the first refusal is raised)."""
+        stored = self._request(lambda: [self._apply_one(obj)[0] for obj in objects])
+        return [clone(self._current(obj)) for obj in stored]
+
+    def apply_object(self, obj: dict) -> tuple[dict, str]:
+        """Apply one object; say whether it was created, configured or unchanged."""
+        stored, verb = self._request(lambda: self._apply_one(obj))
+        return clone(self._current(stored)), verb
+
+    def _apply_one(self, obj: dict) -> tuple[dict, str]:
+        info = resolve(obj.get("kind", ""))
+        manifest = {**obj, "kind": info.kind}
+        if isinstance(manifest.get("metadata"), dict):
+            manifest["metadata"] = {
+                k: v for k, v in manifest["metadata"].items() if k not in SERVER_METADATA
+            }
+        desired = with_last_applied(manifest)
+        meta = desired.get("metadata", {})
+        namespace = (meta.get("namespace") or "default") if info.namespaced else ""
+        existing = self.store.get(info.kind, namespace, meta.get("name", ""))
+        if existing is None:
+            return self._write(self.api.create, desired), "created"
+        desired.pop("status", None)
+        merged = merge_for_apply(existing, desired)
+        if merged == existing:
+            self.last_warnings = []
+            return existing, "unchanged"
+        return self._write(self.api.update, merged), "configured"
+
+    def __repr__(self) -> str:
+        return f"<ControlPlane {self.settings.name!r} seed={self.seed}>"

@@ -1,0 +1,3 @@
+"""controllers"""
+
+from __future__ import annotations

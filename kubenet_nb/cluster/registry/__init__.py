@@ -1,0 +1,3 @@
+"""registry"""
+
+from __future__ import annotations

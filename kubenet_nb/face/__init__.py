@@ -1,0 +1,3 @@
+"""face"""
+
+from __future__ import annotations

@@ -1,0 +1,293 @@
+"""The public `Cluster`: a control plane and its data plane, and the ways a learner drives and
+looks at them (kubectl, traces, pictures, tables, the workbench).
+
+It composes the layers below and is the only class the notebooks use: the engine
+(`ControlPlane`) knows nothing of kubectl, kube-proxy or pictures, and none of those know this
+class; each takes what it needs as arguments or as a small protocol.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from kubenet_nb.cluster.control_plane import ControlPlane
+from kubenet_nb.cluster.kind import KindSettings
+from kubenet_nb.io.manifests import load_manifests
+from kubenet_nb.kubectl.main import run_kubectl
+from kubenet_nb.network.dns import Answer, cluster_dns_state
+from kubenet_nb.network.dns import resolve as dns_resolve
+from kubenet_nb.network.kindnet import pod_subnets, with_kindnet
+from kubenet_nb.network.proxy import ProxySettings, iptables_save
+from kubenet_nb.network.send import send as send_traffic
+from kubenet_nb.network.trace import Trace
+from kubenet_nb.network.trace import trace as trace_packet
+from kubenet_nb.views.picture import Picture
+from kubenet_nb.views.tables import dns_table, pods_table, services_table
+from kubenet_nb.views.tables.endpoints import endpoints_table
+from kubenet_nb.views.tables.rules import rules_table
+from kubenet_nb.views.topology import topology
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kubenet_nb.views.workbench import Workbench
+
+__all__ = ["Cluster"]
+
+
+class Cluster:
+    """A kind-style cluster in memory: control-plane plus workers, CoreDNS, kube-proxy.
+
+    Takes the control plane's settings (seed, workers, CIDRs, node-port range, cluster domain,
+    ...; see `ControlPlane`) plus `proxy`: kube-proxy's settings, its own defaults unless given.
+
+    >>> c = Cluster()
+    >>> [n["metadata"]["name"] for n in c.list("nodes")]
+    ['kind-control-plane', 'kind-worker', 'kind-worker2']
+    >>> c.get("svc", "kubernetes")["spec"]["clusterIP"]
+    '10.96.0.1'
+    """
+
+    def __init__(
+        self,
+        seed: int = 0,
+        workers: int = 2,
+        *,
+        proxy: ProxySettings | None = None,
+        **settings: Any,
+    ) -> None:
+        self.control_plane = ControlPlane(seed, workers, **settings)
+        """The engine: API server, store, controllers, kubelets on a simulated clock."""
+        self.proxy = proxy or ProxySettings(cluster_cidr=self.control_plane.settings.pod_cidr)
+        """kube-proxy's settings on every node: the data plane's rules follow them."""
+
+    # -- the API, as a client sees it ------------------------------------------------------
+
+    @property
+    def seed(self) -> int:
+        """The seed that fixes every generated name, IP, port and random choice."""
+        return self.control_plane.seed
+
+    @property
+    def settings(self) -> KindSettings:
+        """The cluster's kind settings: name, nodes, CIDRs, node-port range, domain."""
+        return self.control_plane.settings
+
+    @property
+    def now(self) -> datetime:
+        """The simulated time (AGE columns, timestamps)."""
+        return self.control_plane.now
+
+    @property
+    def last_warnings(self) -> builtins.list[str]:
+        """The API server's warnings for the last write."""
+        return self.control_plane.last_warnings
+
+    def advance(self, seconds: float) -> None:
+        """Let simulated time pass: terminating pods finish, timers fire, in order."""
+        self.control_plane.advance(seconds)
+
+    def create(self, obj: dict) -> dict:
+        """POST an object: defaulted, validated, allocated, stored; controllers run after."""
+        return self.control_plane.create(obj)
+
+    def update(self, obj: dict) -> dict:
+        """PUT an object (the whole object, as `kubectl replace` sends it)."""
+        return self.control_plane.update(obj)
+
+    def apply(self, manifests: str | dict | Iterable[dict]) -> builtins.list[dict]:
+        """`kubectl apply` for YAML text (one or many documents) or objects: all or nothing."""
+        if isinstance(manifests, str):
+            objects = load_manifests(manifests)
+        elif isinstance(manifests, dict):
+            objects = [manifests]
+        else:
+            objects = list(manifests)
+        return self.control_plane.apply(objects)
+
+    def get(self, kind: str, name: str, namespace: str = "default") -> dict:
+        """The object as the API returns it (a copy); NotFound in the API server's words."""
+        return self.control_plane.get(kind, name, namespace)
+
+    def list(
+        self, kind: str, namespace: str | None = "default", selector: str | None = None
+    ) -> builtins.list[dict]:
+        """Objects of a kind in a namespace (None: all), filtered by a label selector."""
+        return self.control_plane.list(kind, namespace, selector)
+
+    def delete(
+        self, kind: str, name: str, namespace: str = "default", grace_period: int | None = None
+    ) -> dict:
+        """DELETE: pods on a node go Terminating first; dependents are collected after."""
+        return self.control_plane.delete(kind, name, namespace, grace_period)
+
+    def set_ready(self, pod: str, ready: bool, namespace: str = "default") -> dict:
+        """Make a pod's readiness probe pass or fail; EndpointSlices and rules follow."""
+        return self.control_plane.set_ready(pod, ready, namespace)
+
+    # -- kubectl, the data plane and the views ---------------------------------------------
+
+    def kubectl(self, command: str) -> str:
+        """Run a kubectl command line against this cluster; returns what kubectl prints.
+
+        The text has no final newline, so that `print` shows exactly what a terminal shows.
+        A refused command raises a `KubenetError` whose text is kubectl's error output.
+
+        >>> c = Cluster()
+        >>> print(c.kubectl("get nodes"))
+        NAME                 STATUS   ROLES           AGE   VERSION
+        kind-control-plane   Ready    control-plane   5m    v1.33.1
+        kind-worker          Ready    <none>          5m    v1.33.1
+        kind-worker2         Ready    <none>          5m    v1.33.1
+        """
+        return run_kubectl(self.control_plane, command, self.proxy).removesuffix("\n")
+
+    def iptables_save(self, node: str | None = None) -> str:
+        """What `iptables-save` shows on a node: kube-proxy's filter and nat tables, with
+        kindnet's masquerade rules (KIND-MASQ-AGENT) where the node lists them.
+
+        `node` defaults to the first worker (the control plane in a cluster without workers).
+
+        >>> rules = Cluster().iptables_save(node="kind-worker")
+        >>> "-A KUBE-SERVICES -d 10.96.0.1/32 -p tcp" in rules
+        True
+        """
+        names = self.settings.node_names()
+        node = node or (names[1] if len(names) > 1 else names[0])
+        store = self.control_plane.store
+        text = iptables_save(
+            store.list("Service"), store.list("EndpointSlice"), store.list("Node"), node, self.proxy
+        )
+        return with_kindnet(text, pod_subnets(self.settings.pod_cidr))
+
+    def resolve(
+        self,
+        name: str,
+        qtype: str = "A",
+        from_pod: str | dict | None = None,
+        namespace: str = "default",
+    ) -> Answer:
+        """The cluster DNS's answer, as the pod's resolver gets it (search list, ndots:5).
+
+        `from_pod` is a pod name in `namespace` (or "namespace/name", or the pod object); without
+        it the name is asked of CoreDNS as written, as `dig` would.
+
+        >>> Cluster().resolve("kube-dns.kube-system.svc.cluster.local").addresses
+        ['10.96.0.10']
+        """
+        pod = self._pod(from_pod, namespace) if from_pod is not None else None
+        return dns_resolve(cluster_dns_state(self.control_plane), name, qtype, pod)
+
+    def trace(
+        self,
+        src: str | dict,
+        dst: str,
+        port: int | None = None,
+        protocol: str = "TCP",
+        seed: int | None = None,
+        *,
+        via: str | None = None,
+    ) -> Trace:
+        """Follow one new connection hop by hop: DNS, the node's rules, routing, the reply.
+
+        `src` is a pod ("name" or "namespace/name"), a node name or an outside IP; `dst` a
+        service name as a pod types it, or `ip:port`; `via` picks the node an outside client's
+        packet enters by.
+
+        >>> c = Cluster()
+        >>> c.trace("kind-worker", "10.96.0.1:443").verdict
+        'delivered'
+        """
+        return trace_packet(
+            self.control_plane, src, dst, port, protocol, seed, via=via, proxy=self.proxy
+        )
+
+    def send(
+        self,
+        src: str | dict,
+        dst: str,
+        n: int = 1000,
+        port: int | None = None,
+        protocol: str = "TCP",
+        seed: int | None = None,
+        *,
+        via: str | None = None,
+    ) -> pd.DataFrame:
+        """Open `n` new connections and count which backend got each (a pandas table)."""
+        return send_traffic(
+            self.control_plane, src, dst, n, port, protocol, seed, via=via, proxy=self.proxy
+        )
+
+    def topology(
+        self,
+        namespace: str | None = None,
+        highlight: Trace | None = None,
+        selector: str | None = None,
+        **options: Any,
+    ) -> Picture:
+        """A picture (Graphviz) of nodes, pods, Services and endpoints, displayed as SVG.
+
+        Options: containers, system (show kube-system and friends), fold_threshold, legend.
+        """
+        return topology(self, namespace, highlight, selector, **options)
+
+    def workbench(self, namespace: str = "default") -> Workbench:
+        """An ipywidgets app over this cluster: forms and buttons, its picture, table and log."""
+        from kubenet_nb.views.workbench import Workbench  # ipywidgets loads only when asked
+
+        return Workbench(self, namespace)
+
+    def endpoints_table(
+        self, namespace: str | None = None, service: str | None = None
+    ) -> pd.DataFrame:
+        """Service port -> endpoint ip:port -> pod -> node, with conditions and why not."""
+        return endpoints_table(self, namespace, service)
+
+    def services_table(
+        self,
+        namespace: str | None = "default",
+        selector: str | None = None,
+        show_labels: bool = False,
+    ) -> pd.DataFrame:
+        """`kubectl get svc -o wide` as a table (namespace=None: every namespace)."""
+        return services_table(self, namespace, selector, show_labels)
+
+    def pods_table(
+        self,
+        namespace: str | None = "default",
+        selector: str | None = None,
+        show_labels: bool = False,
+    ) -> pd.DataFrame:
+        """`kubectl get pods -o wide` as a table (namespace=None: every namespace)."""
+        return pods_table(self, namespace, selector, show_labels)
+
+    def dns_table(self, namespace: str | None = None, service: str | None = None) -> pd.DataFrame:
+        """Every record the cluster DNS serves: name, type, value, TTL."""
+        return dns_table(cluster_dns_state(self.control_plane), namespace, service)
+
+    def rules_table(
+        self,
+        node: str | None = None,
+        table: str | None = None,
+        chain: str | None = None,
+        service: str | None = None,
+    ) -> pd.DataFrame:
+        """A node's iptables rules as rows (the text `iptables_save` prints, parsed)."""
+        return rules_table(self, node, table, chain, service)
+
+    def _pod(self, pod: str | dict, namespace: str) -> dict:
+        if isinstance(pod, dict):
+            return pod
+        if "/" in pod:
+            namespace, pod = pod.split("/", 1)
+        return self.get("pod", pod, namespace)
+
+    def __repr__(self) -> str:
+        count = self.control_plane.store.count
+        return (
+            f"<Cluster {self.settings.name!r} seed={self.seed}: {count('Node')} nodes, "
+            f"{count('Pod')} pods, {count('Service')} services>"
+        )

@@ -1,0 +1,200 @@
+"""`kubectl apply -f FILE|-`: client-side apply, one object at a time, and manifest reading.
+
+`-f -` reads the text that follows the command line after its first newline, so a notebook
+writes `c.kubectl("apply -f -\\n" + yaml_text)` where a shell would pipe the YAML in. Each
+object goes through `cluster.apply_object` and prints `service/web created|configured|
+unchanged`; a failing object does not stop the others, and the errors come last, as kubectl's
+apply.go collects them. `kubectl create -f` is here too: the same files, POSTed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
+from kubenet_nb.api.kinds import resolve
+from kubenet_nb.cluster.apply import LAST_APPLIED
+from kubenet_nb.io.manifests import MAX_BYTES, load_manifests
+from kubenet_nb.kubectl.command import (
+    DRY_RUN_FLAG,
+    NAMESPACE_FLAG,
+    OUTPUT_FLAG,
+    Invocation,
+    check_errors,
+    namespace_of,
+    parse_flags,
+    print_object,
+    printing,
+    usage_error,
+    with_source,
+)
+from kubenet_nb.kubectl.flags import Flag, FlagSet, ParsedFlags
+
+__all__ = ["create_from_files", "read_manifests", "run", "scoped"]
+
+FLAGS = FlagSet(
+    NAMESPACE_FLAG,
+    OUTPUT_FLAG,
+    DRY_RUN_FLAG,
+    Flag("filename", "f", "list"),
+    Flag("validate", default="strict"),
+    Flag("field-manager", default="kubectl-client-side-apply"),
+    Flag("server-side", kind="bool"),
+    Flag("prune", kind="bool"),
+)
+_EXTENSIONS = (".json", ".yaml", ".yml")
+
+
+def _read(path: str, stdin: str) -> list[tuple[str, str]]:
+    """(text, source) for `-`, a file, or each .json/.yaml/.yml file of a directory."""
+    if path == "-":
+        return [(stdin, "STDIN")]
+    target = Path(path)
+    if target.is_dir():
+        files = sorted(p for p in target.iterdir() if p.suffix in _EXTENSIONS and p.is_file())
+    elif target.is_file():
+        files = [target]
+    else:
+        raise KubectlError(f'the path "{path}" does not exist')
+    texts = []
+    for file in files:
+        if file.stat().st_size > MAX_BYTES:
+            raise KubectlError(f"error reading {file}: input is larger than {MAX_BYTES} bytes")
+        texts.append((file.read_text(), str(file) if file != target else path))
+    return texts
+
+
+def read_manifests(invocation: Invocation, filenames: list[str]) -> list[tuple[dict, str]]:
+    """Every object of the named files (`-` is stdin), with the source kubectl names it by."""
+    objects: list[tuple[dict, str]] = []
+    for filename in filenames:
+        for text, source in _read(filename, invocation.stdin):
+            objects.extend((obj, source) for obj in load_manifests(text, source))
+    return objects
+
+
+def scoped(obj: dict, namespace: str, enforced: bool) -> dict:
+    """The object in the namespace kubectl sends it to; a clash with `-n` is refused.
+
+    >>> scoped({"kind": "Service", "metadata": {"name": "a"}}, "dev", True)["metadata"]
+    {'name': 'a', 'namespace': 'dev'}
+    """
+    info = resolve(obj["kind"])
+    if not info.namespaced:
+        return obj
+    meta = obj.get("metadata") or {}
+    own = meta.get("namespace")
+    if own and enforced and own != namespace:
+        raise KubectlError(
+            f'the namespace from the provided object "{own}" does not match the namespace '
+            f"\"{namespace}\". You must pass '--namespace={own}' to perform this operation."
+        )
+    return {**obj, "metadata": {**meta, "namespace": own or namespace}}
+
+
+def _live(invocation: Invocation, obj: dict) -> dict | None:
+    meta = obj.get("metadata") or {}
+    try:
+        return invocation.cluster.get(obj["kind"], meta.get("name", ""), meta.get("namespace", ""))
+    except NotFound:
+        return None
+
+
+def _missing_annotation_warning(live: dict) -> str | None:
+    """apply.go warningNoLastAppliedConfigAnnotation, for objects not created by apply."""
+    if LAST_APPLIED in (live["metadata"].get("annotations") or {}):
+        return None
+    plural = resolve(live["kind"]).plural
+    return (
+        f"Warning: resource {plural}/{live['metadata']['name']} is missing the {LAST_APPLIED} "
+        "annotation which is required by kubectl apply. kubectl apply should only be used on "
+        "resources created declaratively by either kubectl create --save-config or kubectl "
+        "apply. The missing annotation will be patched automatically."
+    )
+
+
+def _parse_file_flags(flags: FlagSet, argv: list[str], path: str) -> ParsedFlags:
+    """The flags of `apply -f` and `create -f`: no positional arguments, and some `-f`."""
+    parsed = parse_flags(flags, argv, path)
+    if parsed.args:
+        raise usage_error(f"Unexpected args: [{' '.join(parsed.args)}]", path)
+    if not parsed["filename"]:
+        raise KubectlError("must specify one of -f and -k")
+    return parsed
+
+
+def _scoped_objects(
+    invocation: Invocation, parsed: ParsedFlags, verb: str, errors: list[KubenetError]
+) -> Iterator[tuple[dict, str]]:
+    """Each object of the `-f` files with its source, scoped to its namespace, in file order.
+
+    Reading starts at the first iteration; with no objects at all the command fails with `no
+    objects passed to VERB`. An object whose namespace clashes with `-n` joins `errors`.
+    """
+    namespace, enforced = namespace_of(parsed)
+    objects = read_manifests(invocation, parsed["filename"])
+    if not objects:
+        raise KubectlError(f"no objects passed to {verb}")
+    for obj, source in objects:
+        try:
+            obj = scoped(obj, namespace, enforced)
+        except KubenetError as error:
+            errors.append(error)
+            continue
+        yield obj, source
+
+
+def run(invocation: Invocation) -> None:
+    """`kubectl apply -f ...`."""
+    parsed = _parse_file_flags(FLAGS, invocation.argv, "kubectl apply")
+    if parsed["server-side"] or parsed["prune"]:
+        raise KubectlError("--server-side and --prune are not supported by kubenet-nb")
+    output, dry_run = printing(parsed)
+    errors: list[KubenetError] = []
+    for obj, source in _scoped_objects(invocation, parsed, "apply", errors):
+        live = _live(invocation, obj)
+        existed = live is not None
+        try:
+            if dry_run:
+                verb = "configured" if existed else "created"
+            else:
+                warning = _missing_annotation_warning(live) if live is not None else None
+                if warning:
+                    invocation.terminal.err(warning)
+                obj, verb = invocation.cluster.apply_object(obj)
+                invocation.terminal.warnings(invocation.cluster)
+        except KubenetError as error:
+            errors.append(error if existed else with_source(error, "creating", source))
+            continue
+        print_object(invocation.terminal, obj, verb, output, dry_run)
+    check_errors(errors)
+
+
+CREATE_FLAGS = FlagSet(
+    NAMESPACE_FLAG,
+    OUTPUT_FLAG,
+    DRY_RUN_FLAG,
+    Flag("filename", "f", "list"),
+    Flag("validate", default="strict"),
+    Flag("save-config", kind="bool"),
+    Flag("field-manager", default="kubectl-create"),
+    Flag("edit", kind="bool"),
+)
+
+
+def create_from_files(invocation: Invocation, argv: list[str]) -> None:
+    """`kubectl create -f FILE|-`: POST every object; the failures are reported last."""
+    parsed = _parse_file_flags(CREATE_FLAGS, argv, "kubectl create")
+    output, dry_run = printing(parsed)
+    errors: list[KubenetError] = []
+    for obj, source in _scoped_objects(invocation, parsed, "create", errors):
+        try:
+            if not dry_run:
+                obj = invocation.cluster.create(obj)
+                invocation.terminal.warnings(invocation.cluster)
+        except KubenetError as error:
+            errors.append(with_source(error, "creating", source))
+            continue
+        print_object(invocation.terminal, obj, "created", output, dry_run)
+    check_errors(errors)

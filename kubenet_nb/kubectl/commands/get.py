@@ -1,0 +1,256 @@
+"""`kubectl get`: resource arguments, flags and output as kubectl v1.33 prints them.
+
+Follows k8s.io/kubectl/pkg/cmd/get/get.go (`Run`, `printGeneric`) and the resource builder's
+argument rules (k8s.io/cli-runtime/pkg/resource/builder.go `ResourceTypeOrNameArgs`). What kubectl
+writes to stderr (`No resources found ...`, `Error from server (NotFound): ...`) is part of the
+returned text, after what it writes to stdout, as a terminal shows them; when nothing at all was
+printed, the error is raised instead.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
+from kubenet_nb.api.kinds import ResourceInfo, resolve
+from kubenet_nb.kubectl.flags import Flag, FlagSet
+from kubenet_nb.kubectl.printers import print_table, to_json, to_name, to_yaml
+from kubenet_nb.kubectl.printers.columns import table_for
+
+__all__ = ["ClusterView", "GetRequest", "parse_resource_args", "run"]
+
+
+class ClusterView(Protocol):
+    """The part of the Cluster facade kubectl get and describe read."""
+
+    @property
+    def now(self) -> datetime: ...
+
+    def get(self, kind: str, name: str, namespace: str = "default") -> dict: ...
+
+    def list(
+        self, kind: str, namespace: str | None = "default", selector: str | None = None
+    ) -> list[dict]: ...
+
+    # `builtins.list`: in this class body a bare `list` is the method above.
+    def events_about(self, namespace: str, name: str) -> builtins.list[dict]: ...
+
+
+FLAGS = FlagSet(
+    Flag("namespace", "n"),
+    Flag("all-namespaces", "A", "bool"),
+    Flag("selector", "l"),
+    Flag("output", "o", default=""),
+    Flag("show-labels", kind="bool"),
+    Flag("no-headers", kind="bool"),
+    Flag("show-kind", kind="bool"),
+    Flag("ignore-not-found", kind="bool"),
+)
+
+# The "all" category in discovery order (core, then apps), limited to the kinds simulated.
+ALL = ("pods", "services", "daemonsets", "deployments", "replicasets")
+
+_FORMATS = (
+    "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,"
+    "jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
+)
+_NO_TYPE = (
+    'You must specify the type of resource to get. Use "kubectl api-resources" for a complete '
+    "list of supported resources.\n\nerror: Required resource not specified.\n"
+    'Use "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl '
+    "explain pods).\nSee 'kubectl get -h' for help and examples"
+)
+
+
+@dataclass(frozen=True)
+class GetRequest:
+    """One thing to fetch: a whole resource type (name None) or one named object."""
+
+    info: ResourceInfo
+    name: str | None = None
+
+
+@dataclass
+class _Fetched:
+    """What the builder's infos hold: objects of one resource, or the errors met."""
+
+    infos: list[tuple[ResourceInfo, list[dict]]] = field(default_factory=list)
+    errors: list[KubenetError] = field(default_factory=list)
+
+
+def _split_types(text: str) -> list[ResourceInfo]:
+    infos: list[ResourceInfo] = []
+    for part in text.split(","):
+        if not part:
+            continue
+        names = ALL if part == "all" else (part,)
+        infos.extend(resolve(name) for name in names)
+    return infos
+
+
+def parse_resource_args(args: list[str]) -> tuple[list[GetRequest], bool]:
+    """Resource arguments as kubectl's builder reads them; also whether one item is implied.
+
+    `svc`, `svc web other`, `pods,svc`, `pods,svc web` (each type with each name),
+    `svc/web deploy/web`, and `all`.
+    """
+    if len(args) >= 2 and len([part for part in args[0].split(",") if part]) > 1:
+        args = [f"{kind}/{name}" for kind in args[0].split(",") if kind for name in args[1:]]
+    slashed = sum(1 for arg in args if "/" in arg)
+    if slashed and slashed != len(args):
+        raise KubectlError(
+            "there is no need to specify a resource type as a separate argument when passing "
+            "arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' "
+            "instead of 'kubectl get resource resource/<resource_name>'"
+        )
+    if slashed:
+        requests = []
+        for arg in args:
+            parts = arg.split("/")
+            if len(parts) != 2:
+                raise KubectlError(
+                    "arguments in resource/name form may not have more than one slash"
+                )
+            kind, name = parts
+            if not kind or not name or len(kind.split(",")) != 1:
+                raise KubectlError(
+                    "arguments in resource/name form must have a single resource and name"
+                )
+            requests.append(GetRequest(_split_types(kind)[0], name))
+        return requests, len(requests) == 1
+    types = _split_types(args[0])
+    if len(args) == 1:
+        return [GetRequest(info) for info in types], False
+    requests = [GetRequest(info, name) for info in types for name in args[1:]]
+    return requests, len(requests) == 1
+
+
+def _fetch(
+    cluster: ClusterView,
+    requests: list[GetRequest],
+    namespace: str,
+    all_namespaces: bool,
+    selector: str | None,
+) -> _Fetched:
+    fetched = _Fetched()
+    for request in requests:
+        info = request.info
+        if request.name is None:
+            scope = None if all_namespaces else namespace
+            objects = cluster.list(info.plural, scope, selector)
+            fetched.infos.append((info, objects))
+            continue
+        try:
+            obj = cluster.get(info.plural, request.name, namespace)
+        except NotFound as error:
+            fetched.errors.append(error)
+            continue
+        fetched.infos.append((info, [obj]))
+    return fetched
+
+
+def _kind_prefix(info: ResourceInfo) -> str:
+    return info.kind.lower() + (f".{info.group}" if info.group else "")
+
+
+def _for_output(info: ResourceInfo, obj: dict) -> dict:
+    """The object as `-o yaml|json` shows it: typed, managedFields hidden (kubectl default)."""
+    shown = {"apiVersion": info.api_version, "kind": info.kind, **obj}
+    metadata = dict(shown.get("metadata") or {})
+    metadata.pop("managedFields", None)
+    shown["metadata"] = metadata
+    return shown
+
+
+def _generic(fetched: _Fetched, output: str, single: bool) -> str:
+    items = [_for_output(info, obj) for info, objects in fetched.infos for obj in objects]
+    if output == "name":
+        return "".join(
+            to_name(obj, _kind_prefix(info)) for info, objects in fetched.infos for obj in objects
+        )
+    if single and len(items) == 1:
+        document = items[0]
+    else:
+        document = {
+            "apiVersion": "v1",
+            "items": items,
+            "kind": "List",
+            "metadata": {"resourceVersion": ""},
+        }
+    return to_yaml(document) if output == "yaml" else to_json(document)
+
+
+def _tables(cluster: ClusterView, fetched: _Fetched, flags: dict, all_namespaces: bool) -> str:
+    infos = fetched.infos
+    with_kind = flags["show-kind"] or len({info.kind for info, _ in infos}) > 1
+    groups: list[tuple[ResourceInfo, list[dict]]] = []
+    for info, objects in infos:
+        if groups and groups[-1][0] == info:
+            groups[-1][1].extend(objects)
+        else:
+            groups.append((info, list(objects)))
+    out: list[str] = []
+    for info, objects in groups:
+        text = print_table(
+            table_for(info.kind, objects, cluster.now),
+            wide=flags["output"] == "wide",
+            no_headers=flags["no-headers"],
+            with_namespace=all_namespaces and info.namespaced,
+            show_labels=flags["show-labels"],
+            kind_prefix=_kind_prefix(info) if with_kind else "",
+        )
+        if text and out and not flags["no-headers"]:
+            out.append("\n")
+        if text:
+            out.append(text)
+    return "".join(out)
+
+
+def run(cluster: ClusterView, argv: list[str]) -> str:
+    """`kubectl get ARGV...` against the cluster: what kubectl prints (stdout, then stderr)."""
+    parsed = FLAGS.parse(argv)
+    flags = parsed.values
+    output = (flags["output"] or "").split("=", 1)[0]
+    if output not in ("", "wide", "yaml", "json", "name"):
+        if output in _FORMATS.split(","):
+            raise KubectlError(f'output format "{output}" is not supported by kubenet-nb')
+        raise KubectlError(
+            f'unable to match a printer suitable for the output format "{flags["output"]}", '
+            f"allowed formats are: {_FORMATS}"
+        )
+    if not parsed.args:
+        raise KubectlError(_NO_TYPE, prefix="")
+    requests, single = parse_resource_args(parsed.args)
+    named = any(r.name is not None for r in requests)
+    if named and flags["selector"] is not None:
+        raise KubectlError("name cannot be provided when a selector is specified")
+    all_namespaces = flags["all-namespaces"]
+    if named and all_namespaces:
+        raise KubectlError("a resource cannot be retrieved by name across all namespaces")
+    namespace = flags["namespace"] or "default"
+    fetched = _fetch(cluster, requests, namespace, all_namespaces, flags["selector"])
+    if flags["ignore-not-found"]:
+        fetched.errors.clear()
+    if output in ("yaml", "json", "name"):
+        if single and fetched.errors:
+            raise fetched.errors[0]
+        if flags["ignore-not-found"] and not any(objects for _, objects in fetched.infos):
+            return ""
+        text = _generic(fetched, output, single)
+    else:
+        text = _tables(cluster, fetched, flags, all_namespaces)
+        if not text and not fetched.errors and not flags["ignore-not-found"]:
+            namespaced = not all_namespaces and all(info.namespaced for info, _ in fetched.infos)
+            return (
+                f"No resources found in {namespace} namespace.\n"
+                if namespaced
+                else "No resources found\n"
+            )
+    if fetched.errors and not text:
+        if len(fetched.errors) == 1:
+            raise fetched.errors[0]
+        raise KubectlError("\n".join(str(e) for e in fetched.errors), prefix="")
+    return text + "".join(f"{error}\n" for error in fetched.errors)

@@ -1,0 +1,139 @@
+"""How the workbench shows the cluster: its picture and table makers, the status line, and
+the choices its dropdowns offer (pods with their state, nodes with theirs).
+
+The picture and the table come from callables (`Draw`, `Table`), the topology and the
+endpoints table by default, so the app depends only on what it needs of them.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+from kubenet_nb.views.tables.endpoints import endpoints_table
+from kubenet_nb.views.topology import topology
+from kubenet_nb.views.topology.scene import pod_state
+from kubenet_nb.views.workbench.forms import OUTSIDE
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kubenet_nb.network.trace import Trace
+    from kubenet_nb.views.workbench.log import Entry
+    from kubenet_nb.views.workbook import Workbook
+
+__all__ = [
+    "Draw",
+    "Drawable",
+    "Table",
+    "draw_topology",
+    "name_of",
+    "node_choices",
+    "picture_html",
+    "pod_choices",
+    "scrolling",
+    "source_choices",
+    "status_html",
+    "table_endpoints",
+    "table_html",
+    "via_choices",
+]
+
+Choices = list[tuple[str, str | None]]
+
+
+class Drawable(Protocol):
+    """What the workbench needs of a picture (a `kubenet_nb.views.Picture`)."""
+
+    @property
+    def source(self) -> str: ...
+
+    def svg(self) -> str | None: ...
+
+    def fallback_html(self) -> str: ...
+
+
+Draw = Callable[["Workbook", str, "Trace | None"], Drawable]
+"""Makes the picture: (cluster, namespace, trace to highlight or None)."""
+Table = Callable[["Workbook", str], "pd.DataFrame"]
+"""Makes the table: (cluster, namespace)."""
+
+
+def draw_topology(cluster: Workbook, namespace: str, highlight: Trace | None) -> Drawable:
+    """The default picture: the namespace's topology, with the last trace's path."""
+    return topology(cluster, namespace, highlight)
+
+
+def table_endpoints(cluster: Workbook, namespace: str) -> pd.DataFrame:
+    """The default table: the namespace's endpoints table."""
+    return endpoints_table(cluster, namespace)
+
+
+def picture_html(picture: Drawable) -> str:
+    """The SVG (its XML prologue dropped) in a scrolling box; the DOT listing without dot."""
+    svg = picture.svg()
+    if svg is None:
+        return picture.fallback_html()
+    return scrolling(svg[svg.find("<svg") :], "48em")
+
+
+def scrolling(markup: str, height: str = "40em") -> str:
+    """HTML in a box that scrolls when it is wider or taller than the app (lines unwrapped)."""
+    style = f"overflow:auto;max-height:{height};white-space:nowrap"
+    return f'<div style="{style}">{markup}</div>'
+
+
+def table_html(frame: pd.DataFrame) -> str:
+    """A DataFrame as an HTML table (escaped by pandas), missing cells empty, scrolling."""
+    shown = frame.astype(object).where(frame.notna(), "")
+    return scrolling(shown.to_html(index=False), "30em")
+
+
+def status_html(entry: Entry) -> str:
+    """The last action: what ran, then what it printed or its error (in red), escaped."""
+    parts = [f"<pre><b>{html.escape(entry.says)}</b></pre>"]
+    if entry.output:
+        parts.append(f"<pre>{html.escape(entry.output)}</pre>")
+    if entry.error is not None:
+        parts.append(f'<pre style="color:#c92a2a">{html.escape(entry.error)}</pre>')
+    return "".join(parts)
+
+
+def name_of(obj: dict) -> str:
+    """An object's name."""
+    return obj["metadata"]["name"]
+
+
+def pod_choices(pods: list[dict]) -> Choices:
+    """`name · state · node` for each pod (state as the picture draws it)."""
+    choices: Choices = []
+    for pod in pods:
+        node = (pod.get("spec") or {}).get("nodeName") or "no node"
+        choices.append((f"{name_of(pod)} · {pod_state(pod)} · {node}", name_of(pod)))
+    return choices
+
+
+def node_choices(nodes: list[dict]) -> Choices:
+    """`name · Ready[,SchedulingDisabled]` for each node, as `kubectl get nodes` says it."""
+    choices: Choices = []
+    for node in nodes:
+        conditions = (node.get("status") or {}).get("conditions") or ()
+        ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
+        status = "Ready" if ready else "NotReady"
+        if (node.get("spec") or {}).get("unschedulable"):
+            status += ",SchedulingDisabled"
+        choices.append((f"{name_of(node)} · {status}", name_of(node)))
+    return choices
+
+
+def source_choices(pods: list[dict], nodes: list[dict], namespace: str) -> Choices:
+    """Who a trace can start from: the pods (first), the nodes, an outside client."""
+    choices: Choices = [(f"pod {name_of(p)}", f"{namespace}/{name_of(p)}") for p in pods]
+    choices += [(f"node {name_of(n)}", name_of(n)) for n in nodes]
+    return [*choices, ("outside client (IP below)", OUTSIDE)]
+
+
+def via_choices(nodes: list[dict]) -> Choices:
+    """Which node an outside client's packet enters by (None: kube-proxy's own choice)."""
+    return [("(kube-proxy's choice)", None), *((name_of(n), name_of(n)) for n in nodes)]

@@ -1,0 +1,354 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Headless Services and cluster DNS
+#
+# Every Service gets a name in the cluster DNS. This notebook looks at what that name resolves to,
+# and at how a pod's resolver turns a short name into a query. You will learn:
+#
+# - what `clusterIP: None` (a **headless** Service) changes: one DNS record per ready pod, no
+#   virtual IP, and no kube-proxy rules;
+# - the **SRV** records CoreDNS serves for named ports;
+# - how a pod with `hostname` and `subdomain` gets a stable name of its own;
+# - the **search path** and **`ndots:5`** in a pod's `/etc/resolv.conf`, and how many queries a
+#   name costs;
+# - **ExternalName** Services, which are DNS aliases (CNAME records) and nothing else.
+
+# %%
+# %load_ext kubenet_nb
+import pandas as pd
+
+import kubenet_nb
+from kubenet_nb import Cluster
+
+pd.set_option("display.max_colwidth", None)  # show DNS names whole
+c = Cluster(seed=7)  # the seed fixes every generated name, IP and random choice
+kubenet_nb.use(c)  # %kubectl and %%kubectl act on this cluster
+print(c.kubectl("create deployment web --image=nginx --replicas=3 --port=80"))
+print(c.kubectl("run client --image=nicolaka/netshoot -- sleep infinity"))
+
+# %% [markdown]
+# ## Two Services in front of the same pods
+#
+# Both select `app=web` and name their port `http`. The first is an ordinary ClusterIP Service;
+# the second says `clusterIP: None`, which makes it headless.
+
+# %%
+# %%kubectl apply -f -
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+  - name: http
+    port: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web-headless
+spec:
+  clusterIP: None
+  selector:
+    app: web
+  ports:
+  - name: http
+    port: 80
+
+# %%
+c.services_table()
+
+# %% [markdown]
+# Both get an EndpointSlice listing the same three pods: the EndpointSlice controller treats them
+# alike.
+
+# %%
+print(c.kubectl("get endpointslices -o wide"))
+
+# %% [markdown]
+# In the picture of the cluster, `web` is a virtual IP with an arrow to each pod (arrows that
+# kube-proxy's rules will follow); `web-headless` is drawn as a name only, whose dotted lines
+# are the A records DNS hands out.
+
+# %%
+c.topology(namespace="default")
+
+# %% [markdown]
+# The difference is in what DNS says. The ordinary Service's name gives one address, its
+# ClusterIP; the headless Service's name gives the address of every ready pod behind it.
+
+# %%
+print(c.kubectl("exec client -- nslookup web"))
+
+# %%
+print(c.kubectl("exec client -- nslookup web-headless"))
+
+# %% [markdown]
+# Only **ready** pods are published. Make one pod fail its readiness probe and ask again: its
+# record is gone. Make it ready again and the record comes back.
+
+# %%
+pods = [p["metadata"]["name"] for p in c.list("pods", selector="app=web")]
+c.set_ready(pods[0], False)
+print(pods[0], "not ready:", c.resolve("web-headless", from_pod="client").addresses)
+c.set_ready(pods[0], True)
+print(pods[0], "ready again:", c.resolve("web-headless", from_pod="client").addresses)
+
+# %% [markdown]
+# ### No virtual IP, so no rules
+#
+# kube-proxy skips headless Services: there is no address to translate. The rules that mention
+# `web` on a node fill a table; the rules that mention `web-headless` fill none, and
+# `KUBE-SERVICES` has no entry for it.
+
+# %%
+print("rules for web:         ", len(c.rules_table("kind-worker", service="web")))
+print("rules for web-headless:", len(c.rules_table("kind-worker", service="web-headless")))
+c.rules_table("kind-worker", table="nat", chain="KUBE-SERVICES")[["position", "target", "comment"]]
+
+# %% [markdown]
+# A client of a headless Service therefore talks to a pod address directly. Trace one connection
+# to each Service: the name `web` leads to the ClusterIP, which `KUBE-SERVICES` sends on to the
+# Service's chain (and from there to a pod); the name `web-headless` leads straight to a pod's IP,
+# which `KUBE-SERVICES` lets through untouched.
+
+# %%
+for destination in ["web:80", "web-headless:80"]:
+    t = c.trace("client", destination)
+    hops = t.to_frame()
+    first = hops[(hops["table"] == "nat") & (hops["chain"] == "KUBE-SERVICES")].iloc[0]
+    print(f"{destination:16} to {t.target}")
+    print(f"{'':16} KUBE-SERVICES on {first['node']}: {first['action']}")
+
+# %% [markdown]
+# ## SRV records for named ports
+#
+# For each **named** port CoreDNS also serves an SRV record, `_<port name>._<protocol>.<service>`.
+# It carries the port number, so a client can find the port as well as the host. For the
+# headless Service there is one SRV record per pod, each pointing at a per-pod name:
+
+# %%
+print(
+    c.kubectl("exec client -- nslookup -type=srv _http._tcp.web-headless.default.svc.cluster.local")
+)
+
+# %% [markdown]
+# For the ordinary Service there is a single SRV record, pointing at the Service's own name.
+# `c.resolve` returns the same answer as a Python object, asked from the pod `client`; `.tried`
+# lists every query its resolver sent.
+
+# %%
+srv = c.resolve("_http._tcp.web.default.svc.cluster.local", qtype="SRV", from_pod="client")
+print(srv.rcode, srv.tried)
+for record in srv.records:
+    print(record)
+
+# %% [markdown]
+# ## Stable names for pods: `hostname` and `subdomain`
+#
+# The per-pod names above (`10-244-…`) are made from the pod IP, so they change when the pod is
+# replaced. A pod can ask for a name of its own: `hostname` sets its host name, and `subdomain`
+# names a headless Service in the same namespace. When the two match, the endpoint carries the
+# hostname and DNS serves `<hostname>.<subdomain>.<namespace>.svc.cluster.local`.
+
+# %%
+# %%kubectl apply -f -
+apiVersion: v1
+kind: Service
+metadata:
+  name: db
+spec:
+  clusterIP: None
+  selector:
+    app: db
+  ports:
+  - name: postgres
+    port: 5432
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: db-primary
+  labels:
+    app: db
+spec:
+  hostname: primary
+  subdomain: db
+  containers:
+  - name: postgres
+    image: postgres
+    ports:
+    - containerPort: 5432
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: db-stray
+  labels:
+    app: db
+spec:
+  hostname: stray
+  subdomain: not-db
+  containers:
+  - name: postgres
+    image: postgres
+    ports:
+    - containerPort: 5432
+
+# %% [markdown]
+# `db-primary`'s subdomain matches the Service, so its endpoint gets a hostname; `db-stray`'s does
+# not, so it is named by its IP like any other pod:
+
+# %%
+(slice_,) = c.list("endpointslices", selector="kubernetes.io/service-name=db")
+for endpoint in slice_["endpoints"]:
+    print(endpoint["targetRef"]["name"], endpoint["addresses"], endpoint.get("hostname"))
+
+# %%
+c.dns_table(service="db")
+
+# %%
+print(c.kubectl("exec client -- nslookup primary.db"))
+
+# %% [markdown]
+# Inside the pod, `hostname` is its host name, and the kubelet writes the full name into the
+# pod's `/etc/hosts`:
+
+# %%
+print(c.kubectl("exec db-primary -- hostname"))
+print(c.kubectl("exec db-primary -- cat /etc/hosts"))
+
+# %% [markdown]
+# ## The search path and `ndots:5`
+#
+# Why did `nslookup web` work with a bare name? Look at the pod's resolver configuration:
+
+# %%
+print(c.kubectl("exec client -- cat /etc/resolv.conf"))
+print(c.kubectl("get service kube-dns -n kube-system"))
+
+# %% [markdown]
+# The nameserver is the `kube-dns` Service. The `search` line lists domains to append to a name,
+# starting with the pod's own namespace. `ndots:5` says when: a name with **fewer than five
+# dots** is tried with each search domain first, and as written only at the end; a name with five
+# or more dots is tried as written first (the SRV name above has six: one query); a name ending
+# with a dot is complete, and tried only as written.
+#
+# To see the other namespaces, add one with a Service of its own, `cart` in `shop`:
+
+# %%
+print(c.kubectl("create namespace shop"))
+print(c.kubectl("create deployment cart -n shop --image=nginx --port=80"))
+print(c.kubectl("expose deployment cart -n shop --port=80"))
+
+# %% [markdown]
+# Now resolve a few names from `client` (in `default`) and count the queries each costs:
+
+# %%
+names = [
+    "web",
+    "web.default",
+    "web.shop",
+    "cart",
+    "web.default.svc.cluster.local",
+    "web.default.svc.cluster.local.",
+    "example.com",
+]
+for name in names:
+    answer = c.resolve(name, from_pod="client")
+    print(f"{name}  ->  {answer.rcode} {answer.addresses}")
+    for query, qtype, rcode in answer.tried:
+        print(f"    {qtype} {query:50} {rcode}")
+
+# %% [markdown]
+# What the list shows:
+#
+# - `web` is found on the first try, in the pod's own namespace: `web.default.svc.cluster.local`.
+# - `web.default` first becomes `web.default.default.svc.cluster.local` (no such name), then
+#   `web.default.svc.cluster.local`.
+# - `web.shop` fails everywhere: there is no Service `web` in `shop`. A short name always means
+#   the pod's namespace first; another namespace has to be named.
+# - `cart` fails from `default` for the same reason, although `cart.shop` would work.
+# - The full name `web.default.svc.cluster.local` has only four dots, fewer than five, so the
+#   resolver still tries the three search domains before asking it as written: four queries.
+#   With a trailing dot it is one query.
+# - `example.com` costs four queries: three that the cluster zone answers NXDOMAIN, then the real
+#   name. This workbook's cluster has no internet connection, so CoreDNS's upstream (Docker's DNS
+#   on the kind node) answers NXDOMAIN as well; it does know the node names, though:
+
+# %%
+answer = c.resolve("kind-worker", from_pod="client")
+print(answer.addresses, [query for query, _type, _rcode in answer.tried])
+
+# %% [markdown]
+# ## ExternalName: an alias in DNS
+#
+# An ExternalName Service has no ClusterIP and no endpoints. CoreDNS answers its name with a
+# **CNAME** record pointing at `spec.externalName`. A typical use is a stable name in one
+# namespace for something that lives elsewhere: here `store` in `default`
+# stands for `cart` in `shop`, and `payments` for a host outside the cluster.
+
+# %%
+print(c.kubectl("create service externalname store --external-name=cart.shop.svc.cluster.local"))
+print(c.kubectl("create service externalname payments --external-name=payments.example.com"))
+print(c.kubectl("get svc store payments"))
+print(c.kubectl("get endpointslices -l kubernetes.io/service-name=store"))
+
+# %%
+for name in ["store", "payments"]:
+    answer = c.resolve(name, from_pod="client")
+    print(name, answer.rcode)
+    for record in answer.records:
+        print("   ", record)
+
+# %% [markdown]
+# `store` comes back as the CNAME and, because the target is in the cluster zone, CoreDNS adds
+# its A record in the same answer. `payments` comes back as the CNAME alone: CoreDNS asked its
+# upstream for `payments.example.com` as well, but this workbook's cluster has no internet
+# connection, so nothing came back. `nslookup` shows both steps:
+
+# %%
+print(c.kubectl("exec client -- nslookup payments"))
+
+# %% [markdown]
+# kube-proxy ignores ExternalName Services just as it ignores headless ones: there are no rules
+# for `store`. A connection to `store:80` goes to whatever the alias resolves to, here the
+# ClusterIP of `cart`, whose rules then pick a pod:
+
+# %%
+print("rules for store:", len(c.rules_table("kind-worker", service="store")))
+t = c.trace("client", "store:80")
+print(t.target)
+print(t.summary())
+
+# %% [markdown]
+# ## Every record at once
+#
+# `c.dns_table()` lists every record CoreDNS serves for the Services: A records, SRV records for
+# named ports, CNAMEs, per-pod names of headless Services, and the reverse (PTR) records. Here are
+# the forward records of namespace `default`:
+
+# %%
+c.dns_table(namespace="default").query("type != 'PTR'")
+
+# %% [markdown]
+# ## Exercise
+#
+# A program in pod `client` (namespace `default`) connects to `cart.shop`. How many DNS queries
+# does its resolver send before it has an address? Work it out from the search path above, then
+# put your number in place of `...` and run the cell.
+
+# %%
+from kubenet_nb.exercises.dns import SEARCH_QUERIES
+
+answer = ...  # a number of queries, e.g. 7
+SEARCH_QUERIES.check(c, answer)
