@@ -2,7 +2,7 @@
 
 Source: kubernetes/kubernetes pkg/apis/core/v1/defaults.go SetDefaults_Service, with
 pkg/api/service/util.go ExternallyAccessible and core/v1 types.go
-DefaultClientIPServiceAffinitySeconds; reference k8s-networking-facts.md section 2.2.
+DefaultClientIPServiceAffinitySeconds, all @ v1.33.0.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 engine's invariants (tests/cluster/invariants.py) checked after every step.
 
 Refused requests (invalid objects, taken names, taken or out-of-range nodePorts and ClusterIPs,
-missing objects) must raise `KubenetError` and leave the cluster exactly as it was (DESIGN.md:
-"A refused command changes nothing").
+missing objects) must raise `KubenetError` and leave the cluster exactly as it was: the API
+server stores nothing of a refused request, and allocations are released with it.
 """
 
 from __future__ import annotations

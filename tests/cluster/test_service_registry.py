@@ -180,7 +180,8 @@ def test_node_port_service(api: Api) -> None:
 
 
 def test_design_example_node_port_80(api: Api) -> None:
-    # DESIGN.md; portallocator ErrNotInRange; alloc.go initNodePorts field path.
+    # kubernetes/kubernetes pkg/registry/core/service/portallocator/allocator.go ErrNotInRange
+    # and pkg/registry/core/service/alloc.go initNodePorts (field path) @ v1.33.0.
     message = api.refused(api.create, type="NodePort", ports=[{"port": 80, "nodePort": 80}])
     assert message == (
         'The Service "web" is invalid: spec.ports[0].nodePort: Invalid value: 80: provided port '

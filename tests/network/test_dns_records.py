@@ -1,9 +1,8 @@
 """CoreDNS's answers for every record type of the Kubernetes DNS spec, and its NXDOMAIN/NODATA.
 
-"spec x.y" cites kubernetes/dns docs/specification.md (schema 1.1.0, in
-../shared/reference/kubernetes-dns-spec.md); "CoreDNS" cites coredns/coredns v1.12 plugin/kubernetes
-and plugin/backend_lookup.go; "Corefile" cites kubeadm's cmd/kubeadm/app/phases/addons/dns/
-manifests.go, which kind uses.
+"spec x.y" cites kubernetes/dns docs/specification.md (schema 1.1.0); "CoreDNS" cites
+coredns/coredns v1.12 plugin/kubernetes and plugin/backend_lookup.go; "Corefile" cites
+kubeadm's cmd/kubeadm/app/phases/addons/dns/manifests.go, which kind uses.
 """
 
 from __future__ import annotations
@@ -348,7 +347,8 @@ def test_unmodelled_query_types_are_refused_loudly():
 
 def test_publish_not_ready_comes_from_the_ready_condition():
     # The EndpointSlice controller marks every endpoint ready under publishNotReadyAddresses
-    # (endpointslice-facts.md); CoreDNS only reads `ready`, so those endpoints are served.
+    # (kubernetes/kubernetes pkg/controller/endpointslice @ v1.33.0); CoreDNS only reads `ready`,
+    # so those endpoints are served.
     published = make_service("pub", cluster_ip="None", publishNotReadyAddresses=True)
     slice_ = make_slice("pub", [endpoint("10.244.1.20", ready=True)])
     assert [

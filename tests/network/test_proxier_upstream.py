@@ -4,8 +4,8 @@ Each test builds the very inputs of the upstream test named in its docstring (se
 Services, hand-made EndpointSlices, node "test-node"), renders with the fake proxier's settings
 (tests/network/proxy_inputs.py `FAKE`), and compares after the upstream `sortIPTablesRules`
 (tests/network/iptables_canon.py) with the expected text copied verbatim into
-tests/network/data/proxier/. The upstream copy read is the v1.32/v1.33-era file (search index
-id 191206484); the matching proxier.go is id 240171990.
+tests/network/data/proxier/. The upstream copy read is the release-1.33 file of
+kubernetes/kubernetes pkg/proxy/iptables/ (proxier_test.go with its proxier.go).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Each test builds the inputs of the upstream test it names and checks every `packetFlowTest` of
 it with the upstream tracer's semantics (tests/network/packet_flows.py) over `iptables_save`'s
 output: the destinations a packet can reach (or ACCEPT/DROP/REJECT) and whether it is marked for
-masquerading. Upstream copy: the v1.32/v1.33-era proxier_test.go (search index id 191206484).
+masquerading. Upstream: kubernetes/kubernetes pkg/proxy/iptables/proxier_test.go @ release-1.33.
 """
 
 from __future__ import annotations
