@@ -1,7 +1,9 @@
-"""IP addresses as endpoint validation reads them: Go's sloppy parsing and the special ranges.
+"""IP literals as Kubernetes reads them: the one sloppy parser and the one special-IP check.
 
-netutils.ParseIPSloppy (k8s.io/utils/net) and ValidateNonSpecialIP in
-pkg/apis/core/validation/validation.go, which Endpoints and EndpointSlice addresses must pass.
+ParseIPSloppy of k8s.io/utils/net (net/parse.go, the Go 1.16 parser forked so stored values with
+leading zeros stay valid) and ValidateNonSpecialIP of kubernetes/kubernetes
+pkg/apis/core/validation/validation.go @ v1.33.0, which Endpoints and EndpointSlice addresses and
+Service externalIPs must pass. The API validators and kube-proxy both parse with this module.
 """
 
 from __future__ import annotations
@@ -15,25 +17,49 @@ __all__ = ["IPAddress", "parse_ip_sloppy", "validate_non_special_ip"]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+def _parse_ipv4_sloppy(text: str) -> ipaddress.IPv4Address | None:
+    """The forked Go 1.16 parseIPv4: four dot-separated ASCII decimal octets, leading zeros ok."""
+    octets = text.split(".")
+    if len(octets) != 4 or not all(o and o.isascii() and o.isdigit() for o in octets):
+        return None
+    values = [int(o) for o in octets]
+    return ipaddress.IPv4Address(bytes(values)) if max(values) <= 255 else None
+
+
 def parse_ip_sloppy(value: str) -> IPAddress | None:
-    """netutils.ParseIPSloppy: like Go's net.ParseIP, IPv4 octets may carry leading zeros;
-    an IPv4-mapped IPv6 address counts as IPv4 (net.IP.To4)."""
-    if "." in value and ":" not in value:
-        octets = value.split(".")
-        if len(octets) != 4 or not all(o.isdigit() and int(o) < 256 for o in octets):
+    """netutils.ParseIPSloppy: Go's net.ParseIP, except that IPv4 octets may carry leading zeros.
+
+    The first '.' or ':' picks the family; no IPv6 zone. An IPv4-mapped IPv6 address comes back
+    as IPv4, as net.IP.To4 sees it, so callers need not unmap.
+
+    >>> str(parse_ip_sloppy("172.30.0.041")), parse_ip_sloppy("1.2.3.256")
+    ('172.30.0.41', None)
+    >>> str(parse_ip_sloppy("::ffff:010.0.0.1")), parse_ip_sloppy("fe80::1%eth0")
+    ('10.0.0.1', None)
+    """
+    family = next((c for c in value if c in ".:"), "")
+    if family == ".":
+        return _parse_ipv4_sloppy(value)
+    if family != ":" or "%" in value:
+        return None
+    head, _, tail = value.rpartition(":")
+    if "." in tail:
+        embedded = _parse_ipv4_sloppy(tail)
+        if embedded is None:
             return None
-        return ipaddress.IPv4Address(".".join(str(int(o)) for o in octets))
+        value = f"{head}:{embedded}"
     try:
-        address = ipaddress.ip_address(value)
+        address = ipaddress.IPv6Address(value)
     except ValueError:
         return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    return address
+    return address.ipv4_mapped if address.ipv4_mapped is not None else address
 
 
 def validate_non_special_ip(value: str, field: str) -> list[FieldError]:
-    """ValidateNonSpecialIP: no unspecified, loopback, link-local or link-local multicast IP."""
+    """ValidateNonSpecialIP: no unspecified, loopback, link-local or link-local multicast IP.
+
+    The net.IP predicates see IPv4-mapped IPv6 as IPv4, so `::ffff:127.0.0.1` is loopback too.
+    """
     ip = parse_ip_sloppy(value)
     if ip is None:
         return [FieldError.invalid(field, value, "must be a valid IP address")]

@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from kubenet_nb.api.well_known import LAST_APPLIED_ANNOTATION
 from kubenet_nb.cluster.store import clone
 
-__all__ = ["LAST_APPLIED", "merge_for_apply", "with_last_applied"]
+__all__ = ["merge_for_apply", "with_last_applied"]
 
-LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _MERGE_KEYS = {
     "containers": ("name",),
     "initContainers": ("name",),
@@ -38,20 +38,20 @@ def with_last_applied(obj: dict) -> dict:
     manifest = clone(obj)
     meta = manifest.setdefault("metadata", {})
     annotations = dict(meta.get("annotations") or {})
-    annotations.pop(LAST_APPLIED, None)
+    annotations.pop(LAST_APPLIED_ANNOTATION, None)
     recorded = clone(manifest)
     if annotations:
         recorded["metadata"]["annotations"] = annotations
     else:
         recorded["metadata"].pop("annotations", None)
-    annotations[LAST_APPLIED] = _go_json(recorded) + "\n"
+    annotations[LAST_APPLIED_ANNOTATION] = _go_json(recorded) + "\n"
     meta["annotations"] = annotations
     return manifest
 
 
 def merge_for_apply(live: dict, manifest: dict) -> dict:
     """The object to PUT: live state, minus what was applied before and is gone, plus manifest."""
-    previous_text = live["metadata"].get("annotations", {}).get(LAST_APPLIED)
+    previous_text = live["metadata"].get("annotations", {}).get(LAST_APPLIED_ANNOTATION)
     previous = json.loads(previous_text) if previous_text else {}
     return _merge(live, previous, manifest, "")
 

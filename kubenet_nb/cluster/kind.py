@@ -9,6 +9,25 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
+from kubenet_nb.api.well_known import (
+    ARCH_BETA_LABEL,
+    ARCH_LABEL,
+    CLUSTER_SERVICE_LABEL,
+    CONTROL_PLANE_ROLE_LABEL,
+    CONTROL_PLANE_TAINT,
+    CONTROLLER_MANAGED_ATTACH_ANNOTATION,
+    EXCLUDE_FROM_LB_LABEL,
+    HOSTNAME_LABEL,
+    MIRROR_POD_ANNOTATION,
+    NAME_LABEL,
+    OBJECT_TTL_ANNOTATION,
+    OS_BETA_LABEL,
+    OS_LABEL,
+    POD_CONFIG_SOURCE_ANNOTATION,
+    SERVICE_NAME_LABEL,
+    SKIP_MIRROR_LABEL,
+)
+
 __all__ = [
     "KUBERNETES_VERSION",
     "KindSettings",
@@ -20,7 +39,6 @@ __all__ = [
 ]
 
 KUBERNETES_VERSION = "v1.33.1"
-CONTROL_PLANE_TAINT = {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}
 
 
 @dataclass(frozen=True)
@@ -61,19 +79,19 @@ def node_manifest(
 ) -> dict:
     """A Node as kind's kubelet registers it (labels, taint, addresses, node info)."""
     node_labels = {
-        "beta.kubernetes.io/arch": "amd64",
-        "beta.kubernetes.io/os": "linux",
-        "kubernetes.io/arch": "amd64",
-        "kubernetes.io/hostname": name,
-        "kubernetes.io/os": "linux",
+        ARCH_BETA_LABEL: "amd64",
+        OS_BETA_LABEL: "linux",
+        ARCH_LABEL: "amd64",
+        HOSTNAME_LABEL: name,
+        OS_LABEL: "linux",
     }
     if control_plane:
-        node_labels["node-role.kubernetes.io/control-plane"] = ""
-        node_labels["node.kubernetes.io/exclude-from-external-load-balancers"] = ""
+        node_labels[CONTROL_PLANE_ROLE_LABEL] = ""
+        node_labels[EXCLUDE_FROM_LB_LABEL] = ""
     node_labels.update(labels or {})
     spec: dict = {"providerID": f"kind://docker/kind/{name}"}
     if control_plane:
-        spec["taints"] = [dict(CONTROL_PLANE_TAINT)]
+        spec["taints"] = [{"key": CONTROL_PLANE_TAINT, "effect": "NoSchedule"}]
     return {
         "apiVersion": "v1",
         "kind": "Node",
@@ -81,8 +99,8 @@ def node_manifest(
             "name": name,
             "labels": node_labels,
             "annotations": {
-                "node.alpha.kubernetes.io/ttl": "0",
-                "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+                OBJECT_TTL_ANNOTATION: "0",
+                CONTROLLER_MANAGED_ATTACH_ANNOTATION: "true",
             },
         },
         "spec": spec,
@@ -117,7 +135,7 @@ def kubernetes_service(settings: KindSettings) -> dict:
 def kubernetes_endpoints(settings: KindSettings) -> list[dict]:
     """The Endpoints and EndpointSlice the API server keeps for itself."""
     ip = settings.node_ip(0)
-    labels = {"endpointslice.kubernetes.io/skip-mirror": "true"}
+    labels = {SKIP_MIRROR_LABEL: "true"}
     return [
         {
             "apiVersion": "v1",
@@ -136,7 +154,7 @@ def kubernetes_endpoints(settings: KindSettings) -> list[dict]:
             "metadata": {
                 "name": "kubernetes",
                 "namespace": "default",
-                "labels": {"kubernetes.io/service-name": "kubernetes"},
+                "labels": {SERVICE_NAME_LABEL: "kubernetes"},
             },
             "addressType": "IPv4",
             "endpoints": [{"addresses": [ip], "conditions": {"ready": True}}],
@@ -155,8 +173,8 @@ def kube_dns_service(settings: KindSettings) -> dict:
             "namespace": "kube-system",
             "labels": {
                 "k8s-app": "kube-dns",
-                "kubernetes.io/cluster-service": "true",
-                "kubernetes.io/name": "CoreDNS",
+                CLUSTER_SERVICE_LABEL: "true",
+                NAME_LABEL: "CoreDNS",
             },
             "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"},
         },
@@ -206,12 +224,12 @@ def coredns_deployment() -> dict:
                         }
                     ],
                     "dnsPolicy": "Default",
-                    "nodeSelector": {"kubernetes.io/os": "linux"},
+                    "nodeSelector": {OS_LABEL: "linux"},
                     "priorityClassName": "system-cluster-critical",
                     "serviceAccountName": "coredns",
                     "tolerations": [
                         {"key": "CriticalAddonsOnly", "operator": "Exists"},
-                        {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"},
+                        {"key": CONTROL_PLANE_TAINT, "effect": "NoSchedule"},
                     ],
                 },
             },
@@ -238,11 +256,11 @@ def local_path_provisioner() -> dict:
                             "image": "docker.io/kindest/local-path-provisioner:v20250214-acbabc1a",
                         }
                     ],
-                    "nodeSelector": {"kubernetes.io/os": "linux"},
+                    "nodeSelector": {OS_LABEL: "linux"},
                     "serviceAccountName": "local-path-provisioner-service-account",
                     "tolerations": [
                         {
-                            "key": "node-role.kubernetes.io/control-plane",
+                            "key": CONTROL_PLANE_TAINT,
                             "operator": "Equal",
                             "effect": "NoSchedule",
                         }
@@ -319,7 +337,7 @@ def _daemonset(
                     "hostNetwork": True,
                     "priorityClassName": "system-node-critical",
                     "containers": [{"name": container, "image": image}],
-                    "nodeSelector": {"kubernetes.io/os": "linux"},
+                    "nodeSelector": {OS_LABEL: "linux"},
                     "tolerations": tolerations,
                 },
             },
@@ -332,7 +350,7 @@ def _host_pod(name: str, node: str, container: str, image: str, labels: dict[str
         "namespace": "kube-system",
         "name": name,
         "labels": labels,
-        "annotations": {"kubernetes.io/config.mirror": "", "kubernetes.io/config.source": "file"},
+        "annotations": {MIRROR_POD_ANNOTATION: "", POD_CONFIG_SOURCE_ANNOTATION: "file"},
     }
     return {
         "apiVersion": "v1",

@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
+from kubenet_nb.api.well_known import NODE_UNSCHEDULABLE_TAINT
 from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.controllers.base import Controller
 from kubenet_nb.cluster.randomness import Randomness
 from kubenet_nb.cluster.store import Store, WatchEvent
 
 __all__ = ["Scheduler", "tolerates"]
-
-UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable"
 
 
 def tolerates(tolerations: list[dict], taint: dict) -> bool:
@@ -132,10 +131,10 @@ class Scheduler(Controller):
                 t for t in spec.get("taints", []) if t.get("effect") in ("NoSchedule", "NoExecute")
             ]
             if spec.get("unschedulable"):
-                taints.append({"key": UNSCHEDULABLE_TAINT, "effect": "NoSchedule"})
+                taints.append({"key": NODE_UNSCHEDULABLE_TAINT, "effect": "NoSchedule"})
             untolerated = next((t for t in taints if not tolerates(tolerations, t)), None)
             if untolerated is not None:
-                if untolerated["key"] == UNSCHEDULABLE_TAINT:
+                if untolerated["key"] == NODE_UNSCHEDULABLE_TAINT:
                     reasons["node(s) were unschedulable"] += 1
                 else:
                     value = untolerated.get("value", "")

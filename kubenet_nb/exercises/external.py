@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kubenet_nb.api.errors import NotFound
+from kubenet_nb.api.well_known import EXCLUDE_FROM_LB_LABEL, SERVICE_NAME_LABEL
 from kubenet_nb.exercises.base import Exercise
 from kubenet_nb.network.dataplane import dataplane
-from kubenet_nb.network.wiring import EXCLUDE_FROM_LB
 from kubenet_nb.views.workbook import Workbook
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def _node_port(service: dict) -> int | None:
 def _pod_nodes(cluster: LearnerCluster, service: dict) -> list[str]:
     """Nodes that run a ready endpoint of the Service."""
     name = service["metadata"]["name"]
-    slices = cluster.list("endpointslices", selector=f"kubernetes.io/service-name={name}")
+    slices = cluster.list("endpointslices", selector=f"{SERVICE_NAME_LABEL}={name}")
     nodes = {
         endpoint.get("nodeName", "")
         for each in slices
@@ -192,9 +192,11 @@ def _explain_lb(cluster: LearnerCluster, expected: list[str] | None) -> str:
     excluded = [
         node["metadata"]["name"]
         for node in cluster.list("nodes")
-        if EXCLUDE_FROM_LB in (node["metadata"].get("labels") or {})
+        if EXCLUDE_FROM_LB_LABEL in (node["metadata"].get("labels") or {})
     ]
-    skipped = f"It never uses {', '.join(excluded)} (label {EXCLUDE_FROM_LB}). " if excluded else ""
+    skipped = (
+        f"It never uses {', '.join(excluded)} (label {EXCLUDE_FROM_LB_LABEL}). " if excluded else ""
+    )
     spec = service["spec"]
     targets = ", ".join(expected) or "none"
     if spec.get("externalTrafficPolicy") != "Local":

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubenet_nb.api.errors import KubenetError
+from kubenet_nb.api.well_known import SERVICE_NAME_LABEL
 from kubenet_nb.exercises.base import Exercise
 
 __all__ = ["TRAFFIC_PODS", "SliceEndpoint", "service_endpoints", "traffic_pods"]
-
-SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kubenet_nb.api.well_known import SERVICE_NAME_LABEL
 from kubenet_nb.exercises.base import Exercise
 
 __all__ = ["SHOP_BACKENDS", "SHOP_MANIFEST"]
@@ -50,7 +51,7 @@ def _backends(cluster: Any) -> frozenset[str]:
     """The pods the EndpointSlices of Service shop list."""
     return frozenset(
         endpoint["targetRef"]["name"]
-        for slice_ in cluster.list("endpointslices", selector="kubernetes.io/service-name=shop")
+        for slice_ in cluster.list("endpointslices", selector=f"{SERVICE_NAME_LABEL}=shop")
         for endpoint in slice_.get("endpoints") or ()
         if (endpoint.get("targetRef") or {}).get("kind") == "Pod"
     )

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field, replace
 from itertools import chain
 from operator import attrgetter, itemgetter
 
+from kubenet_nb.api.well_known import EXCLUDE_FROM_LB_LABEL, SERVICE_NAME_LABEL
 from kubenet_nb.cluster.listeners import Listener, pod_listeners
 from kubenet_nb.network.parts import Parts
 from kubenet_nb.network.proxy.model import ServicePort, service_ports
 
 __all__ = [
-    "EXCLUDE_FROM_LB",
     "NodeInfo",
     "PodInfo",
     "ServiceEndpoint",
@@ -33,8 +33,6 @@ __all__ = [
     "build_topology",
 ]
 
-EXCLUDE_FROM_LB = "node.kubernetes.io/exclude-from-external-load-balancers"
-"""Well-known label: load balancers leave the node out (kind sets it on the control plane)."""
 KUBELET_PORT = 10250
 
 
@@ -204,7 +202,7 @@ def _slice_part(
 ) -> tuple[tuple[tuple[str, str, str, str], tuple[ServiceEndpoint, ...]], ...]:
     """(service port key, endpoints) for each port of the slice that has an address."""
     meta = eps["metadata"]
-    service = (meta.get("labels") or {}).get("kubernetes.io/service-name")
+    service = (meta.get("labels") or {}).get(SERVICE_NAME_LABEL)
     if not service:
         return ()
     found = []
@@ -235,7 +233,7 @@ def _node_part(node: dict) -> tuple[str | None, NodeInfo] | None:
         pod_cidr=cidr,
         gateway=None,
         ready=_ready(node),
-        lb_excluded=EXCLUDE_FROM_LB in (node["metadata"].get("labels") or {}),
+        lb_excluded=EXCLUDE_FROM_LB_LABEL in (node["metadata"].get("labels") or {}),
         listeners=((None, Listener("kubelet", kubelet.get("Port", KUBELET_PORT), "TCP")),),
     )
     return (str(cidr.network_address + 1) if cidr is not None else None), info

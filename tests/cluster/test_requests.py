@@ -9,7 +9,7 @@ import pytest
 
 from kubenet_nb import KubenetError
 from kubenet_nb.api.kinds import RESOURCES
-from kubenet_nb.cluster.apply import LAST_APPLIED
+from kubenet_nb.api.well_known import LAST_APPLIED_ANNOTATION
 from kubenet_nb.cluster.control_plane import ControlPlane
 from kubenet_nb.io.manifests import MAX_ALIASES, load_manifests
 
@@ -72,7 +72,7 @@ def cluster() -> ControlPlane:
 
 def test_apply_creates_and_records_last_applied(cluster: ControlPlane) -> None:
     svc = cluster.get("svc", "web")
-    recorded = json.loads(svc["metadata"]["annotations"][LAST_APPLIED])
+    recorded = json.loads(svc["metadata"]["annotations"][LAST_APPLIED_ANNOTATION])
     assert recorded["spec"]["ports"] == [{"port": 80, "targetPort": "http"}]
     assert "annotations" not in recorded["metadata"]
     assert 30000 <= svc["spec"]["ports"][0]["nodePort"] <= 32767

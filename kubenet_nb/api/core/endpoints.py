@@ -1,45 +1,38 @@
 """Legacy Endpoints (core/v1) written by users: defaults and validation.
 
 SetDefaults_Endpoints (pkg/apis/core/v1/defaults.go) and ValidateEndpoints /
-validateEndpointSubsets (pkg/apis/core/validation/validation.go). The EndpointSlice and IP
-address names the endpoint strategies import from here live in endpointslice and ip_addresses.
+validateEndpointSubsets (pkg/apis/core/validation/validation.go). The EndpointSlice names the
+endpoint strategies import from here live in endpointslice.
 """
 
 from __future__ import annotations
 
 from kubenet_nb.api.discovery.endpointslice import (
     ADDRESS_TYPES,
-    MANAGED_BY_LABEL,
-    SERVICE_NAME_LABEL,
     default_endpoint_slice,
     endpoint_slice_generation,
     validate_endpoint_slice,
     validate_endpoint_slice_update,
 )
+from kubenet_nb.api.endpoint_ports import validate_endpoint_port_protocols
 from kubenet_nb.api.errors import FieldError
 from kubenet_nb.api.ip_addresses import parse_ip_sloppy, validate_non_special_ip
 from kubenet_nb.api.meta import (
-    PORT_PROTOCOLS,
     name_is_dns_subdomain,
     validate_dns1123_label,
     validate_object_meta,
     validate_object_meta_update,
-    validate_qualified_name,
 )
 
 __all__ = [
     "ADDRESS_TYPES",
-    "MANAGED_BY_LABEL",
-    "SERVICE_NAME_LABEL",
     "default_endpoint_slice",
     "default_endpoints",
     "endpoint_slice_generation",
-    "parse_ip_sloppy",
     "validate_endpoint_slice",
     "validate_endpoint_slice_update",
     "validate_endpoints",
     "validate_endpoints_update",
-    "validate_non_special_ip",
 ]
 
 _IP_ERROR = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
@@ -78,14 +71,8 @@ def _validate_endpoint_port(port: dict, require_name: bool, field: str) -> list[
         errs.append(
             FieldError.invalid(f"{field}.port", number, "must be between 1 and 65535, inclusive")
         )
-    protocol = port.get("protocol") or ""
-    if not protocol:
-        errs.append(FieldError.required(f"{field}.protocol"))
-    elif protocol not in PORT_PROTOCOLS:
-        errs.append(FieldError.not_supported(f"{field}.protocol", protocol, PORT_PROTOCOLS))
-    if port.get("appProtocol") is not None:
-        errs.extend(validate_qualified_name(port["appProtocol"], f"{field}.appProtocol"))
-    return errs
+    protocol = port.get("protocol") or None
+    return errs + validate_endpoint_port_protocols(protocol, port.get("appProtocol"), field)
 
 
 def validate_endpoints(obj: dict) -> list[FieldError]:

@@ -23,9 +23,9 @@ from kubenet_nb.api.meta import (
     validate_qualified_name,
 )
 from kubenet_nb.api.names import is_valid_label_value
+from kubenet_nb.api.well_known import NAMESPACE_NAME_LABEL
 
 __all__ = [
-    "NAMESPACE_NAME_LABEL",
     "default_namespace",
     "default_namespace_update",
     "default_node",
@@ -35,7 +35,6 @@ __all__ = [
     "validate_node_update",
 ]
 
-NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 _STANDARD_FINALIZERS = ("kubernetes", "orphan", "foregroundDeletion")
 _TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"]
 _CIDR_ERROR = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"

@@ -10,31 +10,26 @@ slice.
 
 from __future__ import annotations
 
+from kubenet_nb.api.endpoint_ports import validate_endpoint_port_protocols
 from kubenet_nb.api.errors import FieldError
 from kubenet_nb.api.ip_addresses import parse_ip_sloppy, validate_non_special_ip
 from kubenet_nb.api.meta import (
-    PORT_PROTOCOLS,
     name_is_dns_subdomain,
     validate_dns1123_label,
     validate_immutable,
     validate_labels,
     validate_object_meta,
-    validate_qualified_name,
 )
 from kubenet_nb.api.names import is_dns1123_label, is_dns1123_subdomain, is_valid_label_value
 
 __all__ = [
     "ADDRESS_TYPES",
-    "MANAGED_BY_LABEL",
-    "SERVICE_NAME_LABEL",
     "default_endpoint_slice",
     "endpoint_slice_generation",
     "validate_endpoint_slice",
     "validate_endpoint_slice_update",
 ]
 
-SERVICE_NAME_LABEL = "kubernetes.io/service-name"
-MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"
 ADDRESS_TYPES = ["FQDN", "IPv4", "IPv6"]
 _MAX_ENDPOINTS, _MAX_ADDRESSES, _MAX_PORTS, _MAX_TOPOLOGY, _MAX_HINTS = 1000, 100, 20000, 16, 8
 
@@ -149,13 +144,9 @@ def _validate_slice_ports(ports: list[dict]) -> list[FieldError]:
         if name in names:
             errs.append(FieldError.duplicate(f"{path}.name", name))
         names.add(name)
-        protocol = port.get("protocol")
-        if protocol is None:
-            errs.append(FieldError.required(f"{path}.protocol"))
-        elif protocol not in PORT_PROTOCOLS:
-            errs.append(FieldError.not_supported(f"{path}.protocol", protocol, PORT_PROTOCOLS))
-        if port.get("appProtocol") is not None:
-            errs.extend(validate_qualified_name(port["appProtocol"], f"{path}.appProtocol"))
+        errs.extend(
+            validate_endpoint_port_protocols(port.get("protocol"), port.get("appProtocol"), path)
+        )
     return errs
 
 

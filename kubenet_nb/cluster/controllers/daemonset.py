@@ -11,6 +11,17 @@ Active pods that match the selector and have no controller are adopted (Controll
 from __future__ import annotations
 
 from kubenet_nb.api.selectors import selector_from_label_selector
+from kubenet_nb.api.well_known import (
+    CONTROLLER_REVISION_HASH_LABEL,
+    NODE_DISK_PRESSURE_TAINT,
+    NODE_MEMORY_PRESSURE_TAINT,
+    NODE_NETWORK_UNAVAILABLE_TAINT,
+    NODE_NOT_READY_TAINT,
+    NODE_PID_PRESSURE_TAINT,
+    NODE_UNREACHABLE_TAINT,
+    NODE_UNSCHEDULABLE_TAINT,
+    POD_TEMPLATE_GENERATION_LABEL,
+)
 from kubenet_nb.cluster.controllers.deployment import pod_template_hash
 from kubenet_nb.cluster.controllers.replicaset import is_active, is_ready
 from kubenet_nb.cluster.controllers.workload import WorkloadController
@@ -20,24 +31,21 @@ from kubenet_nb.cluster.store import WatchEvent, clone
 
 __all__ = ["DaemonSetController", "daemon_tolerations"]
 
-HASH_LABEL = "controller-revision-hash"
-GENERATION_LABEL = "pod-template-generation"
-
 
 def daemon_tolerations(host_network: bool) -> list[dict]:
     """util.AddOrUpdateDaemonPodTolerations: what every daemon pod tolerates."""
     tolerations = [
-        {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute"},
-        {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute"},
-        {"key": "node.kubernetes.io/disk-pressure", "operator": "Exists", "effect": "NoSchedule"},
-        {"key": "node.kubernetes.io/memory-pressure", "operator": "Exists", "effect": "NoSchedule"},
-        {"key": "node.kubernetes.io/pid-pressure", "operator": "Exists", "effect": "NoSchedule"},
-        {"key": "node.kubernetes.io/unschedulable", "operator": "Exists", "effect": "NoSchedule"},
+        {"key": NODE_NOT_READY_TAINT, "operator": "Exists", "effect": "NoExecute"},
+        {"key": NODE_UNREACHABLE_TAINT, "operator": "Exists", "effect": "NoExecute"},
+        {"key": NODE_DISK_PRESSURE_TAINT, "operator": "Exists", "effect": "NoSchedule"},
+        {"key": NODE_MEMORY_PRESSURE_TAINT, "operator": "Exists", "effect": "NoSchedule"},
+        {"key": NODE_PID_PRESSURE_TAINT, "operator": "Exists", "effect": "NoSchedule"},
+        {"key": NODE_UNSCHEDULABLE_TAINT, "operator": "Exists", "effect": "NoSchedule"},
     ]
     if host_network:
         tolerations.append(
             {
-                "key": "node.kubernetes.io/network-unavailable",
+                "key": NODE_NETWORK_UNAVAILABLE_TAINT,
                 "operator": "Exists",
                 "effect": "NoSchedule",
             }
@@ -152,7 +160,10 @@ class DaemonSetController(WorkloadController):
             if unavailable >= budget:
                 return
             for pod in by_node.get(node, [])[:1]:
-                if pod["metadata"].get("labels", {}).get(HASH_LABEL) != revision:
+                if (
+                    pod["metadata"].get("labels", {}).get(CONTROLLER_REVISION_HASH_LABEL)
+                    != revision
+                ):
                     self.api.delete("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"])
                     unavailable += 1
 
@@ -162,8 +173,8 @@ class DaemonSetController(WorkloadController):
         meta.pop("creationTimestamp", None)
         meta["labels"] = {
             **meta.get("labels", {}),
-            HASH_LABEL: revision,
-            GENERATION_LABEL: str(ds["metadata"].get("generation", 1)),
+            CONTROLLER_REVISION_HASH_LABEL: revision,
+            POD_TEMPLATE_GENERATION_LABEL: str(ds["metadata"].get("generation", 1)),
         }
         meta["generateName"] = ds["metadata"]["name"] + "-"
         meta["namespace"] = ds["metadata"]["namespace"]
@@ -203,7 +214,7 @@ class DaemonSetController(WorkloadController):
             1
             for p in active
             if p["spec"].get("nodeName")
-            and p["metadata"].get("labels", {}).get(HASH_LABEL) == revision
+            and p["metadata"].get("labels", {}).get(CONTROLLER_REVISION_HASH_LABEL) == revision
         )
         status = {
             "currentNumberScheduled": len(scheduled & wanted),

@@ -12,14 +12,17 @@ from __future__ import annotations
 import json
 import math
 
+from kubenet_nb.api.well_known import (
+    DEPLOYMENT_DESIRED_REPLICAS_ANNOTATION,
+    DEPLOYMENT_MAX_REPLICAS_ANNOTATION,
+    DEPLOYMENT_REVISION_ANNOTATION,
+    POD_TEMPLATE_HASH_LABEL,
+)
 from kubenet_nb.cluster.controllers.workload import WorkloadController
 from kubenet_nb.cluster.randomness import ALPHANUMS
 from kubenet_nb.cluster.store import clone
 
 __all__ = ["DeploymentController", "pod_template_hash"]
-
-HASH_LABEL = "pod-template-hash"
-REVISION = "deployment.kubernetes.io/revision"
 
 
 def _fnv32a(data: bytes) -> int:
@@ -41,7 +44,7 @@ def safe_encode(text: str) -> str:
 def pod_template_hash(template: dict, collision_count: int = 0) -> str:
     """controller.ComputeHash's shape: FNV-32a of the template (+ collision count), encoded."""
     template = clone(template)
-    template.get("metadata", {}).get("labels", {}).pop(HASH_LABEL, None)
+    template.get("metadata", {}).get("labels", {}).pop(POD_TEMPLATE_HASH_LABEL, None)
     data = json.dumps(template, sort_keys=True, separators=(",", ":")).encode()
     if collision_count:
         data += str(collision_count).encode()
@@ -60,7 +63,7 @@ def _resolve(value: int | str, total: int, round_up: bool) -> int:
 def _template_without_hash(template: dict) -> dict:
     template = clone(template)
     labels = template.get("metadata", {}).get("labels", {})
-    labels.pop(HASH_LABEL, None)
+    labels.pop(POD_TEMPLATE_HASH_LABEL, None)
     return template
 
 
@@ -109,7 +112,7 @@ class DeploymentController(WorkloadController):
 
     @staticmethod
     def _revision(rs: dict) -> int:
-        return int(rs["metadata"].get("annotations", {}).get(REVISION, "0"))
+        return int(rs["metadata"].get("annotations", {}).get(DEPLOYMENT_REVISION_ANNOTATION, "0"))
 
     def _max_revision(self, replica_sets: list[dict]) -> int:
         return max((self._revision(rs) for rs in replica_sets), default=0)
@@ -119,7 +122,10 @@ class DeploymentController(WorkloadController):
         SetDeploymentRevision keeps it (pkg/controller/deployment/util)."""
         if self._revision(obj) == revision:
             return obj
-        annotations = {**obj["metadata"].get("annotations", {}), REVISION: str(revision)}
+        annotations = {
+            **obj["metadata"].get("annotations", {}),
+            DEPLOYMENT_REVISION_ANNOTATION: str(revision),
+        }
         return self.api.update(
             {**obj, "metadata": {**obj["metadata"], "annotations": annotations}}, trusted=True
         )
@@ -128,9 +134,11 @@ class DeploymentController(WorkloadController):
         collisions = deploy.get("status", {}).get("collisionCount", 0)
         template = clone(deploy["spec"]["template"])
         hash_ = pod_template_hash(template, collisions)
-        template.setdefault("metadata", {}).setdefault("labels", {})[HASH_LABEL] = hash_
+        template.setdefault("metadata", {}).setdefault("labels", {})[POD_TEMPLATE_HASH_LABEL] = (
+            hash_
+        )
         selector = clone(deploy["spec"]["selector"])
-        selector.setdefault("matchLabels", {})[HASH_LABEL] = hash_
+        selector.setdefault("matchLabels", {})[POD_TEMPLATE_HASH_LABEL] = hash_
         replicas = deploy["spec"].get("replicas", 1)
         surge = self._max_surge(deploy)
         meta = deploy["metadata"]
@@ -143,9 +151,9 @@ class DeploymentController(WorkloadController):
                 "namespace": meta["namespace"],
                 "labels": labels,
                 "annotations": {
-                    "deployment.kubernetes.io/desired-replicas": str(replicas),
-                    "deployment.kubernetes.io/max-replicas": str(replicas + surge),
-                    REVISION: str(self._max_revision(old) + 1),
+                    DEPLOYMENT_DESIRED_REPLICAS_ANNOTATION: str(replicas),
+                    DEPLOYMENT_MAX_REPLICAS_ANNOTATION: str(replicas + surge),
+                    DEPLOYMENT_REVISION_ANNOTATION: str(self._max_revision(old) + 1),
                 },
                 "ownerReferences": [
                     {
@@ -182,8 +190,8 @@ class DeploymentController(WorkloadController):
         desired = deploy["spec"].get("replicas", 1)
         annotations = {
             **rs["metadata"].get("annotations", {}),
-            "deployment.kubernetes.io/desired-replicas": str(desired),
-            "deployment.kubernetes.io/max-replicas": str(desired + self._max_surge(deploy)),
+            DEPLOYMENT_DESIRED_REPLICAS_ANNOTATION: str(desired),
+            DEPLOYMENT_MAX_REPLICAS_ANNOTATION: str(desired + self._max_surge(deploy)),
         }
         if current == replicas and annotations == rs["metadata"].get("annotations"):
             return rs

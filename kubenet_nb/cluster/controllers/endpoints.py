@@ -15,6 +15,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from kubenet_nb.api.well_known import (
+    ENDPOINTS_MANAGED_BY_LABEL,
+    ENDPOINTS_OVER_CAPACITY_ANNOTATION,
+    ENDPOINTS_TRIGGER_TIME_ANNOTATION,
+    HEADLESS_LABEL,
+)
 from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.clock import format_time
 from kubenet_nb.cluster.controllers.base import Controller
@@ -28,13 +34,9 @@ from kubenet_nb.cluster.controllers.service_index import (
 )
 from kubenet_nb.cluster.store import Store, WatchEvent
 
-__all__ = ["CONTROLLER_NAME", "LABEL_MANAGED_BY", "MAX_CAPACITY", "EndpointsController"]
+__all__ = ["CONTROLLER_NAME", "MAX_CAPACITY", "EndpointsController"]
 
 CONTROLLER_NAME = "endpoint-controller"
-LABEL_MANAGED_BY = "endpoints.kubernetes.io/managed-by"
-LABEL_HEADLESS = "service.kubernetes.io/headless"
-TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
-OVER_CAPACITY = "endpoints.kubernetes.io/over-capacity"
 MAX_CAPACITY = 1000
 
 _NO_PORTS = ("", -1, "", None)
@@ -202,9 +204,11 @@ def _comparable(subsets: list[dict]) -> list[dict]:
 
 def _labels_correct(current: dict[str, str], service: dict[str, str]) -> bool:
     """labelsCorrectForEndpoints: the Service's labels plus managed-by (headless ignored)."""
-    if current.get(LABEL_MANAGED_BY) != CONTROLLER_NAME:
+    if current.get(ENDPOINTS_MANAGED_BY_LABEL) != CONTROLLER_NAME:
         return False
-    own = {k: v for k, v in current.items() if k not in (LABEL_MANAGED_BY, LABEL_HEADLESS)}
+    own = {
+        k: v for k, v in current.items() if k not in (ENDPOINTS_MANAGED_BY_LABEL, HEADLESS_LABEL)
+    }
     return own == service
 
 
@@ -263,24 +267,24 @@ class EndpointsController(Controller):
                 _comparable(current.get("subsets") or []) == _comparable(subsets)
                 and _labels_correct(current["metadata"].get("labels") or {}, service_labels)
                 and _count(current.get("subsets") or []) <= MAX_CAPACITY
-                and OVER_CAPACITY not in annotations
+                and ENDPOINTS_OVER_CAPACITY_ANNOTATION not in annotations
             ):
                 return
         labels = dict(service_labels)
         if spec.get("clusterIP") in (None, "", "None"):
-            labels[LABEL_HEADLESS] = ""
+            labels[HEADLESS_LABEL] = ""
         else:
-            labels.pop(LABEL_HEADLESS, None)
-        labels[LABEL_MANAGED_BY] = CONTROLLER_NAME
+            labels.pop(HEADLESS_LABEL, None)
+        labels[ENDPOINTS_MANAGED_BY_LABEL] = CONTROLLER_NAME
         annotations = dict((current or {}).get("metadata", {}).get("annotations") or {})
         if trigger is not None:
-            annotations[TRIGGER_TIME] = format_time(trigger)
+            annotations[ENDPOINTS_TRIGGER_TIME_ANNOTATION] = format_time(trigger)
         else:
-            annotations.pop(TRIGGER_TIME, None)
+            annotations.pop(ENDPOINTS_TRIGGER_TIME_ANNOTATION, None)
         if _truncate(subsets):
-            annotations[OVER_CAPACITY] = "truncated"
+            annotations[ENDPOINTS_OVER_CAPACITY_ANNOTATION] = "truncated"
         else:
-            annotations.pop(OVER_CAPACITY, None)
+            annotations.pop(ENDPOINTS_OVER_CAPACITY_ANNOTATION, None)
         obj: dict[str, Any] = (
             dict(current) if current is not None else {"apiVersion": "v1", "kind": "Endpoints"}
         )

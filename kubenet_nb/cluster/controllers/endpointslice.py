@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import ipaddress
 
+from kubenet_nb.api.well_known import MANAGED_BY_LABEL, SERVICE_NAME_LABEL, ZONE_LABEL
 from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.clock import format_time
 from kubenet_nb.cluster.controllers.base import Controller
 from kubenet_nb.cluster.controllers.endpointslice_reconciler import (
     CONTROLLER_NAME,
-    LABEL_MANAGED_BY,
-    LABEL_SERVICE_NAME,
     Desired,
     SliceReconciler,
     endpoint_id,
@@ -107,7 +106,7 @@ def _pod_to_endpoint(pod: dict, node: dict | None, service: dict, address_type: 
     }
     if (pod.get("spec") or {}).get("nodeName"):
         endpoint["nodeName"] = pod["spec"]["nodeName"]
-    zone = ((node or {}).get("metadata", {}).get("labels") or {}).get("topology.kubernetes.io/zone")
+    zone = ((node or {}).get("metadata", {}).get("labels") or {}).get(ZONE_LABEL)
     if zone:
         endpoint["zone"] = zone
     return endpoint
@@ -115,11 +114,11 @@ def _pod_to_endpoint(pod: dict, node: dict | None, service: dict, address_type: 
 
 def _managed(obj: dict | None) -> bool:
     labels = (obj or {}).get("metadata", {}).get("labels") or {}
-    return labels.get(LABEL_MANAGED_BY) == CONTROLLER_NAME
+    return labels.get(MANAGED_BY_LABEL) == CONTROLLER_NAME
 
 
 def _service_of(obj: dict | None) -> str:
-    return ((obj or {}).get("metadata", {}).get("labels") or {}).get(LABEL_SERVICE_NAME, "")
+    return ((obj or {}).get("metadata", {}).get("labels") or {}).get(SERVICE_NAME_LABEL, "")
 
 
 class EndpointSliceController(Controller):

@@ -17,14 +17,16 @@ from __future__ import annotations
 from collections import deque
 
 from kubenet_nb.api.names import is_dns1123_subdomain
+from kubenet_nb.api.well_known import (
+    ENDPOINTS_TRIGGER_TIME_ANNOTATION,
+    HEADLESS_LABEL,
+    MANAGED_BY_LABEL,
+    SERVICE_NAME_LABEL,
+)
 from kubenet_nb.cluster.apiserver import ApiServer
 
 __all__ = [
     "CONTROLLER_NAME",
-    "LABEL_HEADLESS",
-    "LABEL_MANAGED_BY",
-    "LABEL_SERVICE_NAME",
-    "TRIGGER_TIME",
     "Desired",
     "SliceReconciler",
     "endpoint_id",
@@ -32,11 +34,7 @@ __all__ = [
 ]
 
 CONTROLLER_NAME = "endpointslice-controller.k8s.io"
-LABEL_SERVICE_NAME = "kubernetes.io/service-name"
-LABEL_MANAGED_BY = "endpointslice.kubernetes.io/managed-by"
-LABEL_HEADLESS = "service.kubernetes.io/headless"
-TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
-RESERVED_LABELS = (LABEL_SERVICE_NAME, LABEL_MANAGED_BY, LABEL_HEADLESS)
+RESERVED_LABELS = (SERVICE_NAME_LABEL, MANAGED_BY_LABEL, HEADLESS_LABEL)
 
 Desired = dict[str, dict[frozenset, tuple[list[dict], dict[tuple, dict]]]]
 """Per address type, per port key: the endpoint ports and the endpoints by `endpoint_id`."""
@@ -84,9 +82,9 @@ def _slice_labels(labels: dict[str, str], service: dict) -> tuple[dict[str, str]
     }
     changed = own != wanted
     if (service.get("spec") or {}).get("clusterIP") in (None, "", "None"):
-        wanted[LABEL_HEADLESS] = ""
-    wanted[LABEL_SERVICE_NAME] = service["metadata"]["name"]
-    wanted[LABEL_MANAGED_BY] = CONTROLLER_NAME
+        wanted[HEADLESS_LABEL] = ""
+    wanted[SERVICE_NAME_LABEL] = service["metadata"]["name"]
+    wanted[MANAGED_BY_LABEL] = CONTROLLER_NAME
     return dict(sorted(wanted.items())), changed
 
 
@@ -315,9 +313,9 @@ def _for_write(endpoint_slice: dict, stamp: str | None) -> dict:
     meta = obj["metadata"] = dict(obj["metadata"])
     annotations = dict(meta.get("annotations") or {})
     if stamp is not None:
-        annotations[TRIGGER_TIME] = stamp
+        annotations[ENDPOINTS_TRIGGER_TIME_ANNOTATION] = stamp
     else:
-        annotations.pop(TRIGGER_TIME, None)
+        annotations.pop(ENDPOINTS_TRIGGER_TIME_ANNOTATION, None)
     if annotations:
         meta["annotations"] = dict(sorted(annotations.items()))
     else:

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from kubenet_nb.api.apps import daemonset, workloads
 from kubenet_nb.api.core import endpoints, nodes, pod
 from kubenet_nb.api.errors import FieldError
+from kubenet_nb.api.well_known import MIRROR_POD_ANNOTATION
 from kubenet_nb.cluster.apiserver import Strategy
 from kubenet_nb.cluster.kubelet import Kubelets
 from kubenet_nb.cluster.randomness import Randomness
 
 __all__ = ["core_strategies"]
 
-MIRROR = "kubernetes.io/config.mirror"
 """Static pods' mirror annotation: the kubelet, not admission, made these pods."""
 
 Validate = Callable[[dict], list[FieldError]]
@@ -82,7 +82,7 @@ class PodStrategy(KindStrategy):
         self._default(obj)
         obj["status"] = pod.initial_pod_status(obj)
         annotations = obj["metadata"].get("annotations") or {}
-        if MIRROR not in annotations:
+        if MIRROR_POD_ANNOTATION not in annotations:
             pod.mount_service_account_token(obj, self.random.string(5))
 
     def warnings(self, obj: dict) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
 from kubenet_nb.api.kinds import resolve
-from kubenet_nb.cluster.apply import LAST_APPLIED
+from kubenet_nb.api.well_known import LAST_APPLIED_ANNOTATION
 from kubenet_nb.io.manifests import MAX_BYTES, load_manifests
 from kubenet_nb.kubectl.command import (
     DRY_RUN_FLAG,
@@ -103,11 +103,12 @@ def _live(invocation: Invocation, obj: dict) -> dict | None:
 
 def _missing_annotation_warning(live: dict) -> str | None:
     """apply.go warningNoLastAppliedConfigAnnotation, for objects not created by apply."""
-    if LAST_APPLIED in (live["metadata"].get("annotations") or {}):
+    if LAST_APPLIED_ANNOTATION in (live["metadata"].get("annotations") or {}):
         return None
     plural = resolve(live["kind"]).plural
     return (
-        f"Warning: resource {plural}/{live['metadata']['name']} is missing the {LAST_APPLIED} "
+        f"Warning: resource {plural}/{live['metadata']['name']} is missing the "
+        f"{LAST_APPLIED_ANNOTATION} "
         "annotation which is required by kubectl apply. kubectl apply should only be used on "
         "resources created declaratively by either kubectl create --save-config or kubectl "
         "apply. The missing annotation will be patched automatically."

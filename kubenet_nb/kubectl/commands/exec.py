@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from kubenet_nb.api.errors import BadRequest, KubectlError
 from kubenet_nb.api.selectors import selector_from_label_selector, selector_from_set
+from kubenet_nb.api.well_known import DEFAULT_CONTAINER_ANNOTATION
 from kubenet_nb.kubectl.command import (
     NAMESPACE_FLAG,
     Invocation,
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 from kubenet_nb.network.tools import Context, toolbox_for
 from kubenet_nb.network.tools.shell import run_program
 
-__all__ = ["DEFAULT_CONTAINER_ANNOTATION", "parse_duration", "pick_pod", "run"]
+__all__ = ["parse_duration", "pick_pod", "run"]
 
 PATH = "kubectl exec"
 FLAGS = FlagSet(
@@ -63,7 +64,6 @@ FLAGS = FlagSet(
     Flag("filename", "f", "list"),
     Flag("pod-running-timeout", default="1m0s"),
 )
-DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
 NO_TTY = "Unable to use a TTY - input is not a terminal or the right kind of file"
 SELECTING = ("Deployment", "ReplicaSet", "DaemonSet")
 _UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}

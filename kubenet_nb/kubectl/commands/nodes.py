@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from kubenet_nb.api.errors import KubectlError, NotFound
 from kubenet_nb.api.kinds import resolve
+from kubenet_nb.api.well_known import MIRROR_POD_ANNOTATION
 from kubenet_nb.kubectl.command import (
     DRY_RUN_FLAG,
     Invocation,
@@ -43,7 +44,6 @@ DRAIN_FLAGS = FlagSet(
     Flag("skip-wait-for-delete-timeout", kind="int"),
     Flag("chunk-size", kind="int", default=500),
 )
-MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
 _DAEMONSET_FATAL = "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)"
 _DAEMONSET_WARNING = "ignoring DaemonSet-managed Pods"
 _LOCAL_STORAGE_FATAL = "Pods with local storage (use --delete-emptydir-data to override)"
@@ -131,7 +131,7 @@ def _filter(cluster: ControlPlane, pod: dict, values: dict) -> tuple[bool, str, 
             return False, "Warning", _DAEMONSET_WARNING
         if not values["force"]:
             return False, "Error", missing.message
-    if MIRROR_ANNOTATION in (pod["metadata"].get("annotations") or {}):
+    if MIRROR_POD_ANNOTATION in (pod["metadata"].get("annotations") or {}):
         return False, "Skip", ""
     volumes = pod.get("spec", {}).get("volumes") or []
     if any("emptyDir" in v for v in volumes) and not finished:

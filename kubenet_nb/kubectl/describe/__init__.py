@@ -13,6 +13,7 @@ from collections import Counter
 from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
 from kubenet_nb.api.kinds import ResourceInfo
 from kubenet_nb.api.selectors import selector_from_label_selector
+from kubenet_nb.api.well_known import POD_TEMPLATE_HASH_LABEL, SERVICE_NAME_LABEL
 from kubenet_nb.kubectl.commands.get import ClusterView, parse_resource_args
 from kubenet_nb.kubectl.describe.network import (
     describe_endpoints,
@@ -72,7 +73,7 @@ def _owned_by(obj: dict, owner: dict) -> bool:
 def _template_without_hash(template: dict) -> dict:
     metadata = dict(template.get("metadata") or {})
     labels = dict(metadata.get("labels") or {})
-    labels.pop("pod-template-hash", None)
+    labels.pop(POD_TEMPLATE_HASH_LABEL, None)
     metadata["labels"] = labels
     return {**template, "metadata": metadata}
 
@@ -101,7 +102,7 @@ def describe_object(cluster: ClusterView, info: ResourceInfo, obj: dict, events:
     namespace = meta.get("namespace") or "default"
     found = _events(cluster, obj, kind != "Pod") if events else None
     if kind == "Service":
-        selector = f"kubernetes.io/service-name={meta['name']}"
+        selector = f"{SERVICE_NAME_LABEL}={meta['name']}"
         slices = cluster.list("endpointslices", namespace, selector)
         return describe_service(obj, slices, found, now)
     if kind == "Pod":

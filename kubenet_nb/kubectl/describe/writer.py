@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kubenet_nb.api.well_known import LAST_APPLIED_ANNOTATION
 from kubenet_nb.kubectl.printers import tabwrite
 from kubenet_nb.kubectl.printers.age import age, parse_time
 
 __all__ = [
-    "LAST_APPLIED",
     "Writer",
     "bool_text",
     "describe_events",
@@ -24,7 +24,6 @@ __all__ = [
     "print_tolerations",
 ]
 
-LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _MAX_ANNOTATION = 140
 
 
@@ -72,7 +71,7 @@ def print_annotations(w: Writer, title: str, annotations: dict[str, str] | None)
     """`printAnnotationsMultiline`: `key: value`, long or multi-line values folded below."""
     w.write(0, f"{title}:\t")
     annotations = annotations or {}
-    keys = sorted(k for k in annotations if k != LAST_APPLIED)
+    keys = sorted(k for k in annotations if k != LAST_APPLIED_ANNOTATION)
     if not keys:
         w.line("<none>")
         return

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from kubenet_nb.api.well_known import NODE_ROLE_LABEL, NODE_ROLE_LABEL_PREFIX
 from kubenet_nb.kubectl.printers import Column, Table
 from kubenet_nb.kubectl.printers.age import age, object_age
 from kubenet_nb.kubectl.printers.network import endpoints_row, endpointslice_row, service_row
@@ -127,16 +128,13 @@ def _default_row(obj: dict, now: datetime) -> list[Any]:
     return [_meta(obj).get("name", ""), object_age(obj, now)]
 
 
-_ROLE_PREFIX = "node-role.kubernetes.io/"
-
-
 def node_roles(node: dict) -> list[str]:
     """`findNodeRoles`: `node-role.kubernetes.io/<role>` keys and `kubernetes.io/role` values."""
     roles = set()
     for key, value in (_meta(node).get("labels") or {}).items():
-        if key.startswith(_ROLE_PREFIX) and len(key) > len(_ROLE_PREFIX):
-            roles.add(key[len(_ROLE_PREFIX) :])
-        elif key == "kubernetes.io/role" and value:
+        if key.startswith(NODE_ROLE_LABEL_PREFIX) and len(key) > len(NODE_ROLE_LABEL_PREFIX):
+            roles.add(key[len(NODE_ROLE_LABEL_PREFIX) :])
+        elif key == NODE_ROLE_LABEL and value:
             roles.add(value)
     return sorted(roles)
 

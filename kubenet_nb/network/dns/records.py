@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
 
+from kubenet_nb.api.well_known import SERVICE_NAME_LABEL
 from kubenet_nb.network.parts import Parts
 
 __all__ = [
@@ -43,7 +44,6 @@ __all__ = [
     "endpoint_hostname",
 ]
 
-SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 NO_PORT = -1
 
 

@@ -1,51 +1,26 @@
-"""IP addresses as kube-proxy reads and prints them (k8s.io/utils/net sloppy parsing, Go's net).
+"""IP addresses and CIDRs as kube-proxy reads and prints them (k8s.io/utils/net, Go's net).
 
 Go's old `net.ParseIP` accepted leading zeros as decimal ("010.001.002.003"); the API server
 still lets such values through in some fields, and kube-proxy normalises them (TestBadIPs).
+The address parser itself is kubenet_nb.api.ip_addresses.parse_ip_sloppy, shared with the API.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import re
 from functools import lru_cache
 
+from kubenet_nb.api.ip_addresses import IPAddress, parse_ip_sloppy
+
 __all__ = [
-    "IPAddress",
     "IPNetwork",
     "host_port",
     "ip_family",
     "ip_text",
     "parse_cidr_sloppy",
-    "parse_ip_sloppy",
 ]
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-_DOTTED = re.compile(r"^(\d+)\.(\d+)\.(\d+)\.(\d+)$")
-
-
-def parse_ip_sloppy(text: str) -> IPAddress | None:
-    """k8s.io/utils/net `ParseIPSloppy`: like Go's old net.ParseIP, leading zeros are decimal.
-
-    >>> str(parse_ip_sloppy("172.30.0.041")), parse_ip_sloppy("1.2.3.256")
-    ('172.30.0.41', None)
-    >>> str(parse_ip_sloppy("::ffff:10.0.0.1"))
-    '10.0.0.1'
-    """
-    match = _DOTTED.match(text)
-    if match:
-        octets = [int(part) for part in match.groups()]
-        if any(octet > 255 for octet in octets):
-            return None
-        return ipaddress.IPv4Address(bytes(octets))
-    if ":" not in text:
-        return None
-    try:
-        address = ipaddress.IPv6Address(text)
-    except ValueError:
-        return None
-    return address.ipv4_mapped or address
 
 
 @lru_cache(maxsize=65536)

@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from kubenet_nb.api.well_known import ZONE_LABEL
 from kubenet_nb.network.proxy.endpoints import Endpoint
 from kubenet_nb.network.proxy.model import ServicePort
 
-__all__ = ["ZONE_LABEL", "Categories", "categorize"]
-
-ZONE_LABEL = "topology.kubernetes.io/zone"
+__all__ = ["Categories", "categorize"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,13 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import partial
 
+from kubenet_nb.api.well_known import SERVICE_NAME_LABEL
 from kubenet_nb.network.proxy.addresses import host_port, ip_text
 from kubenet_nb.network.proxy.chains import endpoint_chain, service_port_name
 from kubenet_nb.network.proxy.memo import IdentityMemo, ObjectMemo
 
-__all__ = ["SERVICE_NAME_LABEL", "Endpoint", "Merged", "endpoints_by_port", "merged_by_port"]
-
-SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+__all__ = ["Endpoint", "Merged", "endpoints_by_port", "merged_by_port"]
 
 
 @dataclass(frozen=True, slots=True)

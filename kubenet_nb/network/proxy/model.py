@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kubenet_nb.api.ip_addresses import parse_ip_sloppy
 from kubenet_nb.network.proxy.addresses import (
     IPNetwork,
     ip_family,
     parse_cidr_sloppy,
-    parse_ip_sloppy,
 )
 from kubenet_nb.network.proxy.chains import (
     EXTERNAL_PREFIX,

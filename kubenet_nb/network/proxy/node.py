@@ -14,11 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kubenet_nb.api.errors import NotFound
+from kubenet_nb.api.ip_addresses import IPAddress, parse_ip_sloppy
 from kubenet_nb.network.proxy.addresses import (
-    IPAddress,
     ip_family,
     parse_cidr_sloppy,
-    parse_ip_sloppy,
 )
 from kubenet_nb.network.proxy.chains import (
     KUBE_EXTERNAL_SERVICES,

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 
-from kubenet_nb.network.proxy.categorize import ZONE_LABEL
+from kubenet_nb.api.well_known import ZONE_LABEL
 from kubenet_nb.network.proxy.chains import (
     KUBE_EXTERNAL_SERVICES,
     KUBE_FIREWALL,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kubenet_nb.network.proxy.addresses import IPAddress
+from kubenet_nb.api.ip_addresses import IPAddress
 from kubenet_nb.network.proxy.categorize import categorize
 from kubenet_nb.network.proxy.chains import (
     KUBE_EXTERNAL_SERVICES,

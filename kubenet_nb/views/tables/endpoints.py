@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from kubenet_nb.api.well_known import SERVICE_NAME_LABEL
 from kubenet_nb.cluster.controllers.service_index import (
     find_port,
     selector_matches,
@@ -53,7 +54,6 @@ ENDPOINT_COLUMNS = {
 }
 """The columns of `endpoints_table`, in order, with their pandas dtypes (missing = <NA>)."""
 
-SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 Row = dict[str, object]
 
 

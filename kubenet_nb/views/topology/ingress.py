@@ -10,6 +10,7 @@ exclude-from-external-load-balancers; with Local only to those with a ready loca
 
 from __future__ import annotations
 
+from kubenet_nb.api.well_known import EXCLUDE_FROM_LB_LABEL
 from kubenet_nb.views.dot import Row, dot_id, port_name, table, text
 from kubenet_nb.views.topology.drawing import NODE_IP_PORT, Drawing
 from kubenet_nb.views.topology.endpoints import DrawnEndpoint, port_mapping
@@ -18,7 +19,6 @@ from kubenet_nb.views.topology.services import external_local, ingress_addresses
 from kubenet_nb.views.topology.styles import LOAD_BALANCER_STYLE, OUTSIDE_STYLE
 
 __all__ = [
-    "EXCLUDE_FROM_LB",
     "OUTSIDE_ID",
     "WaysIn",
     "load_balancer_nodes",
@@ -27,8 +27,6 @@ __all__ = [
 ]
 
 OUTSIDE_ID = dot_id("outside", "client")
-EXCLUDE_FROM_LB = "node.kubernetes.io/exclude-from-external-load-balancers"
-"""Well-known node label: load balancers leave the node out (kind sets it on the control plane)."""
 _DROPPED = '<FONT COLOR="#c92a2a">no local endpoint: dropped</FONT>'
 
 Endpoints = dict[tuple[str, str], list[DrawnEndpoint]]
@@ -55,7 +53,7 @@ def load_balancer_nodes(
     for node in nodes:
         conditions = (node.get("status") or {}).get("conditions") or ()
         ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
-        if ready and EXCLUDE_FROM_LB not in (node["metadata"].get("labels") or {}):
+        if ready and EXCLUDE_FROM_LB_LABEL not in (node["metadata"].get("labels") or {}):
             eligible.append(node["metadata"]["name"])
     if external_local(service):
         healthy = {e.node for e in endpoints if e.condition == "ready"}

@@ -12,6 +12,11 @@ from collections.abc import Iterable
 
 import graphviz
 
+from kubenet_nb.api.well_known import (
+    CONTROLLER_REVISION_HASH_LABEL,
+    POD_TEMPLATE_GENERATION_LABEL,
+    POD_TEMPLATE_HASH_LABEL,
+)
 from kubenet_nb.views.dot import TIMES, Row, dot_id, table, text
 from kubenet_nb.views.topology.drawing import NODE_IP_PORT, Drawing
 from kubenet_nb.views.topology.endpoints import ip_key
@@ -20,7 +25,11 @@ from kubenet_nb.views.topology.styles import HOST_STYLE, POD_STYLES
 
 __all__ = ["HIDDEN_LABELS", "draw_nodes"]
 
-HIDDEN_LABELS = ("controller-revision-hash", "pod-template-generation", "pod-template-hash")
+HIDDEN_LABELS = (
+    CONTROLLER_REVISION_HASH_LABEL,
+    POD_TEMPLATE_GENERATION_LABEL,
+    POD_TEMPLATE_HASH_LABEL,
+)
 """Labels controllers add to tell revisions apart: left out of the pod boxes (the box name
 already carries the ReplicaSet's hash)."""
 MAX_LABELS = 4

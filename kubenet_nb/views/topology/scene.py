@@ -10,13 +10,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kubenet_nb.api.well_known import SERVICE_NAME_LABEL
 from kubenet_nb.views.topology.endpoints import ip_key
 
 if TYPE_CHECKING:
     from kubenet_nb.views.workbook import Workbook
 
 __all__ = [
-    "SERVICE_NAME_LABEL",
     "SYSTEM_NAMESPACES",
     "Scene",
     "collect",
@@ -28,8 +28,6 @@ __all__ = [
 
 SYSTEM_NAMESPACES = ("kube-node-lease", "kube-public", "kube-system", "local-path-storage")
 """Namespaces a kind cluster starts with that hold no user workloads; hidden unless asked."""
-SERVICE_NAME_LABEL = "kubernetes.io/service-name"
-"""The label that ties an EndpointSlice to its Service."""
 
 
 def pod_state(pod: dict) -> str:

@@ -16,6 +16,7 @@ from kubenet_nb.api.core.pod.validation import (
     validate_pod_update,
 )
 from kubenet_nb.api.core.pod.warnings import pod_spec_warnings, pod_warnings
+from kubenet_nb.api.well_known import NODE_NOT_READY_TAINT, NODE_UNREACHABLE_TAINT
 
 __all__ = [
     "SERVICE_ACCOUNT_MOUNT_PATH",
@@ -31,7 +32,6 @@ __all__ = [
 ]
 
 SERVICE_ACCOUNT_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
-_NODE_TAINTS = ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable")
 
 
 def default_pod(obj: dict) -> None:
@@ -61,7 +61,7 @@ def default_pod(obj: dict) -> None:
     if spec.get("preemptionPolicy") is None:
         spec["preemptionPolicy"] = "PreemptLowerPriority"
     tolerations = spec.get("tolerations") or []
-    for taint in _NODE_TAINTS:
+    for taint in (NODE_NOT_READY_TAINT, NODE_UNREACHABLE_TAINT):
         if not any(
             t.get("key", "") in ("", taint) and t.get("effect", "") in ("", "NoExecute")
             for t in tolerations

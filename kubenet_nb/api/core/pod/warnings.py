@@ -7,15 +7,27 @@ pkg/api/pod/warnings.go (warningsForPodSpecAndMeta), the parts that concern this
 from __future__ import annotations
 
 from kubenet_nb.api.names import is_dns1123_label
+from kubenet_nb.api.well_known import (
+    ARCH_BETA_LABEL,
+    ARCH_LABEL,
+    INSTANCE_TYPE_BETA_LABEL,
+    INSTANCE_TYPE_LABEL,
+    OS_BETA_LABEL,
+    OS_LABEL,
+    REGION_BETA_LABEL,
+    REGION_LABEL,
+    ZONE_BETA_LABEL,
+    ZONE_LABEL,
+)
 
 __all__ = ["pod_spec_warnings", "pod_warnings"]
 
 _DEPRECATED_NODE_LABELS = {  # pkg/api/node/util.go: deprecated label -> (since, replacement)
-    "beta.kubernetes.io/arch": ("v1.14", "kubernetes.io/arch"),
-    "beta.kubernetes.io/os": ("v1.14", "kubernetes.io/os"),
-    "failure-domain.beta.kubernetes.io/region": ("v1.17", "topology.kubernetes.io/region"),
-    "failure-domain.beta.kubernetes.io/zone": ("v1.17", "topology.kubernetes.io/zone"),
-    "beta.kubernetes.io/instance-type": ("v1.17", "node.kubernetes.io/instance-type"),
+    ARCH_BETA_LABEL: ("v1.14", ARCH_LABEL),
+    OS_BETA_LABEL: ("v1.14", OS_LABEL),
+    REGION_BETA_LABEL: ("v1.17", REGION_LABEL),
+    ZONE_BETA_LABEL: ("v1.17", ZONE_LABEL),
+    INSTANCE_TYPE_BETA_LABEL: ("v1.17", INSTANCE_TYPE_LABEL),
 }
 
 

@@ -17,7 +17,6 @@ from kubenet_nb.api.core.service.ips import (
     go_ip_families,
     go_string_list,
     validate_cluster_ips_related_fields,
-    validate_non_special_ip,
 )
 from kubenet_nb.api.core.service.validation import (
     service_warnings,
@@ -36,7 +35,6 @@ __all__ = [
     "needs_health_check",
     "service_warnings",
     "validate_cluster_ips_related_fields",
-    "validate_non_special_ip",
     "validate_port_num_or_name",
     "validate_service",
     "validate_service_update",

@@ -13,6 +13,7 @@ from typing import Any
 
 from kubenet_nb.api.core.service.defaults import is_headless
 from kubenet_nb.api.errors import FieldError
+from kubenet_nb.api.ip_addresses import validate_non_special_ip
 from kubenet_nb.api.meta import GoValue, go_quote
 from kubenet_nb.api.names import is_valid_ip
 
@@ -23,7 +24,6 @@ __all__ = [
     "validate_cluster_ips_update",
     "validate_external_ips",
     "validate_ip_families_update",
-    "validate_non_special_ip",
 ]
 
 IP_FAMILIES = ["IPv4", "IPv6"]
@@ -51,38 +51,6 @@ def _is_ipv6(text: str) -> bool:
 
 def _validate_ip(value: str, field: str) -> list[FieldError]:
     return [FieldError.invalid(field, value, msg) for msg in is_valid_ip(value)]
-
-
-def validate_non_special_ip(value: str, field: str) -> list[FieldError]:
-    """ValidateNonSpecialIP: no unspecified, loopback, link-local or link-local multicast IP."""
-    address = ipaddress.ip_address(value)
-    errs = []
-    if address.is_unspecified:
-        errs.append(FieldError.invalid(field, value, f"may not be unspecified ({value})"))
-    if address.is_loopback:
-        errs.append(
-            FieldError.invalid(
-                field, value, "may not be in the loopback range (127.0.0.0/8, ::1/128)"
-            )
-        )
-    if address.is_link_local:
-        errs.append(
-            FieldError.invalid(
-                field, value, "may not be in the link-local range (169.254.0.0/16, fe80::/10)"
-            )
-        )
-    # net.IP.IsLinkLocalMulticast: 224.0.0.0/24, or ffX2::/16 whatever the flags nibble.
-    if (address.version == 4 and address in ipaddress.ip_network("224.0.0.0/24")) or (
-        address.version == 6 and int(address) >> 112 & 0xFF0F == 0xFF02
-    ):
-        errs.append(
-            FieldError.invalid(
-                field,
-                value,
-                "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)",
-            )
-        )
-    return errs
 
 
 def validate_external_ips(spec: dict) -> list[FieldError]:

@@ -35,12 +35,14 @@ from kubenet_nb.api.meta import (
     validate_qualified_name,
 )
 from kubenet_nb.api.names import is_dns1123_subdomain, is_valid_port_num
+from kubenet_nb.api.well_known import (
+    LOAD_BALANCER_SOURCE_RANGES_ANNOTATION,
+    TOPOLOGY_AWARE_HINTS_ANNOTATION,
+    TOPOLOGY_MODE_ANNOTATION,
+)
 
 __all__ = ["service_warnings", "validate_service", "validate_service_update"]
 
-TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"
-TOPOLOGY_HINTS = "service.kubernetes.io/topology-aware-hints"
-SOURCE_RANGES = "service.beta.kubernetes.io/load-balancer-source-ranges"
 # sets.List(...) order: sorted.
 TYPES = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]
 ONLY_LB = "may only be used when `type` is 'LoadBalancer'"
@@ -130,11 +132,11 @@ def _validate_type_specific(spec: dict, annotations: dict) -> list[FieldError]:
             for i, value in enumerate(ranges)
             if not _is_cidr(value.strip())
         )
-    elif SOURCE_RANGES in annotations:
-        path = f"metadata.annotations[{SOURCE_RANGES}]"
+    elif LOAD_BALANCER_SOURCE_RANGES_ANNOTATION in annotations:
+        path = f"metadata.annotations[{LOAD_BALANCER_SOURCE_RANGES_ANNOTATION}]"
         if kind != "LoadBalancer":
             errs.append(FieldError.forbidden(path, ONLY_LB))
-        value = annotations[SOURCE_RANGES].strip()
+        value = annotations[LOAD_BALANCER_SOURCE_RANGES_ANNOTATION].strip()
         if value:
             errs.extend(
                 FieldError.invalid(path, cidr.strip(), BAD_CIDR)
@@ -174,13 +176,17 @@ def validate_service(obj: dict) -> list[FieldError]:
     spec = obj.get("spec") or {}
     annotations = meta.get("annotations") or {}
     errs = validate_object_meta(meta, True, name_is_dns1035_label)
-    mode, hints = annotations.get(TOPOLOGY_MODE), annotations.get(TOPOLOGY_HINTS)
+    mode, hints = (
+        annotations.get(TOPOLOGY_MODE_ANNOTATION),
+        annotations.get(TOPOLOGY_AWARE_HINTS_ANNOTATION),
+    )
     if mode is not None and hints is not None and mode != hints:
         errs.append(
             FieldError.invalid(
-                f"metadata.annotations[{TOPOLOGY_MODE}]",
+                f"metadata.annotations[{TOPOLOGY_MODE_ANNOTATION}]",
                 mode,
-                f"must match annotations[{TOPOLOGY_HINTS}] when both are specified",
+                f"must match annotations[{TOPOLOGY_AWARE_HINTS_ANNOTATION}] "
+                "when both are specified",
             )
         )
     ports = spec.get("ports") or []
@@ -256,9 +262,10 @@ def service_warnings(obj: dict) -> list[str]:
     spec = obj.get("spec") or {}
     annotations = (obj.get("metadata") or {}).get("annotations") or {}
     warnings = []
-    if TOPOLOGY_HINTS in annotations:
+    if TOPOLOGY_AWARE_HINTS_ANNOTATION in annotations:
         warnings.append(
-            f"annotation {TOPOLOGY_HINTS} is deprecated, please use {TOPOLOGY_MODE} instead"
+            f"annotation {TOPOLOGY_AWARE_HINTS_ANNOTATION} is deprecated, "
+            f"please use {TOPOLOGY_MODE_ANNOTATION} instead"
         )
     if spec.get("type") == "ExternalName" and spec.get("externalIPs"):
         warnings.append('spec.externalIPs is ignored when spec.type is "ExternalName"')
