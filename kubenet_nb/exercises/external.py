@@ -181,8 +181,8 @@ def _lb_nodes(cluster: LearnerCluster) -> list[str] | None:
     ip = _ingress_ip(service) if service is not None else None
     if ip is None:
         return None
-    topology = dataplane(cluster.control_plane).view(cluster.control_plane, cluster.proxy).topology
-    return sorted(topology.lb_entry_nodes(ip))
+    wiring = dataplane(cluster.control_plane).view(cluster.control_plane, cluster.proxy).wiring
+    return sorted(wiring.lb_entry_nodes(ip))
 
 
 def _explain_lb(cluster: LearnerCluster, expected: list[str] | None) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from kubenet_nb.api.errors import KubenetError
 from kubenet_nb.network.hops import Client
-from kubenet_nb.network.wiring import Topology
+from kubenet_nb.network.wiring import Wiring
 
 if TYPE_CHECKING:
     from kubenet_nb.cluster.store import Store
@@ -43,7 +43,7 @@ def _pod_client(pod: dict) -> Client:
     return Client("pod", ip, spec["nodeName"], pod)
 
 
-def client_for(store: Store, topology: Topology, src: str | dict) -> Client:
+def client_for(store: Store, wiring: Wiring, src: str | dict) -> Client:
     """The sender `src` names."""
     if isinstance(src, dict):
         meta = src.get("metadata") or {}
@@ -51,19 +51,19 @@ def client_for(store: Store, topology: Topology, src: str | dict) -> Client:
         return _pod_client(current or src)
     if _is_ip(src):
         ip = str(ipaddress.ip_address(src))
-        if ip in topology.node_by_ip:
-            return Client("node", ip, topology.node_by_ip[ip])
-        if ip in topology.pods:
-            return _pod_client(topology.pods[ip].pod)
-        if ipaddress.ip_address(ip) in topology.pod_cidr:
+        if ip in wiring.node_by_ip:
+            return Client("node", ip, wiring.node_by_ip[ip])
+        if ip in wiring.pods:
+            return _pod_client(wiring.pods[ip].pod)
+        if ipaddress.ip_address(ip) in wiring.pod_cidr:
             raise KubenetError(f"no pod has the IP address {ip}")
         return Client("external", ip)
     if "/" in src:
         namespace, name = src.split("/", 1)
         return _pod_client(store.require("Pod", namespace, name))
     pod = store.get("Pod", "default", src)
-    if pod is None and src in topology.nodes:
-        return Client("node", topology.nodes[src].ip, src)
+    if pod is None and src in wiring.nodes:
+        return Client("node", wiring.nodes[src].ip, src)
     return _pod_client(pod if pod is not None else store.require("Pod", "default", src))
 
 

@@ -1,11 +1,11 @@
 """The data plane of one cluster: each node's rules and state, rebuilt only when objects change.
 
-A `View` is the network at one store version: the topology, and per node the parsed rules
+A `View` is the network at one store version: the wiring, and per node the parsed rules
 (kube-proxy's `iptables_save` text for that node, plus kindnet's rules), built on first use.
 Views are cached on the store's resourceVersion and the proxy settings (never while a request
 is half-done), so repeated traces and bulk traffic reuse the parsed, indexed rules. A new
-version costs what changed, not the whole cluster: the topology re-derives only the objects
-written since (`TopologyBuilder`); nodes with the very same kube-proxy text (one string for
+version costs what changed, not the whole cluster: the wiring re-derives only the objects
+written since (`WiringBuilder`); nodes with the very same kube-proxy text (one string for
 identical nodes, and the same string again while their rules did not change) share one parsed
 ruleset; and compiled chains are shared between nodes and with the previous version when their
 lines are the same (`ChainPool`), so a change recompiles only the chains it touched. What
@@ -31,7 +31,7 @@ from kubenet_nb.network.netfilter import (
 )
 from kubenet_nb.network.proxy import ProxySettings, iptables_save
 from kubenet_nb.network.routing import Route, masquerade_address, route
-from kubenet_nb.network.wiring import Topology, TopologyBuilder
+from kubenet_nb.network.wiring import Wiring, WiringBuilder
 
 if TYPE_CHECKING:
     from kubenet_nb.cluster.control_plane import ControlPlane
@@ -63,7 +63,7 @@ class View:
         self._services = store.list("Service")
         self._slices = store.list("EndpointSlice")
         self._nodes = store.list("Node")
-        self.topology: Topology = plane.topology.build(
+        self.wiring: Wiring = plane.wiring.build(
             self._nodes,
             store.list("Pod"),
             self._services,
@@ -107,14 +107,14 @@ class View:
         key = (node, dst)
         found = self._routes.get(key)
         if found is None:
-            found = self._routes[key] = route(self.topology, node, dst)
+            found = self._routes[key] = route(self.wiring, node, dst)
         return found
 
     def host(self, node: str) -> Host:
         """What the node's matches consult: its local addresses and its `recent` lists."""
         found = self._hosts.get(node)
         if found is None:
-            info = self.topology.nodes[node]
+            info = self.wiring.nodes[node]
             local = {ip_int(info.ip)} | ({ip_int(info.gateway)} if info.gateway else set())
             found = Host(
                 node,
@@ -129,12 +129,12 @@ class View:
 
 class Dataplane:
     """One cluster's data plane: views by store version, kernel state, the traffic generator,
-    and what a new view reuses (the topology's parts, compiled chains, parsed rulesets)."""
+    and what a new view reuses (the wiring's parts, compiled chains, parsed rulesets)."""
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(f"kubenet-dataplane-{seed}")
         self.recent: dict[str, RecentTables] = {}
-        self.topology = TopologyBuilder()
+        self.wiring = WiringBuilder()
         self._view: tuple[tuple[int, ProxySettings], View] | None = None
         self._pool = ChainPool()
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from kubenet_nb.network.wiring import NodeInfo, PodInfo, Topology
+from kubenet_nb.network.wiring import NodeInfo, PodInfo, Wiring
 
 __all__ = ["Route", "masquerade_address", "route"]
 
@@ -36,27 +36,27 @@ class Route:
     """The node that receives the packet next, when it is a node."""
 
 
-def route(topology: Topology, node: str, dst: str) -> Route:
+def route(wiring: Wiring, node: str, dst: str) -> Route:
     """`ip route get <dst>` on `node`."""
-    info = topology.nodes[node]
+    info = wiring.nodes[node]
     address = ipaddress.ip_address(dst)
     if dst == info.ip or address.is_loopback or (info.gateway is not None and dst == info.gateway):
         source = dst if address.is_loopback or dst == info.gateway else info.ip
         device = "lo"
         return Route("local", device, f"local {dst} dev {device} table local", source)
-    pod = topology.pods.get(dst)
+    pod = wiring.pods.get(dst)
     if pod is not None and pod.node == node:
         entry = f"{dst} dev {pod.veth} scope host"
         return Route("pod", pod.veth, entry, info.gateway or info.ip, pod=pod)
-    owner = topology.cidr_node(address)
+    owner = wiring.cidr_node(address)
     if owner is not None and owner != node:
-        other = topology.nodes[owner]
+        other = wiring.nodes[owner]
         entry = f"{other.pod_cidr} via {other.ip} dev eth0"
         return Route("node", "eth0", entry, info.ip, next_node=owner)
-    if address in topology.node_network:
-        entry = f"{topology.node_network} dev eth0 proto kernel scope link src {info.ip}"
-        return Route("link", "eth0", entry, info.ip, next_node=topology.node_by_ip.get(dst))
-    entry = f"default via {topology.docker_gateway} dev eth0"
+    if address in wiring.node_network:
+        entry = f"{wiring.node_network} dev eth0 proto kernel scope link src {info.ip}"
+        return Route("link", "eth0", entry, info.ip, next_node=wiring.node_by_ip.get(dst))
+    entry = f"default via {wiring.docker_gateway} dev eth0"
     return Route("default", "eth0", entry, info.ip)
 
 

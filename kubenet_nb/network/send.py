@@ -35,12 +35,12 @@ def _name(pod: dict | None) -> str:
 def _backends(view: View, ip: str, port: int, proto: str) -> list[tuple[str, str, str]]:
     """(pod, node, ip:port) of every ready endpoint of the service at ip:port, if it is one."""
     rows: list[tuple[str, str, str]] = []
-    topology = view.topology
-    for sp, _how in topology.services_at(ip, port, proto):
-        for endpoint in topology.endpoints.get(sp.key, ()):
+    wiring = view.wiring
+    for sp, _how in wiring.services_at(ip, port, proto):
+        for endpoint in wiring.endpoints.get(sp.key, ()):
             if not endpoint.ready:
                 continue
-            info = topology.pods.get(endpoint.ip)
+            info = wiring.pods.get(endpoint.ip)
             pod = _name(info.pod) if info is not None else ""
             node = info.node if info is not None else endpoint.node
             row = (pod, node, host_port(endpoint.ip, endpoint.port))

@@ -101,14 +101,14 @@ class Trace:
 
 def _target(view: View, ip: str, port: int, proto: str) -> str:
     where = host_port(ip, port)
-    found = view.topology.services_at(ip, port, proto)
+    found = view.wiring.services_at(ip, port, proto)
     if found:
         names = ", ".join(f"{how} of {sp.name_string}" for sp, how in found)
         return f"{where}, {names}"
-    if ip in view.topology.pods:
-        return f"{where}, pod {view.topology.pods[ip].name}"
-    if ip in view.topology.node_by_ip:
-        return f"{where}, node {view.topology.node_by_ip[ip]}"
+    if ip in view.wiring.pods:
+        return f"{where}, pod {view.wiring.pods[ip].name}"
+    if ip in view.wiring.node_by_ip:
+        return f"{where}, node {view.wiring.node_by_ip[ip]}"
     return where
 
 
@@ -136,13 +136,13 @@ def prepare(
     via: str | None,
 ) -> TraceRequest:
     """Resolve the sender and the destination (through DNS when it is a name)."""
-    client = client_for(cluster.store, view.topology, src)
+    client = client_for(cluster.store, view.wiring, src)
     host, number = split_destination(dst, port)
     proto = protocol_name(protocol)
     if via is not None:
         if client.kind != "external":
             raise KubenetError("via names the entry node of an outside client only")
-        if via not in view.topology.nodes:
+        if via not in view.wiring.nodes:
             raise NotFound("nodes", via)
     try:
         ip = str(ipaddress.ip_address(host))

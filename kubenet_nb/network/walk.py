@@ -36,7 +36,7 @@ class Connection:
 
     def __init__(self, view: View, rng: random.Random, now: float, record: bool) -> None:
         self.view, self.rng, self.now, self.record = view, rng, now, record
-        self.topology = view.topology
+        self.wiring = view.wiring
         self._walkers: dict[str, Walker] = {}
         self._listeners: dict[str, list[Listener]] = {}
         self._memo: dict[tuple, tuple] = {}
@@ -129,14 +129,14 @@ class Connection:
         return result
 
     def _from_pod(self, client: Client, packet: Packet) -> Result:
-        info = self.topology.pods[client.ip]
+        info = self.wiring.pods[client.ip]
         node = info.node
         if packet.dst.startswith("127.") or packet.dst == client.ip:
             self._hop("route", node, f"inside pod {info.name}: local {packet.dst} dev lo", packet)
             if packet.dst.startswith("127."):
                 packet.set_src(packet.dst)
             return self._deliver_pod(info, packet)
-        gateway = self.topology.nodes[node].gateway
+        gateway = self.wiring.nodes[node].gateway
         packet.in_iface = info.veth
         self._hop(
             "route",
@@ -148,7 +148,7 @@ class Connection:
 
     def _from_outside(self, client: Client, packet: Packet, entry: str | None) -> Result:
         if entry is None:
-            nodes = self.topology.lb_entry_nodes(packet.dst)
+            nodes = self.wiring.lb_entry_nodes(packet.dst)
             if not nodes:
                 reason = (
                     f"{packet.dst} is not reachable from outside the cluster: only node IPs,"
@@ -158,7 +158,7 @@ class Connection:
                 return Result("timeout", reason)
             entry = nodes[0] if len(nodes) == 1 else nodes[self.rng.randrange(len(nodes))]
         packet.in_iface = "eth0"
-        how = "its InternalIP" if packet.dst in self.topology.node_by_ip else "routed there"
+        how = "its InternalIP" if packet.dst in self.wiring.node_by_ip else "routed there"
         self._hop("route", entry, f"{client.ip} → {entry} eth0 ({how})", packet)
         result = self._arrive(entry, packet, 1)
         result.entry_node = entry
@@ -225,9 +225,9 @@ class Connection:
             fresh = Packet(packet.src, packet.dst, packet.sport, packet.dport, packet.proto)
             fresh.in_iface = "eth0"
             return self._arrive(nxt, fresh, depth + 1)
-        gone = "the Docker network" if path.kind == "link" else self.topology.docker_gateway
+        gone = "the Docker network" if path.kind == "link" else self.wiring.docker_gateway
         self._hop("route", node, f"→ out of the cluster via {gone}", packet)
-        owners = self.topology.services_at(packet.dst, 0, "")
+        owners = self.wiring.services_at(packet.dst, 0, "")
         if owners:
             names = ", ".join(f"{how} of {sp.name_string}" for sp, how in owners)
             reason = (
@@ -267,7 +267,7 @@ class Connection:
         return self._deliver(info.node, info.name, info.pod, found, packet)
 
     def _deliver_host(self, node: str, packet: Packet) -> Result:
-        sockets = self.topology.nodes[node].listeners
+        sockets = self.wiring.nodes[node].listeners
         found = next(
             ((pod, s) for pod, s in sockets if s.accepts(packet.dst, packet.dport, packet.proto)),
             None,

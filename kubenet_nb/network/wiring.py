@@ -1,7 +1,7 @@
 """The cluster's network as the nodes' kernels see it: node addresses, pod IPs, who listens.
 
 Built once per store version from the Node, Pod, Service and EndpointSlice objects; a
-`TopologyBuilder` derives each object's part once per stored dict (`Parts`), so a new version
+`WiringBuilder` derives each object's part once per stored dict (`Parts`), so a new version
 costs assembling the parts (in C, mostly) plus reading what was written since. It knows
 kind's wiring: each node's InternalIP on eth0 of the Docker network `kind` (gateway .1);
 kindnet's ptp CNI plugin gives every pod a veth whose host end carries the node pod CIDR's
@@ -28,9 +28,9 @@ __all__ = [
     "NodeInfo",
     "PodInfo",
     "ServiceEndpoint",
-    "Topology",
-    "TopologyBuilder",
-    "build_topology",
+    "Wiring",
+    "WiringBuilder",
+    "build_wiring",
 ]
 
 KUBELET_PORT = 10250
@@ -78,7 +78,7 @@ class ServiceEndpoint:
 
 
 @dataclass
-class Topology:
+class Wiring:
     """Everything routing and delivery need, plus the service directory for labels."""
 
     nodes: dict[str, NodeInfo]
@@ -242,8 +242,8 @@ def _node_part(node: dict) -> tuple[str | None, NodeInfo] | None:
 _FIRST, _SECOND, _NODE = itemgetter(0), itemgetter(1), attrgetter("node")
 
 
-class TopologyBuilder:
-    """Builds the topology version after version: each pod, slice, node and service is read
+class WiringBuilder:
+    """Builds the wiring version after version: each pod, slice, node and service is read
     once per stored dict (`Parts`), and a version costs assembling the parts."""
 
     def __init__(self) -> None:
@@ -261,7 +261,7 @@ class TopologyBuilder:
         pod_cidr: str,
         node_network: str,
         family: str = "IPv4",
-    ) -> Topology:
+    ) -> Wiring:
         """The network view of these objects."""
         pod_parts = self._pods.of(pods)
         pod_infos: dict[str, PodInfo] = dict(filter(None, map(_FIRST, pod_parts)))
@@ -281,7 +281,7 @@ class TopologyBuilder:
         ports = self._ports.get(family)
         if ports is None:
             ports = self._ports[family] = Parts(lambda svc: tuple(service_ports(svc, family)))
-        return Topology(
+        return Wiring(
             nodes=infos,
             pods=pod_infos,
             node_by_ip={info.ip: info.name for info in infos.values()},
@@ -317,7 +317,7 @@ class TopologyBuilder:
         return infos
 
 
-def build_topology(
+def build_wiring(
     nodes: list[dict],
     pods: list[dict],
     services: list[dict],
@@ -325,6 +325,6 @@ def build_topology(
     pod_cidr: str,
     node_network: str,
     family: str = "IPv4",
-) -> Topology:
-    """The network view of these objects (from scratch; `TopologyBuilder` reuses parts)."""
-    return TopologyBuilder().build(nodes, pods, services, slices, pod_cidr, node_network, family)
+) -> Wiring:
+    """The network view of these objects (from scratch; `WiringBuilder` reuses parts)."""
+    return WiringBuilder().build(nodes, pods, services, slices, pod_cidr, node_network, family)

@@ -20,7 +20,7 @@ from kubenet_nb.network.kindnet import masq_agent_rules
 from kubenet_nb.network.netfilter import parse_ruleset
 from kubenet_nb.network.proxy import iptables_save
 from kubenet_nb.network.trace import trace
-from kubenet_nb.network.wiring import build_topology
+from kubenet_nb.network.wiring import build_wiring
 
 HOST_POD = {
     "apiVersion": "v1",
@@ -94,7 +94,7 @@ def assert_view_is_fresh(c: Cluster, step: str = "") -> None:
     store, proxy = c.control_plane.store, default_proxy(c.control_plane)
     view = dataplane(c.control_plane).view(c.control_plane, proxy)
     nodes, services, slices = store.list("Node"), store.list("Service"), store.list("EndpointSlice")
-    fresh = build_topology(
+    fresh = build_wiring(
         nodes,
         store.list("Pod"),
         services,
@@ -103,7 +103,7 @@ def assert_view_is_fresh(c: Cluster, step: str = "") -> None:
         c.settings.node_network,
         proxy.ip_family,
     )
-    assert view.topology == fresh, step
+    assert view.wiring == fresh, step
     zone = cluster_dns_state(c.control_plane).coredns.zone
     scratch = build_zone(services, slices, store.list("Namespace"), zone.settings)
     for index in ("namespaces", "services", "endpoints", "services_by_ip", "endpoints_by_ip"):

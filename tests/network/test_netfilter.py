@@ -27,7 +27,7 @@ from kubenet_nb.network.netfilter import (
 )
 from kubenet_nb.network.netfilter.matches import fixed_probability
 from kubenet_nb.network.netfilter.recent import IP_LIST_TOT
-from kubenet_nb.network.netfilter.rules import tokens
+from kubenet_nb.network.netfilter.syntax import tokens
 from kubenet_nb.network.proxy import iptables_save
 
 TEST_NODE_IPS = ("192.168.0.2", "192.168.1.2", "192.168.99.11")

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from kubenet_nb import Cluster
 from kubenet_nb.api.errors import NotFound
-from kubenet_nb.network.netfilter.rules import tokens
+from kubenet_nb.network.netfilter.syntax import token_spans, tokens
 from kubenet_nb.views.tables.endpoints import endpoints_table
-from kubenet_nb.views.tables.rules import RULE_COLUMNS, rule_spans, rules_frame, rules_table
+from kubenet_nb.views.tables.rules import RULE_COLUMNS, rules_frame, rules_table
 
 
 @pytest.fixture(scope="module")
@@ -176,5 +176,5 @@ QUOTED = st.text(alphabet='ab :\\"{}<>', max_size=8).map(
 @given(st.lists(st.one_of(WORD, QUOTED), min_size=1, max_size=8))
 def test_spans_split_as_the_parser_does(words: list[str]) -> None:
     line = " ".join(words)
-    assert [line[start:end] for start, end in rule_spans(line)] == words
+    assert [line[start:end] for start, end in token_spans(line)] == words
     assert len(tokens(line)) == len(words)

@@ -1,11 +1,10 @@
-"""One `-A CHAIN …` line of iptables-save (or iptables-restore) text, parsed and compiled.
+"""One `-A CHAIN …` line of iptables-save (or iptables-restore) text, compiled.
 
-The generic header (`[!] -s/-d/-i/-o/-p`) is kept apart from the `-m` matches because the
-kernel tests it first (ipt_do_table: `ip_packet_match`, then each match in written order,
-stopping at the first that fails); the matches' tests are compiled in written order, so a
-`statistic` draw happens only when everything before it matched, exactly as on a node.
-Options written without their `-m` (`-p tcp --dport 80`, accepted by iptables) belong to the
-protocol's match. The target (`-j`, or `-g` for a goto) keeps its options as written.
+The line is read into its parts by `syntax.split_rule`. The generic header (`[!] -s/-d/-i/-o/-p`)
+is kept apart from the `-m` matches because the kernel tests it first (ipt_do_table:
+`ip_packet_match`, then each match in written order, stopping at the first that fails); the
+matches' tests are compiled in written order, so a `statistic` draw happens only when everything
+before it matched, exactly as on a node. The target keeps its options as written.
 """
 
 from __future__ import annotations
@@ -15,87 +14,9 @@ from dataclasses import dataclass
 
 from kubenet_nb.network.netfilter.matches import Match, Test, compile_match
 from kubenet_nb.network.netfilter.packet import Packet
+from kubenet_nb.network.netfilter.syntax import split_rule
 
-__all__ = ["Address", "Rule", "parse_rule", "tokens"]
-
-_HEADER = {
-    "-s": "-s",
-    "--source": "-s",
-    "--src": "-s",
-    "-d": "-d",
-    "--destination": "-d",
-    "--dst": "-d",
-    "-i": "-i",
-    "--in-interface": "-i",
-    "-o": "-o",
-    "--out-interface": "-o",
-    "-p": "-p",
-    "--protocol": "-p",
-}
-_OWNER = {
-    "--comment": "comment",
-    "--src-type": "addrtype",
-    "--dst-type": "addrtype",
-    "--mode": "statistic",
-    "--probability": "statistic",
-    "--mark": "mark",
-    "--ctstate": "conntrack",
-    "--nfacct-name": "nfacct",
-    "--name": "recent",
-    "--set": "recent",
-    "--rcheck": "recent",
-    "--update": "recent",
-    "--remove": "recent",
-    "--seconds": "recent",
-    "--reap": "recent",
-    "--rsource": "recent",
-    "--rdest": "recent",
-    "--mask": "recent",
-}
-FLAGS = frozenset(
-    {
-        "--set",
-        "--rcheck",
-        "--update",
-        "--remove",
-        "--reap",
-        "--rsource",
-        "--rdest",
-        "--random",
-        "--random-fully",
-        "--persistent",
-    }
-)
-"""Options that take no value."""
-
-
-def tokens(line: str) -> list[str]:
-    """Split on blanks; a double-quoted argument stays whole, unquoted and unescaped
-    (xtables_save_string escapes `\\`, `"` and `'` with a backslash)."""
-    if '"' not in line:
-        return line.split()
-    out: list[str] = []
-    i, size = 0, len(line)
-    while i < size:
-        if line[i] == " ":
-            i += 1
-            continue
-        if line[i] != '"':
-            end = line.find(" ", i)
-            end = size if end < 0 else end
-            out.append(line[i:end])
-            i = end
-            continue
-        chars: list[str] = []
-        i += 1
-        while i < size and line[i] != '"':
-            if line[i] == "\\" and i + 1 < size:
-                i += 1
-            chars.append(line[i])
-            i += 1
-        out.append("".join(chars))
-        i += 1
-    return out
+__all__ = ["Address", "Rule", "parse_rule"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,48 +92,8 @@ class Rule:
 
 def parse_rule(line: str) -> Rule:
     """Parse `-A CHAIN …`; a ValueError names what kube-proxy never writes and is unsupported."""
-    words = tokens(line)
-    if words and words[0].startswith("["):
-        words = words[1:]
-    if len(words) < 2 or words[0] not in ("-A", "--append"):
-        raise ValueError(f"not a rule: {line!r}")
-    chain = words[1]
-    header: dict[str, tuple[str, bool]] = {}
-    matches: list[tuple[str, list[tuple[str, bool, str | None]]]] = []
-    target, goto = "", False
-    target_options: list[tuple[str, str | None]] = []
-    negate = False
-    i = 2
-    while i < len(words):
-        word = words[i]
-        if word == "!":
-            negate = True
-            i += 1
-            continue
-        if target:
-            value = None if word in FLAGS else words[i + 1]
-            target_options.append((word, value))
-            i += 1 if value is None else 2
-            continue
-        if word in _HEADER:
-            header[_HEADER[word]] = (words[i + 1], negate)
-        elif word in ("-m", "--match"):
-            matches.append((words[i + 1], []))
-        elif word in ("-j", "--jump", "-g", "--goto"):
-            target, goto = words[i + 1], word in ("-g", "--goto")
-        else:
-            value = None if word in FLAGS else words[i + 1]
-            owner = _OWNER.get(word) or (matches[-1][0] if matches else header["-p"][0])
-            found = next((opts for name, opts in reversed(matches) if name == owner), None)
-            if found is None:
-                matches.append((owner, []))
-                found = matches[-1][1]
-            found.append((word, negate, value))
-            negate = False
-            i += 1 if value is None else 2
-            continue
-        negate = False
-        i += 2
+    parts = split_rule(line)
+    header, matches = parts.header, parts.matches
     compiled = tuple(Match(name, tuple(options)) for name, options in matches)
     tests: list[tuple[str, Test]] = []
     for flag in ("-i", "-o"):
@@ -225,15 +106,15 @@ def parse_rule(line: str) -> Rule:
             tests.append((match.module, test))
     proto = header.get("-p")
     return Rule(
-        chain=chain,
+        chain=parts.chain,
         text=line,
         src=_address(*header["-s"]) if "-s" in header else None,
         dst=_address(*header["-d"]) if "-d" in header else None,
         proto=proto[0].lower() if proto else None,
         proto_negated=proto[1] if proto else False,
         matches=compiled,
-        target=target,
-        target_options=tuple(target_options),
-        goto=goto,
+        target=parts.target,
+        target_options=tuple(parts.target_options),
+        goto=parts.goto,
         tests=tuple(tests),
     )

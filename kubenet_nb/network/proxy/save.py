@@ -13,36 +13,13 @@ Checked against real iptables-save output of kube-proxy v1.32 nodes (iptables 1.
 from __future__ import annotations
 
 import math
-import re
 from functools import lru_cache
+
+from kubenet_nb.network.netfilter.syntax import Option, split_rule
 
 __all__ = ["save_rule"]
 
-_OPTION_OWNER = {
-    "--comment": "comment",
-    "--dst-type": "addrtype",
-    "--src-type": "addrtype",
-    "--mode": "statistic",
-    "--probability": "statistic",
-    "--mark": "mark",
-    "--ctstate": "conntrack",
-    "--nfacct-name": "nfacct",
-    "--name": "recent",
-    "--set": "recent",
-    "--rcheck": "recent",
-    "--seconds": "recent",
-    "--reap": "recent",
-}
-_FLAGS = {"--set", "--rcheck", "--reap", "--random-fully"}
-_TOKEN = re.compile(r'"[^"]*"|[^ ]+')
 _PLAIN = frozenset("_-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-
-def _tokens(rule: str) -> list[str]:
-    """Split on spaces, keeping a double-quoted argument whole (quotes removed)."""
-    if '"' not in rule:
-        return rule.split(" ")
-    return [token.strip('"') for token in _TOKEN.findall(rule)]
 
 
 def _string(value: str) -> str:
@@ -66,9 +43,9 @@ def _probability(value: str) -> str:
     return f"{fixed / 0x80000000:.11f}"
 
 
-def _match(name: str, options: list[tuple[bool, str, str | None]], ipv6: bool) -> str:
+def _match(name: str, options: list[Option], ipv6: bool) -> str:
     """One match as its libxt_*.c save() prints it."""
-    values = {option: (negated, value) for negated, option, value in options}
+    values = {option: (negated, value) for option, negated, value in options}
 
     def neg(option: str) -> str:
         return "! " if values[option][0] else ""
@@ -96,7 +73,7 @@ def _match(name: str, options: list[tuple[bool, str, str | None]], ipv6: bool) -
         return f"-m nfacct --nfacct-name  {values['--nfacct-name'][1]}"
     shown = " ".join(
         f"{'! ' if negated else ''}{option}" + (f" {value}" if value is not None else "")
-        for negated, option, value in options
+        for option, negated, value in options
     )
     return f"-m {name} {shown}" if shown else f"-m {name}"
 
@@ -127,44 +104,15 @@ def save_rule(rule: str, ipv6: bool = False) -> str:
     >>> save_rule("-A KUBE-MARK-MASQ -j MARK --or-mark 0x00004000")
     '-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000'
     """
-    tokens = _tokens(rule)
-    chain = tokens[1]
-    head: dict[str, str] = {}
-    matches: list[tuple[str, list[tuple[bool, str, str | None]]]] = []
-    target = ""
-    target_options: list[tuple[str, str | None]] = []
-    negate = False
-    i = 2
-    while i < len(tokens):
-        token = tokens[i]
-        if token == "!":
-            negate = True
-            i += 1
-            continue
-        if target:
-            value = None if token in _FLAGS else tokens[i + 1]
-            target_options.append((token, value))
-            i += 1 if value is None else 2
-            continue
-        if token in ("-s", "-d", "-i", "-o", "-p"):
-            shown = _address(tokens[i + 1], ipv6) if token in ("-s", "-d") else tokens[i + 1]
-            head[token] = f"{'! ' if negate else ''}{token} {shown}"
-        elif token == "-m":
-            matches.append((tokens[i + 1], []))
-        elif token == "-j":
-            target = tokens[i + 1]
-        else:
-            owner = _OPTION_OWNER.get(token, head.get("-p", "").split(" ")[-1])
-            value = None if token in _FLAGS else tokens[i + 1]
-            next(opts for name, opts in matches if name == owner).append((negate, token, value))
-            i += 1 if value is None else 2
-            negate = False
-            continue
-        negate = False
-        i += 2
-    parts = [f"-A {chain}"]
+    rule_parts = split_rule(rule)
+    head = {
+        flag: f"{'! ' if negated else ''}{flag} "
+        + (_address(value, ipv6) if flag in ("-s", "-d") else value)
+        for flag, (value, negated) in rule_parts.header.items()
+    }
+    parts = [f"-A {rule_parts.chain}"]
     parts += [head[key] for key in ("-s", "-d", "-i", "-o", "-p") if key in head]
-    parts += [_match(name, options, ipv6) for name, options in matches]
-    if target:
-        parts.append(_target(target, target_options, ipv6))
+    parts += [_match(name, options, ipv6) for name, options in rule_parts.matches]
+    if rule_parts.target:
+        parts.append(_target(rule_parts.target, rule_parts.target_options, ipv6))
     return " ".join(parts)

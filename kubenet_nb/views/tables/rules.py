@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from kubenet_nb.network.netfilter import parse_rule
-from kubenet_nb.network.netfilter.rules import FLAGS
+from kubenet_nb.network.netfilter.syntax import FLAGS, JUMPS, token_spans
 from kubenet_nb.network.proxy.chains import (
     EXTERNAL_PREFIX,
     FIREWALL_PREFIX,
@@ -28,7 +28,7 @@ from kubenet_nb.network.proxy.chains import (
 if TYPE_CHECKING:
     from kubenet_nb.views.workbook import Workbook
 
-__all__ = ["RULE_COLUMNS", "rule_spans", "rules_frame", "rules_table"]
+__all__ = ["RULE_COLUMNS", "rules_frame", "rules_table"]
 
 RULE_COLUMNS = {
     "table": "string",
@@ -41,35 +41,6 @@ RULE_COLUMNS = {
 }
 """The columns of `rules_table`, in order, with their pandas dtypes."""
 
-_JUMPS = ("-j", "--jump", "-g", "--goto")
-
-
-def rule_spans(line: str) -> list[tuple[int, int]]:
-    """Where each argument of a rule line starts and ends, a double-quoted one whole with its
-    quotes (the same split as the netfilter parser's `tokens`).
-
-    >>> line = '-A X -m comment --comment "a \\\\"b\\\\" c" -j ACCEPT'
-    >>> [line[start:end] for start, end in rule_spans(line)][5:]
-    ['"a \\\\"b\\\\" c"', '-j', 'ACCEPT']
-    """
-    spans: list[tuple[int, int]] = []
-    i, size = 0, len(line)
-    while i < size:
-        if line[i] == " ":
-            i += 1
-            continue
-        start = i
-        if line[i] == '"':
-            i += 1
-            while i < size and line[i] != '"':
-                i += 2 if line[i] == "\\" else 1
-            i = min(i + 1, size)
-        else:
-            end = line.find(" ", i)
-            i = size if end < 0 else end
-        spans.append((start, i))
-    return spans
-
 
 def _split(line: str) -> tuple[str, str]:
     """(matches, target) texts of one `-A` line, as written (spacing kept within each part).
@@ -77,16 +48,16 @@ def _split(line: str) -> tuple[str, str]:
     Options are stepped over as the netfilter parser reads them (a value after each, but for
     `!` and the value-less FLAGS), so a value that looks like `-j` is not taken for the jump.
     """
-    spans = rule_spans(line)
+    spans = token_spans(line)
     words = [line[start:end] for start, end in spans]
     kept: list[int] = []
     target = ""
     i = 2
     while i < len(words):
         word = words[i]
-        if word in _JUMPS:
+        if word in JUMPS:
             target = line[spans[i + 1][0] :] if i + 1 < len(spans) else ""
-            target += " [goto]" if word in ("-g", "--goto") else ""
+            target += " [goto]" if JUMPS[word] else ""
             break
         if words[i : i + 3] == ["-m", "comment", "--comment"] and i + 3 < len(words):
             i += 4
