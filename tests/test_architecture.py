@@ -22,6 +22,16 @@ def test_layers_import_only_downward(monkeypatch: pytest.MonkeyPatch) -> None:
     assert lint_imports(no_cache=True, no_logo=True) == 0
 
 
+def test_an_upward_import_breaks_the_contract(tmp_path: Path) -> None:
+    # The same check over a contract that puts `cluster` under `api` must fail: cluster imports api.
+    config = tmp_path / "upside-down.ini"
+    config.write_text(
+        "[importlinter]\nroot_package = kubenet_nb\n\n[importlinter:contract:upside-down]\n"
+        "name = upside down\ntype = layers\nlayers =\n    kubenet_nb.api\n    kubenet_nb.cluster\n"
+    )
+    assert lint_imports(config_filename=str(config), no_cache=True, no_logo=True) == 1
+
+
 def _cycles(imports: dict[str, set[str]]) -> list[list[str]]:
     """Strongly connected components of more than one module (Tarjan), each sorted."""
     index: dict[str, int] = {}

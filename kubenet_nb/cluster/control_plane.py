@@ -56,13 +56,12 @@ BOOT_SECONDS = 300
 
 
 class ControlPlane:
-    """A kind cluster: control-plane plus workers, CoreDNS, kube-proxy; all in memory.
+    """A kind cluster's control plane in memory: store, API server, allocators, controllers and the
+    kubelets of its nodes, running CoreDNS and the kube-proxy and kindnet DaemonSets.
 
-    >>> c = ControlPlane()
-    >>> [n["metadata"]["name"] for n in c.list("nodes")]
-    ['kind-control-plane', 'kind-worker', 'kind-worker2']
-    >>> c.get("svc", "kubernetes")["spec"]["clusterIP"]
-    '10.96.0.1'
+    >>> plane = ControlPlane(workers=1)
+    >>> plane.store.count("Node"), plane.get("svc", "kube-dns", "kube-system")["spec"]["clusterIP"]
+    (2, '10.96.0.10')
     """
 
     def __init__(

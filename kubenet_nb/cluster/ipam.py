@@ -14,16 +14,6 @@ from collections.abc import Callable
 __all__ = ["NodeCIDRAllocator", "PodIPAllocator"]
 
 Undo = Callable[[Callable[[], object]], None]
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-def _subnet_of(subnet: Network, network: Network) -> bool:
-    """`subnet.subnet_of(network)`, which raises TypeError when the IP versions differ."""
-    if isinstance(subnet, ipaddress.IPv4Network) and isinstance(network, ipaddress.IPv4Network):
-        return subnet.subnet_of(network)
-    if isinstance(subnet, ipaddress.IPv6Network) and isinstance(network, ipaddress.IPv6Network):
-        return subnet.subnet_of(network)
-    raise TypeError(f"{subnet} and {network} are not of the same version")
 
 
 class NodeCIDRAllocator:
@@ -52,17 +42,6 @@ class NodeCIDRAllocator:
                 self._claim(index, node)
                 return self._subnet(index)
         return None
-
-    def occupy(self, cidr: str, node: str) -> bool:
-        """Mark a node's own podCIDR as taken; False when it is outside or taken by another."""
-        subnet = ipaddress.ip_network(cidr)
-        if not _subnet_of(subnet, self.network) or subnet.prefixlen != self.mask:
-            return False
-        index = (int(subnet.network_address) - int(self.network.network_address)) // self._step
-        if self._used.get(index, node) != node:
-            return False
-        self._claim(index, node)
-        return True
 
     def _claim(self, index: int, node: str) -> None:
         self._used[index] = node
