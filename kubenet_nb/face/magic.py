@@ -8,7 +8,6 @@ itself raises IPython's `UsageError`. `%load_ext kubenet_nb` registers the magic
 
 from __future__ import annotations
 
-import shlex
 import sys
 from itertools import groupby
 from operator import itemgetter
@@ -20,7 +19,7 @@ from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_exp
 
 from kubenet_nb.api.errors import KubenetError
 from kubenet_nb.face.context import current
-from kubenet_nb.kubectl.main import execute
+from kubenet_nb.kubectl.main import execute, split_command_line
 
 __all__ = ["KubectlMagics", "commands", "reads_stdin", "register", "run", "unregister"]
 
@@ -73,7 +72,7 @@ def reads_stdin(line: str) -> bool:
     A line that cannot be split counts as reading, so that kubectl reports what is wrong with it.
     """
     try:
-        argv = shlex.split(line)
+        argv = split_command_line(line)
     except ValueError:
         return True
     for i, token in enumerate(argv):

@@ -49,8 +49,8 @@ _COMMON += (Flag("validate", default="strict"), Flag("field-manager", default="k
 _DEPLOYMENT = FlagSet(
     *_COMMON,
     Flag("image", kind="list"),
-    Flag("port", kind="int", default=-1),
-    Flag("replicas", "r", "int", 1),
+    Flag("port", kind="int32", default=-1),
+    Flag("replicas", "r", "int32", 1),
 )
 _TCP = Flag("tcp", kind="list")
 _SERVICE = {  # subcommand: (type, flags)

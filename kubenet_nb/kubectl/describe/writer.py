@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from kubenet_nb.api.well_known import LAST_APPLIED_ANNOTATION
-from kubenet_nb.kubectl.printers import tabwrite
+from kubenet_nb.kubectl.printers import escape_terminal, tabwrite
 from kubenet_nb.kubectl.printers.age import age, parse_time
 
 __all__ = [
@@ -28,17 +28,21 @@ _MAX_ANNOTATION = 140
 
 
 class Writer:
-    """describe.go's prefixWriter: `write(level, text)` indents by two spaces per level."""
+    """describe.go's prefixWriter: `write(level, text)` indents by two spaces per level.
+
+    Everything written is terminal-escaped on the way in (`Write` and `WriteLine` go through
+    cli-runtime's WriteEscaped), so the tabwriter aligns the escaped text, as kubectl's does.
+    """
 
     def __init__(self) -> None:
         self._segments: list[list[str]] = [[]]
 
     def write(self, level: int, text: str) -> None:
-        self._segments[-1].append("  " * level + text)
+        self._segments[-1].append(escape_terminal("  " * level + text))
 
     def line(self, text: str) -> None:
         """`WriteLine`: the text and a newline, no indentation."""
-        self._segments[-1].append(text + "\n")
+        self._segments[-1].append(escape_terminal(text) + "\n")
 
     def flush(self) -> None:
         """End an alignment block, as the tabwriter's Flush does."""

@@ -10,6 +10,7 @@ uses minwidth 0, padding 2 (k8s.io/kubectl/pkg/describe/describe.go `tabbedStrin
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,7 @@ __all__ = [
     "Column",
     "Table",
     "cell_text",
+    "escape_terminal",
     "format_labels",
     "join_host_port",
     "print_table",
@@ -119,16 +121,34 @@ def join_host_port(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
+# cli-runtime printers/terminal.go (kubectl >= 1.26, issue #101695): ESC shows as `^[`, CR as `\r`.
+_TERMINAL_ESCAPES = str.maketrans({"\x1b": "^[", "\r": "\\r"})
+# tableprinter.go printTable cuts a string cell at the first of these (tabwriter's line breaks).
+_LINE_BREAK = re.compile("[\\f\\n\\r]")
+
+
+def escape_terminal(text: str) -> str:
+    r"""cli-runtime's EscapeTerminal: user text cannot drive the terminal (ESC and CR shown).
+
+    >>> escape_terminal("\x1b[31mred\rover")
+    '^[[31mred\\rover'
+    """
+    return text.translate(_TERMINAL_ESCAPES)
+
+
 def cell_text(cell: Any) -> str:
-    """A cell as cli-runtime's printTable writes it: strings cut at the first newline."""
+    """A cell as cli-runtime's printTable writes it: strings cut at the first newline, carriage
+    return or form feed (`...` follows), then terminal-escaped like every other cell."""
     if cell is None:
         return ""
     if isinstance(cell, bool):
         return "true" if cell else "false"
     if isinstance(cell, str):
-        head, newline, _ = cell.partition("\n")
-        return head + "..." if newline else head
-    return str(cell)
+        cut = _LINE_BREAK.search(cell)
+        if cut:
+            return escape_terminal(cell[: cut.start()]) + "..."
+        return escape_terminal(cell)
+    return escape_terminal(str(cell))
 
 
 def print_table(
@@ -162,10 +182,11 @@ def print_table(
                 text = f"{kind_prefix}/{text}"
             texts.append(text)
         metadata = obj.get("metadata", {})
+        # decorateTable adds these as cells, so they are printed (cut, escaped) as cells are.
         if with_namespace:
-            texts.insert(0, metadata.get("namespace", ""))
+            texts.insert(0, cell_text(metadata.get("namespace", "")))
         if show_labels:
-            texts.append(format_labels(metadata.get("labels")))
+            texts.append(cell_text(format_labels(metadata.get("labels"))))
         lines.append(texts)
     return tabwrite("".join("\t".join(line) + "\n" for line in lines), 6, 3)
 
