@@ -21,6 +21,7 @@ __all__ = [
     "KubectlError",
     "KubenetError",
     "NotFound",
+    "RequestEntityTooLarge",
     "StatusError",
     "format_value",
 ]
@@ -181,6 +182,12 @@ class BadRequest(StatusError):
 
 class Forbidden(StatusError):
     code, reason = 403, "Forbidden"
+
+
+class RequestEntityTooLarge(StatusError):
+    """HTTP 413: a request body past the API server's limit (apiserver limitedReadBody)."""
+
+    code, reason = 413, "RequestEntityTooLarge"
 
 
 class Invalid(StatusError):

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from kubenet_nb.cluster.control_plane import ControlPlane
 from kubenet_nb.cluster.kind import KindSettings
-from kubenet_nb.io.manifests import load_manifests
+from kubenet_nb.io.manifests import (
+    MAX_READ_BYTES,
+    check_request_size,
+    decode_as_kubectl,
+    load_manifests,
+    too_large,
+)
 from kubenet_nb.kubectl.main import run_kubectl
 from kubenet_nb.network.dns import Answer, cluster_dns_state
 from kubenet_nb.network.dns import resolve as dns_resolve
@@ -98,14 +104,24 @@ class Cluster:
         """PUT an object (the whole object, as `kubectl replace` sends it)."""
         return self.control_plane.update(obj)
 
-    def apply(self, manifests: str | dict | Iterable[dict]) -> builtins.list[dict]:
-        """`kubectl apply` for YAML text (one or many documents) or objects: all or nothing."""
-        if isinstance(manifests, str):
+    def apply(self, manifests: str | bytes | dict | Iterable[dict]) -> builtins.list[dict]:
+        """`kubectl apply` for YAML text or a file's bytes (one or many documents) or objects.
+
+        All or nothing; bytes are read as kubectl reads a file, each object is one request
+        under the API server's size limit.
+        """
+        if isinstance(manifests, bytes):
+            if len(manifests) > MAX_READ_BYTES:
+                raise too_large("STDIN")
+            objects = load_manifests(decode_as_kubectl(manifests))
+        elif isinstance(manifests, str):
             objects = load_manifests(manifests)
         elif isinstance(manifests, dict):
             objects = [manifests]
         else:
             objects = list(manifests)
+        for obj in objects:
+            check_request_size(obj, applied=True)
         return self.control_plane.apply(objects)
 
     def get(self, kind: str, name: str, namespace: str = "default") -> dict:
