@@ -17,11 +17,27 @@ from kubenet_nb.cluster.events import EventLog
 from kubenet_nb.cluster.randomness import Randomness
 from kubenet_nb.cluster.store import Store, clone
 
-__all__ = ["ApiServer", "Strategy"]
+__all__ = ["MAX_NAME_GENERATION_CREATE_ATTEMPTS", "ApiServer", "GenerateNameConflict", "Strategy"]
 
 
 GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "DaemonSet", "EndpointSlice"})
 """Kinds whose strategies keep metadata.generation (apps strategies, discovery's strategy)."""
+
+
+MAX_NAME_GENERATION_CREATE_ATTEMPTS = 8
+"""k8s.io/apiserver pkg/registry/generic/registry/store.go @ v1.33.0,
+maxNameGenerationCreateAttempts: with the RetryGenerateName feature (on by default since v1.31),
+a create whose generated name is taken is tried again with a new name, 8 attempts in all."""
+
+
+class GenerateNameConflict(AlreadyExists):
+    """errors.NewGenerateNameConflict (apimachinery pkg/api/errors/errors.go), which
+    rest.CheckGeneratedNameError returns when the server's last generated name was taken too."""
+
+    def __init__(self, resource: str, name: str, group: str = "") -> None:
+        super().__init__(resource, name, group)
+        self.message += ", the server was not able to generate a unique name for the object"
+        self.args = (self.message,)
 
 
 def _generation_fields(obj: dict) -> object:
@@ -90,9 +106,11 @@ class ApiServer:
             self._require_namespace(meta["namespace"])
         else:
             meta.pop("namespace", None)
+        generated = False
         if not meta.get("name"):
             if meta.get("generateName"):
-                meta["name"] = self.random.generate_name(meta["generateName"])
+                meta["name"] = self._generate_name(info.kind, meta)
+                generated = True
             else:
                 raise Invalid(
                     info.kind,
@@ -108,6 +126,8 @@ class ApiServer:
                 raise Invalid(info.kind, meta["name"], errors, info.group)
         existing = self.store.get(info.kind, meta.get("namespace", ""), meta["name"])
         if existing is not None:
+            if generated:
+                raise GenerateNameConflict(info.plural, meta["name"], info.group)
             raise AlreadyExists(info.plural, meta["name"], info.group)
         self.last_warnings = [] if trusted else strategy.warnings(obj)
         meta["uid"] = self.random.uid()
@@ -116,6 +136,22 @@ class ApiServer:
             meta["generation"] = 1
         strategy.allocate(obj)
         return self.store.create(obj)
+
+    def _generate_name(self, kind: str, meta: dict) -> str:
+        """A name from generateName, drawn again while it is taken, up to the attempts upstream
+        makes (createWithGenerateNameRetry); the last one is returned even if taken.
+
+        Upstream retries the whole create on AlreadyExists; the name is the only thing that
+        differs between attempts and validation comes first either way, so drawing the names
+        up front and checking them against the store gives the same outcomes.
+        """
+        namespace = meta.get("namespace", "")
+        name = ""
+        for _ in range(MAX_NAME_GENERATION_CREATE_ATTEMPTS):
+            name = self.random.generate_name(meta["generateName"])
+            if self.store.get(kind, namespace, name) is None:
+                break
+        return name
 
     def update(self, obj: dict, *, trusted: bool = False) -> dict:
         """PUT: replace an object; the new dict must not be the stored one.

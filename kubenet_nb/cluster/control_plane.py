@@ -1,8 +1,11 @@
 """`ControlPlane`: a kind cluster's control plane in memory, driven as a client drives it.
 
-Every request runs in a store transaction: the API server's checks, then the controllers until
-nothing is left to do. A refused request raises a `KubenetError` and leaves the cluster exactly as
-it was: objects, allocations, random state and queued work.
+A request runs in a store transaction: the API server's checks and the write. A refused request
+raises a `KubenetError` and leaves the cluster exactly as it was: objects, allocations, random
+state and queued work. An accepted one is committed; then the controllers run until nothing is
+left to do, each controller's sync of one key in its own all-or-nothing unit. A sync the API
+server refuses is undone alone (its event, such as FailedCreate, recorded) and retried after a
+backoff on the simulated clock; it never takes back the user's write.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TypeVar
 
-from kubenet_nb.api.errors import KubectlError, NotFound
+from kubenet_nb.api.decode import decode
+from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
 from kubenet_nb.api.kinds import ResourceInfo, resolve
 from kubenet_nb.api.selectors import parse_selector
 from kubenet_nb.cluster import kind as kind_defaults
@@ -20,7 +24,7 @@ from kubenet_nb.cluster.allocators import ClusterIPAllocator, NodePortAllocator
 from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.apply import merge_for_apply, with_last_applied
 from kubenet_nb.cluster.clock import Clock
-from kubenet_nb.cluster.controllers.base import Controller
+from kubenet_nb.cluster.controllers.base import Controller, SyncError
 from kubenet_nb.cluster.controllers.daemonset import DaemonSetController
 from kubenet_nb.cluster.controllers.deployment import DeploymentController
 from kubenet_nb.cluster.controllers.endpoints import EndpointsController
@@ -53,6 +57,10 @@ MAX_SETTLE_PASSES = 100_000
 """A request whose controllers keep finding work after this many passes has a loop: a bug."""
 BOOT_SECONDS = 300
 """How long ago the cluster was created when the user first looks at it."""
+RETRY_BASE_SECONDS, RETRY_MAX_SECONDS = 0.005, 1000.0
+"""client-go util/workqueue DefaultTypedControllerRateLimiter's per-item exponential backoff
+(5ms doubling to 1000s), with which controllers requeue a key whose sync failed
+(queue.AddRateLimited); a success forgets the key's failures (queue.Forget)."""
 
 
 class ControlPlane:
@@ -135,6 +143,8 @@ class ControlPlane:
         for controller in self.controllers:
             self.store.watch(controller.handle)
         self.last_warnings: builtins.list[str] = []
+        self.failures: dict[tuple[str, tuple[str, str]], int] = {}
+        """Failed syncs not yet retried with success: (controller, key) -> failures in a row."""
         self._boot(system_pods)
 
     @property
@@ -183,22 +193,56 @@ class ControlPlane:
             if not busy:
                 return
             for controller in busy:
-                controller.sync()
+                while (key := controller.pop()) is not None:
+                    self._sync(controller, key)
         names = ", ".join(c.name for c in self.controllers if c.pending())
         raise RuntimeError(f"controllers did not settle: {names} still have work")
 
+    def _sync(self, controller: Controller, key: tuple[str, str]) -> None:
+        """One controller's sync of one key, all or nothing; a refusal is retried later.
+
+        Random draws are not given back when a sync fails (as on a real cluster, the names it
+        tried are spent), so its retry tries new ones. A bug (any other exception) undoes the
+        sync and propagates.
+        """
+        try:
+            with self.store.transaction():
+                controller.reconcile(*key)
+        except KubenetError as error:
+            self._failed(controller, key, error)
+            return
+        if self.failures:
+            self.failures.pop((controller.name, key), None)
+
+    def _failed(self, controller: Controller, key: tuple[str, str], error: KubenetError) -> None:
+        """Record the sync's event and requeue its key after the rate limiter's backoff."""
+        failure = (controller.name, key)
+        count = self.failures[failure] = self.failures.get(failure, 0) + 1
+        if isinstance(error, SyncError):
+            self.api.record_event(
+                error.obj, "Warning", error.reason, controller.name, error.message
+            )
+        delay = min(RETRY_BASE_SECONDS * 2 ** min(count - 1, 40), RETRY_MAX_SECONDS)
+
+        def retry() -> None:
+            if failure in self.failures:
+                controller.enqueue(*key)
+
+        self.timers.at(self.clock.seconds + delay, retry)
+
     def _request(self, action: Callable[[], T]) -> T:
-        """One client request: all of it happens, or none of it (state, random, queues)."""
+        """One client request: all of it happens, or none of it (state, random, queues); the
+        controllers then settle what it changed, without taking the request back."""
         state = self.random.getstate()
         try:
             with self.store.transaction():
                 result = action()
-                self._settle()
         except BaseException:
             self.random.setstate(state)
             for controller in self.controllers:
                 controller.clear()
             raise
+        self._settle()
         return result
 
     # -- the public face -------------------------------------------------------------------
@@ -221,22 +265,38 @@ class ControlPlane:
                 self._request(callback)
         self.clock.seconds = target
 
-    def create(self, obj: dict) -> dict:
-        """POST an object: defaulted, validated, allocated, stored; controllers run after."""
-        created = self._request(lambda: self._write(self.api.create, obj))
+    def create(self, obj: dict, *, field_validation: str = "Strict") -> dict:
+        """POST an object: decoded, defaulted, validated, allocated, stored; controllers run after.
+
+        `field_validation` is the request's fieldValidation: Strict refuses unknown fields, Warn
+        drops them with a warning each, Ignore drops them silently.
+        """
+        created = self._request(lambda: self._write(self.api.create, obj, field_validation))
         return clone(self._current(created))
 
-    def update(self, obj: dict) -> dict:
-        """PUT an object (the whole object, as `kubectl replace` sends it)."""
-        updated = self._request(lambda: self._write(self.api.update, obj))
+    def update(self, obj: dict, *, field_validation: str = "Strict") -> dict:
+        """PUT an object (the whole object, as `kubectl replace` sends it), decoded first."""
+        updated = self._request(lambda: self._write(self.api.update, obj, field_validation))
         return clone(self._current(updated))
 
-    def _write(self, method: Callable[[dict], dict], obj: dict) -> dict:
-        if not isinstance(obj, dict) or "kind" not in obj:
+    def _decode(self, obj: object, field_validation: str) -> tuple[dict, builtins.list[str]]:
+        """The one door: a client's object decoded against its kind's schema, kind resolved."""
+        if not isinstance(obj, dict) or not isinstance(obj.get("kind"), str):
             raise KubectlError("Object 'Kind' is missing in the object")
         info = resolve(obj["kind"])
-        result = method({**obj, "kind": info.kind})
-        self.last_warnings = list(self.api.last_warnings)
+        decoded = decode({**obj, "kind": info.kind}, field_validation)
+        return decoded.obj, decoded.warnings
+
+    def _write(self, method: Callable[[dict], dict], obj: dict, field_validation: str) -> dict:
+        decoded, warnings = self._decode(obj, field_validation)
+        return self._send(method, decoded, warnings)
+
+    def _send(
+        self, method: Callable[[dict], dict], obj: dict, warnings: builtins.list[str]
+    ) -> dict:
+        """Hand a decoded object to the API server; its warnings follow the decoder's."""
+        result = method(obj)
+        self.last_warnings = [*warnings, *self.api.last_warnings]
         return result
 
     def _current(self, obj: dict) -> dict:
@@ -300,19 +360,23 @@ class ControlPlane:
 
         return clone(self._current(self._request(flip)))
 
-    def apply(self, objects: builtins.list[dict]) -> builtins.list[dict]:
+    def apply(
+        self, objects: builtins.list[dict], *, field_validation: str = "Strict"
+    ) -> builtins.list[dict]:
         """`kubectl apply` for objects: all of them, or none (the first refusal is raised)."""
-        stored = self._request(lambda: [self._apply_one(obj)[0] for obj in objects])
+        stored = self._request(
+            lambda: [self._apply_one(obj, field_validation)[0] for obj in objects]
+        )
         return [clone(self._current(obj)) for obj in stored]
 
-    def apply_object(self, obj: dict) -> tuple[dict, str]:
+    def apply_object(self, obj: dict, *, field_validation: str = "Strict") -> tuple[dict, str]:
         """Apply one object; say whether it was created, configured or unchanged."""
-        stored, verb = self._request(lambda: self._apply_one(obj))
+        stored, verb = self._request(lambda: self._apply_one(obj, field_validation))
         return clone(self._current(stored)), verb
 
-    def _apply_one(self, obj: dict) -> tuple[dict, str]:
-        info = resolve(obj.get("kind", ""))
-        manifest = {**obj, "kind": info.kind}
+    def _apply_one(self, obj: dict, field_validation: str) -> tuple[dict, str]:
+        manifest, warnings = self._decode(obj, field_validation)
+        info = resolve(manifest["kind"])
         if isinstance(manifest.get("metadata"), dict):
             manifest["metadata"] = {
                 k: v for k, v in manifest["metadata"].items() if k not in SERVER_METADATA
@@ -322,13 +386,13 @@ class ControlPlane:
         namespace = (meta.get("namespace") or "default") if info.namespaced else ""
         existing = self.store.get(info.kind, namespace, meta.get("name", ""))
         if existing is None:
-            return self._write(self.api.create, desired), "created"
+            return self._send(self.api.create, desired, warnings), "created"
         desired.pop("status", None)
         merged = merge_for_apply(existing, desired)
         if merged == existing:
-            self.last_warnings = []
+            self.last_warnings = warnings
             return existing, "unchanged"
-        return self._write(self.api.update, merged), "configured"
+        return self._send(self.api.update, merged, warnings), "configured"
 
     def __repr__(self) -> str:
         return f"<ControlPlane {self.settings.name!r} seed={self.seed}>"

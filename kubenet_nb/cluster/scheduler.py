@@ -1,9 +1,12 @@
 """The scheduler: binds each unscheduled pod to a node that fits, spreading replicas.
 
 Filters as kube-scheduler's default plugins do for what the simulation models (NodeName,
-NodeUnschedulable, TaintToleration for NoSchedule/NoExecute, node Ready). Scoring follows the
-default topology spread (fewest pods of the same owner on the node), then least allocated (fewest
-pods); ties are broken at random with the cluster's seeded generator, as selectHost does.
+NodeUnschedulable, TaintToleration for NoSchedule/NoExecute, node Ready, and NodeResourcesFit for
+the one resource modelled: a node's allocatable `pods`, 110 on a kind node, so a pod beyond it
+is `Too many pods`). Scoring follows the default topology spread (fewest pods of the same owner
+on the node), then least allocated (fewest pods); ties are broken at random with the cluster's
+seeded generator, as selectHost does. A pod that fits nowhere stays Pending with the
+FailedScheduling message kube-scheduler v1.33 writes, DefaultPreemption's verdict included.
 """
 
 from __future__ import annotations
@@ -17,7 +20,41 @@ from kubenet_nb.cluster.controllers.base import Controller
 from kubenet_nb.cluster.randomness import Randomness
 from kubenet_nb.cluster.store import Store, WatchEvent
 
-__all__ = ["Scheduler", "tolerates"]
+__all__ = ["TOO_MANY_PODS", "Scheduler", "failed_scheduling_message", "tolerates"]
+
+TOO_MANY_PODS = "Too many pods"
+"""pkg/scheduler/framework/plugins/noderesources/fit.go @ v1.33.0: the reason for a node whose
+allocatable pods are all taken (a resolvable failure: preemption could make room)."""
+NOT_HELPFUL = "Preemption is not helpful for scheduling"
+NO_VICTIMS = "No preemption victims found for incoming pod"
+"""pkg/scheduler/framework/preemption/preemption.go @ v1.33.0: a node whose failure preemption
+cannot resolve (a taint, a selector), and a full node with no pod of lower priority to evict."""
+
+
+def _histogram(total: int, reasons: dict[str, int]) -> str:
+    """framework.FitError.Error's body: `0/N nodes are available: ` then the `count reason`
+    strings sorted as strings (sortReasonsHistogram), comma-separated, with a final period."""
+    parts = sorted(f"{count} {reason}" for reason, count in reasons.items())
+    body = f"0/{total} nodes are available:"
+    return f"{body} {', '.join(parts)}." if parts else f"{body}."
+
+
+def failed_scheduling_message(total: int, reasons: dict[str, int], pod: dict) -> str:
+    """The FailedScheduling message: the filters' histogram, then DefaultPreemption's PostFilter
+    message prefixed `preemption: ` (default_preemption.go), itself a FitError over the nodes:
+    full nodes find no victims (every pod here has priority 0), the others are not helped.
+
+    >>> failed_scheduling_message(3, {"Too many pods": 2, "node(s) were unschedulable": 1}, {})
+    '0/3 nodes are available: 1 node(s) were unschedulable, 2 Too many pods. preemption: 0/3 \
+nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found \
+for incoming pod..'
+    """
+    message = _histogram(total, reasons)
+    if pod.get("spec", {}).get("preemptionPolicy") == "Never":
+        return f"{message} preemption: not eligible due to preemptionPolicy=Never.."
+    full = reasons.get(TOO_MANY_PODS, 0)
+    verdicts = {NO_VICTIMS: full, NOT_HELPFUL: total - full}
+    return f"{message} preemption: {_histogram(total, {k: v for k, v in verdicts.items() if v})}."
 
 
 def tolerates(tolerations: list[dict], taint: dict) -> bool:
@@ -56,6 +93,7 @@ class Scheduler(Controller):
         self._per_owner_node: dict[tuple[str, str], int] = {}
         self._unschedulable: dict[tuple[str, str], None] = {}
         self._filtered: dict[str, tuple[list[str], dict[str, int]]] = {}
+        self._max_pods: dict[str, int] = {}
 
     def handle(self, event: WatchEvent) -> None:
         if event.kind == "Pod":
@@ -63,11 +101,16 @@ class Scheduler(Controller):
             self._count(event.obj, +1)
             if event.obj is None:
                 self._unschedulable.pop(_key(event.subject), None)
+                if event.old is not None and event.old["spec"].get("nodeName") and not event.replay:
+                    # an assigned pod deleted frees room (NodeResourcesFit's queueing hint)
+                    for key in self._unschedulable:
+                        self.enqueue(*key)
             elif not event.obj["spec"].get("nodeName") and not event.replay:
                 if event.obj["metadata"].get("deletionTimestamp") is None:
                     self.enqueue(*_key(event.obj))
         elif event.kind == "Node":
             self._filtered.clear()
+            self._max_pods.clear()
             if not event.replay and event.obj is not None:
                 for key in self._unschedulable:
                     self.enqueue(*key)
@@ -85,7 +128,7 @@ class Scheduler(Controller):
         if pod is None or pod["spec"].get("nodeName") or pod["metadata"].get("deletionTimestamp"):
             self._unschedulable.pop((namespace, name), None)
             return
-        nodes, reasons = self._feasible(pod)
+        nodes, reasons = self._fit(*self._feasible(pod))
         if not nodes:
             self._unschedulable[(namespace, name)] = None
             self._mark_unschedulable(pod, reasons)
@@ -111,6 +154,19 @@ class Scheduler(Controller):
         if key not in self._filtered:
             self._filtered[key] = self._filter(pod)
         return self._filtered[key]
+
+    def _fit(self, nodes: list[str], reasons: dict[str, int]) -> tuple[list[str], dict[str, int]]:
+        """NodeResourcesFit for pods: of the nodes that pass the other filters, those with room
+        under their allocatable pods; the full ones are counted as `Too many pods`."""
+        if not self._max_pods:
+            for node in self.store.list("Node"):
+                allocatable = node.get("status", {}).get("allocatable", {})
+                self._max_pods[node["metadata"]["name"]] = int(allocatable.get("pods", 110))
+        per_node, max_pods = self._per_node, self._max_pods
+        room = [n for n in nodes if per_node.get(n, 0) < max_pods.get(n, 110)]
+        if len(room) == len(nodes):
+            return nodes, reasons
+        return room, {**reasons, TOO_MANY_PODS: len(nodes) - len(room)}
 
     def _filter(self, pod: dict) -> tuple[list[str], dict[str, int]]:
         tolerations = pod["spec"].get("tolerations", [])
@@ -169,13 +225,7 @@ class Scheduler(Controller):
         )
 
     def _mark_unschedulable(self, pod: dict, reasons: dict[str, int]) -> None:
-        total = self.store.count("Node")
-        parts = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
-        message = (
-            f"0/{total} nodes are available: {parts}."
-            if parts
-            else f"0/{total} nodes are available."
-        )
+        message = failed_scheduling_message(self.store.count("Node"), reasons, pod)
         status = dict(pod.get("status", {}))
         condition = {
             "type": "PodScheduled",

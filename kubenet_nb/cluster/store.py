@@ -180,22 +180,24 @@ class Store:
     def transaction(self) -> Iterator[None]:
         """All or nothing: on an exception every write and side effect is undone, newest first.
 
+        Inside another transaction this is a savepoint: an exception undoes only what was
+        written since it began (and propagates), so one controller's sync can fail alone.
         Undo writes are announced to watchers as `replay` events, so indexes kept beside the
         store follow; controllers must not start new work from them.
         """
-        if self._journal is not None:
-            yield
-            return
-        journal: list[Callable[[], object]] = []
+        outer = self._journal
+        journal: list[Callable[[], object]] = [] if outer is None else outer
+        mark = len(journal)
         self._journal = journal
         version = self.resource_version
         try:
             yield
         except BaseException:
             self._journal = None
-            for undo in reversed(journal):
+            for undo in reversed(journal[mark:]):
                 undo()
+            del journal[mark:]
             self.resource_version = version
             raise
         finally:
-            self._journal = None
+            self._journal = outer

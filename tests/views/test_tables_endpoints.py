@@ -354,7 +354,10 @@ def test_headless(c: Cluster) -> None:
     assert c.resolve("db.default.svc.cluster.local").addresses == ["10.244.1.2"]
 
 
-def test_more_than_one_slice(c: Cluster) -> None:
+def test_more_than_one_slice() -> None:
+    # 250 pods need three workers: a kind node takes 110 pods (kubelet maxPods), two of them the
+    # kindnet and kube-proxy DaemonSet pods.
+    c = Cluster(workers=3)
     c.kubectl("create deployment big --image=nginx --replicas=250 --port=80")
     c.kubectl("expose deployment big --port=80 --target-port=8080")
     slices = c.list("endpointslices", selector=f"{SLICE_LABEL}=big")

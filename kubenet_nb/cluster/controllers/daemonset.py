@@ -10,6 +10,7 @@ Active pods that match the selector and have no controller are adopted (Controll
 
 from __future__ import annotations
 
+from kubenet_nb.api.errors import KubenetError
 from kubenet_nb.api.selectors import selector_from_label_selector
 from kubenet_nb.api.well_known import (
     CONTROLLER_REVISION_HASH_LABEL,
@@ -22,6 +23,7 @@ from kubenet_nb.api.well_known import (
     NODE_UNSCHEDULABLE_TAINT,
     POD_TEMPLATE_GENERATION_LABEL,
 )
+from kubenet_nb.cluster.controllers.base import SyncError, error_text
 from kubenet_nb.cluster.controllers.deployment import pod_template_hash
 from kubenet_nb.cluster.controllers.replicaset import is_active, is_ready
 from kubenet_nb.cluster.controllers.workload import WorkloadController
@@ -199,9 +201,13 @@ class DaemonSetController(WorkloadController):
             for t in daemon_tolerations(bool(spec.get("hostNetwork")))
             if (t["key"], t["effect"]) not in present
         ]
-        pod = self.api.create(
-            {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}, trusted=True
-        )
+        try:
+            pod = self.api.create(
+                {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}, trusted=True
+            )
+        except KubenetError as error:
+            # controller_utils.go RealPodControl.createPods: FailedCreatePodReason
+            raise SyncError(ds, "FailedCreate", f"Error creating: {error_text(error)}") from error
         self.api.record_event(
             ds, "Normal", "SuccessfulCreate", self.name, f"Created pod: {pod['metadata']['name']}"
         )

@@ -4,16 +4,28 @@ Pods are named `<replicaset>-<5 random characters>` through generateName. When s
 the pods to delete are ranked as pkg/controller/replicaset's getPodsToDelete ranks them
 (controller.ActivePodsWithRanks): unscheduled before scheduled, pending before running, not ready
 before ready, more replicas on the same node first, then the most recently created.
+
+One sync creates or deletes at most `BURST_REPLICAS` pods, as upstream's manageReplicas does; the
+pods it creates queue the ReplicaSet again, so a large ReplicaSet is built in steps of that size.
+A create the API server refuses fails the sync (undone alone), with the controller's
+`FailedCreate` event; the ControlPlane retries it later.
 """
 
 from __future__ import annotations
 
+from kubenet_nb.api.errors import KubenetError
+from kubenet_nb.cluster.apiserver import ApiServer
+from kubenet_nb.cluster.controllers.base import SyncError, error_text
 from kubenet_nb.cluster.controllers.workload import WorkloadController
-from kubenet_nb.cluster.store import clone
+from kubenet_nb.cluster.ownership import OwnerIndex, controller_of
+from kubenet_nb.cluster.store import Store, WatchEvent, clone
 
-__all__ = ["ReplicaSetController", "is_active", "is_ready"]
+__all__ = ["BURST_REPLICAS", "ReplicaSetController", "is_active", "is_ready"]
 
 PHASE_RANK = {"Pending": 0, "Unknown": 1, "Running": 2}
+BURST_REPLICAS = 500
+"""kubernetes pkg/controller/replicaset/replica_set.go @ v1.33.0, BurstReplicas: the most pods
+one sync creates or deletes."""
 
 
 def is_active(pod: dict) -> bool:
@@ -36,19 +48,44 @@ class ReplicaSetController(WorkloadController):
     name = "replicaset-controller"
     kind, dependent_kind = "ReplicaSet", "Pod"
 
+    def __init__(self, store: Store, api: ApiServer, owners: OwnerIndex) -> None:
+        super().__init__(store, api, owners)
+        self._counts: dict[str, list[int]] = {}
+        """Per ReplicaSet uid, its active and its ready pods, kept from watch events (undo
+        replays included) so that a sync need not read every pod."""
+
+    def handle(self, event: WatchEvent) -> None:
+        if event.kind == "Pod":
+            self._count(event.old, -1)
+            self._count(event.obj, +1)
+        super().handle(event)
+
+    def _count(self, pod: dict | None, delta: int) -> None:
+        if pod is None or not is_active(pod):
+            return
+        ref = controller_of(pod)
+        if ref is None or ref["kind"] != "ReplicaSet":
+            return
+        counts = self._counts.setdefault(ref["uid"], [0, 0])
+        counts[0] += delta
+        if is_ready(pod):
+            counts[1] += delta
+        if counts == [0, 0]:
+            del self._counts[ref["uid"]]
+
     def reconcile(self, namespace: str, name: str) -> None:
         rs = self.store.get("ReplicaSet", namespace, name)
         if rs is None or rs["metadata"].get("deletionTimestamp"):
             return
         self.release_strays(rs)
-        pods = self.dependents(rs)
-        active = [p for p in pods if is_active(p)]
-        diff = rs["spec"].get("replicas", 1) - len(active)
+        active_count = self._counts.get(rs["metadata"]["uid"], (0, 0))[0]
+        diff = rs["spec"].get("replicas", 1) - active_count
         if diff > 0:
-            for _ in range(diff):
+            for _ in range(min(diff, BURST_REPLICAS)):
                 self._create_pod(rs)
         elif diff < 0:
-            for pod in self._rank_for_deletion(active)[:-diff]:
+            active = [p for p in self.dependents(rs) if is_active(p)]
+            for pod in self._rank_for_deletion(active)[: min(-diff, BURST_REPLICAS)]:
                 meta = pod["metadata"]
                 self.api.delete("Pod", meta["namespace"], meta["name"])
                 self.api.record_event(
@@ -79,7 +116,11 @@ class ReplicaSetController(WorkloadController):
             "spec": clone(template["spec"]),
             "status": {"phase": "Pending", "qosClass": "BestEffort"},
         }
-        created = self.api.create(pod, trusted=True)
+        try:
+            created = self.api.create(pod, trusted=True)
+        except KubenetError as error:
+            # controller_utils.go RealPodControl.createPods: FailedCreatePodReason
+            raise SyncError(rs, "FailedCreate", f"Error creating: {error_text(error)}") from error
         self.api.record_event(
             rs,
             "Normal",
@@ -102,18 +143,21 @@ class ReplicaSetController(WorkloadController):
                 PHASE_RANK.get(phase, 1),
                 is_ready(pod),
                 -per_node[node] if node else 0,
-                _negated(pod["metadata"].get("creationTimestamp", "")),
-                _negated(pod["metadata"]["name"]),
             )
 
-        return sorted(pods, key=rank)
+        # newest first (creationTimestamp, then name, descending), then the stable sort by rank
+        newest_first = sorted(
+            pods,
+            key=lambda p: (p["metadata"].get("creationTimestamp", ""), p["metadata"]["name"]),
+            reverse=True,
+        )
+        return sorted(newest_first, key=rank)
 
     def _update_status(self, rs: dict) -> None:
-        pods = [p for p in self.dependents(rs) if is_active(p)]
-        ready = sum(1 for p in pods if is_ready(p))
+        active, ready = self._counts.get(rs["metadata"]["uid"], (0, 0))
         status = {
-            "replicas": len(pods),
-            "fullyLabeledReplicas": len(pods),
+            "replicas": active,
+            "fullyLabeledReplicas": active,
             "readyReplicas": ready,
             "availableReplicas": ready,
             "observedGeneration": rs["metadata"].get("generation", 1),
@@ -121,8 +165,3 @@ class ReplicaSetController(WorkloadController):
         status = {k: v for k, v in status.items() if v or k in ("replicas", "observedGeneration")}
         if status != rs.get("status"):
             self.api.set_status(rs, status)
-
-
-def _negated(text: str) -> tuple[int, ...]:
-    """A sort key that orders strings backwards (newest timestamp or name first)."""
-    return (*tuple(-ord(c) for c in text), 1)

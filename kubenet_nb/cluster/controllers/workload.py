@@ -1,6 +1,8 @@
 """The shape shared by controllers that own objects of another kind (Deployments own
 ReplicaSets; ReplicaSets and DaemonSets own Pods): their own and their dependents' events queue
-the owner, and the owner's dependents come from the ownerReference index."""
+the owner, and the owner's dependents come from the ownerReference index. Strays are looked for
+only when an owner's selector or a dependent's labels may have changed, so that a sync costs what
+changed, not the size of the owner."""
 
 from __future__ import annotations
 
@@ -22,21 +24,32 @@ class WorkloadController(Controller):
     def __init__(self, store: Store, api: ApiServer, owners: OwnerIndex) -> None:
         super().__init__()
         self.store, self.api, self.owners = store, api, owners
+        self._may_have_strays: set[tuple[str, str]] = set()
 
     def handle(self, event: WatchEvent) -> None:
-        if event.replay:
-            return
         obj = event.subject
-        if event.kind == self.kind and event.obj is not None:
-            self.enqueue(obj["metadata"]["namespace"], obj["metadata"]["name"])
+        if event.kind == self.kind:
+            key = (obj["metadata"]["namespace"], obj["metadata"]["name"])
+            if event.replay or _differs(event, "spec", "selector"):
+                self._may_have_strays.add(key)
+            if event.obj is not None and not event.replay:
+                self.enqueue(*key)
         elif event.kind == self.dependent_kind:
             ref = controller_of(obj)
             if ref is not None and ref["kind"] == self.kind:
-                self.enqueue(obj["metadata"]["namespace"], ref["name"])
+                key = (obj["metadata"]["namespace"], ref["name"])
+                if event.replay or _differs(event, "metadata", "labels"):
+                    self._may_have_strays.add(key)
+                if not event.replay:
+                    self.enqueue(*key)
 
     def release_strays(self, owner: dict) -> None:
         """ClaimPods: dependents whose labels no longer match the owner's selector are let go
         (their controller reference removed), so the owner replaces them."""
+        key = (owner["metadata"]["namespace"], owner["metadata"]["name"])
+        if key not in self._may_have_strays:
+            return
+        self._may_have_strays.discard(key)
         selector = selector_from_label_selector(owner["spec"].get("selector"))
         uid = owner["metadata"]["uid"]
         for obj in self.dependents(owner):
@@ -57,3 +70,12 @@ class WorkloadController(Controller):
             for _, _, name in self.owners.dependents(owner["metadata"]["uid"], self.dependent_kind)
         )
         return [obj for obj in found if obj is not None]
+
+
+def _differs(event: WatchEvent, section: str, field: str) -> bool:
+    """Whether a write may have changed `obj[section][field]` (a new object always may)."""
+    if event.obj is None:
+        return False
+    if event.old is None:
+        return True
+    return (event.obj.get(section) or {}).get(field) != (event.old.get(section) or {}).get(field)

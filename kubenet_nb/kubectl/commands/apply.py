@@ -12,10 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from kubenet_nb.api.decode import field_validation_for
 from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
 from kubenet_nb.api.kinds import resolve
 from kubenet_nb.api.well_known import LAST_APPLIED_ANNOTATION
-from kubenet_nb.io.manifests import MAX_BYTES, load_manifests
+from kubenet_nb.io.manifests import (
+    MAX_READ_BYTES,
+    check_request_size,
+    decode_as_kubectl,
+    load_manifests,
+    read_bounded,
+    too_large,
+)
 from kubenet_nb.kubectl.command import (
     DRY_RUN_FLAG,
     NAMESPACE_FLAG,
@@ -47,22 +55,41 @@ _EXTENSIONS = (".json", ".yaml", ".yml")
 
 
 def _read(path: str, stdin: str) -> list[tuple[str, str]]:
-    """(text, source) for `-`, a file, or each .json/.yaml/.yml file of a directory."""
+    """(text, source) for `-`, a file, or each .json/.yaml/.yml file of a directory.
+
+    A file is read as kubectl's FileVisitor reads it (`decode_as_kubectl`), bounded by the
+    bytes actually read (`read_bounded`): /proc files report no size, devices never end.
+    """
     if path == "-":
-        return [(stdin, "STDIN")]
+        if len(stdin) > MAX_READ_BYTES:
+            raise too_large("STDIN")
+        return [(decode_as_kubectl(stdin.encode("utf-8", "surrogatepass")), "STDIN")]
     target = Path(path)
-    if target.is_dir():
-        files = sorted(p for p in target.iterdir() if p.suffix in _EXTENSIONS and p.is_file())
-    elif target.is_file():
-        files = [target]
-    else:
-        raise KubectlError(f'the path "{path}" does not exist')
+    try:
+        if target.is_dir():
+            files = sorted(p for p in target.iterdir() if p.suffix in _EXTENSIONS and p.is_file())
+        elif target.is_file() or target.is_char_device():
+            files = [target]
+        else:
+            raise KubectlError(f'the path "{path}" does not exist')
+    except OSError as error:
+        raise KubectlError(f"lstat {path}: {_go_errno(error)}") from None
     texts = []
     for file in files:
-        if file.stat().st_size > MAX_BYTES:
-            raise KubectlError(f"error reading {file}: input is larger than {MAX_BYTES} bytes")
-        texts.append((file.read_text(), str(file) if file != target else path))
+        source = str(file) if file != target else path
+        try:
+            with file.open("rb") as stream:
+                data = read_bounded(stream, source)
+        except OSError as error:
+            raise KubectlError(f"read {source}: {_go_errno(error)}") from None
+        texts.append((decode_as_kubectl(data), source))
     return texts
+
+
+def _go_errno(error: OSError) -> str:
+    """An errno as Go's syscall.Errno prints it: C's strerror, lower-cased first letter."""
+    text = error.strerror or str(error)
+    return text[:1].lower() + text[1:]
 
 
 def read_manifests(invocation: Invocation, filenames: list[str]) -> list[tuple[dict, str]]:
@@ -160,10 +187,13 @@ def run(invocation: Invocation) -> None:
             if dry_run:
                 verb = "configured" if existed else "created"
             else:
+                check_request_size(obj, applied=True)
                 warning = _missing_annotation_warning(live) if live is not None else None
                 if warning:
                     invocation.terminal.err(warning)
-                obj, verb = invocation.cluster.apply_object(obj)
+                obj, verb = invocation.cluster.apply_object(
+                    obj, field_validation=field_validation_for(parsed["validate"])
+                )
                 invocation.terminal.warnings(invocation.cluster)
         except KubenetError as error:
             errors.append(error if existed else with_source(error, "creating", source))
@@ -192,7 +222,9 @@ def create_from_files(invocation: Invocation, argv: list[str]) -> None:
     for obj, source in _scoped_objects(invocation, parsed, "create", errors):
         try:
             if not dry_run:
-                obj = invocation.cluster.create(obj)
+                obj = invocation.cluster.create(
+                    obj, field_validation=field_validation_for(parsed["validate"])
+                )
                 invocation.terminal.warnings(invocation.cluster)
         except KubenetError as error:
             errors.append(with_source(error, "creating", source))

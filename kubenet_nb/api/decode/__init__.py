@@ -1,0 +1,107 @@
+"""Typed decoding, one door: what a client sends is decoded against its kind's schema first.
+
+The API server decodes a request body into the kind's Go struct before anything else looks at
+it; a value of the wrong JSON type, an int out of range or (under fieldValidation=Strict, what
+kubectl 1.33 asks for) an unknown field refuses the request with a BadRequest. `decode` does the
+same for the JSON-like dicts kubenet receives, and returns the object as the server keeps it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+from kubenet_nb.api.decode.checker import Mismatch, Refused, StructChecker, Walk
+from kubenet_nb.api.decode.schema import kind_checker
+from kubenet_nb.api.decode.wording import (
+    cannot_be_handled,
+    strict_error,
+    type_error,
+    unknown_field,
+)
+from kubenet_nb.api.errors import KubectlError
+
+__all__ = ["FIELD_VALIDATION", "Decoded", "decode", "field_validation_for"]
+
+FIELD_VALIDATION = ("Strict", "Warn", "Ignore")
+"""The fieldValidation query parameter's values (metav1.FieldValidation*)."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A decoded object and the warnings decoding raised (unknown fields under Warn)."""
+
+    obj: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+
+def field_validation_for(validate: str) -> str:
+    """kubectl's `--validate` value → the fieldValidation it sends (kubectl 1.33 validation.go).
+
+    >>> field_validation_for("true"), field_validation_for("warn"), field_validation_for("false")
+    ('Strict', 'Warn', 'Ignore')
+    """
+    value = validate.lower()
+    if value in ("strict", "true", ""):
+        return "Strict"
+    if value == "warn":
+        return "Warn"
+    if value in ("ignore", "false"):
+        return "Ignore"
+    raise KubectlError(
+        f'invalid - validate option "{validate}"; must be one of: strict (or true), warn, '
+        "ignore (or false)"
+    )
+
+
+def decode(obj: dict[str, Any], field_validation: str = "Strict") -> Decoded:
+    """Decode `obj` (its `kind` already resolved) as the API server decodes a request body.
+
+    >>> decode(
+    ...     {"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": "a", "x": 1}}, "Warn"
+    ... ).warnings
+    ['unknown field "metadata.x"']
+    """
+    if field_validation not in FIELD_VALIDATION:
+        raise KubectlError(f"invalid fieldValidation {field_validation!r}")
+    kind = obj["kind"]
+    checker = kind_checker(kind)
+    if checker is None:
+        return Decoded(obj)
+    walk = Walk(ordered=False)
+    try:
+        decoded = checker.decode(obj, walk)
+    except (Mismatch, Refused):
+        _first_error(checker, obj)
+    if walk.unknown:
+        ordered = Walk(ordered=True)
+        checker.decode(obj, ordered)
+        walk = ordered
+    if not walk.unknown or field_validation == "Ignore":
+        return Decoded(decoded)
+    findings = [unknown_field(path) for path in walk.unknown]
+    if field_validation == "Warn":
+        return Decoded(decoded, findings)
+    raise cannot_be_handled(kind, _version(obj), strict_error(findings))
+
+
+def _first_error(checker: StructChecker, obj: dict[str, Any]) -> NoReturn:
+    """Walk again in the order of kubectl's JSON (sorted keys): Go reports the first error."""
+    try:
+        checker.decode(obj, Walk(ordered=True))
+    except (Mismatch, Refused) as error:
+        raise _refusal(obj, error) from None
+    raise AssertionError("an unordered walk found an error that an ordered one did not")
+
+
+def _version(obj: dict[str, Any]) -> str:
+    api_version = obj.get("apiVersion")
+    return api_version.rsplit("/", 1)[-1] if isinstance(api_version, str) else ""
+
+
+def _refusal(obj: dict[str, Any], error: Mismatch | Refused) -> Exception:
+    if isinstance(error, Mismatch):
+        text = type_error(error.value, error.go_type, error.struct, error.field)
+    else:
+        text = str(error)
+    return cannot_be_handled(obj["kind"], _version(obj), text)

@@ -1,0 +1,325 @@
+"""The compiled checkers: one per Go type, each decoding a JSON-like value in one pass.
+
+A checker returns the value as Go's decoder would leave it (then marshal it back): nulls in
+structs dropped, an integral float in an int field an int, YAML dates the text they came from,
+non-string map keys spelled as sigs.k8s.io/yaml spells them. A value of the wrong JSON type raises
+`Mismatch` (or `Refused`, for types with their own UnmarshalJSON); unknown fields are recorded on
+the `Walk` and left out.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from kubenet_nb.api.decode.wording import QUANTITY_FORMAT, go_number_text, json_kind
+
+__all__ = [
+    "AnyChecker",
+    "BoolChecker",
+    "Checker",
+    "FloatChecker",
+    "IntChecker",
+    "IntOrStringChecker",
+    "ListChecker",
+    "MapChecker",
+    "Mismatch",
+    "QuantityChecker",
+    "Refused",
+    "StringChecker",
+    "StructChecker",
+    "Walk",
+    "yaml_key",
+]
+
+_INT_RANGE = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+_QUANTITY = re.compile(r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$")
+_SUFFIXES = frozenset(("", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n", "u", "m", "k", "M", "G", "T"))
+_SUFFIXES |= {"P", "E"}
+_EXPONENT = re.compile(r"^[eE][-+]?[0-9]+$")
+
+
+class Mismatch(Exception):
+    """A JSON value of the wrong type (Go's UnmarshalTypeError), context filled on the way up."""
+
+    def __init__(self, value: str, go_type: str) -> None:
+        super().__init__(value, go_type)
+        self.value, self.go_type = value, go_type
+        self.struct: str | None = None
+        self.field = ""
+
+
+class Refused(Exception):
+    """A custom UnmarshalJSON's own error (a Quantity that does not parse)."""
+
+
+class Walk:
+    """The state of one decode: the paths so far and the unknown fields found."""
+
+    __slots__ = ("fields", "ordered", "strict", "unknown")
+
+    def __init__(self, ordered: bool) -> None:
+        self.ordered = ordered
+        self.fields: list[str] = []
+        self.strict: list[str | int] = []
+        self.unknown: list[str] = []
+
+    def field_path(self) -> str:
+        """Go's error context: the struct field names from the root, without indexes or keys."""
+        return ".".join(self.fields)
+
+    def unknown_field(self, key: str) -> None:
+        """Record an unknown field at the strict path (`spec.containers[0].bogus`)."""
+        text = ""
+        for piece in [*self.strict, key]:
+            if isinstance(piece, int):
+                text += f"[{piece}]"
+            else:
+                text += f".{piece}" if text else piece
+        self.unknown.append(text)
+
+
+def yaml_key(key: object) -> str:
+    """A non-string map key as sigs.k8s.io/yaml's YAMLToJSON writes it (yaml.go @ v1.4.0)."""
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, float):
+        return {"inf": ".inf", "-inf": "-.inf", "nan": ".nan"}.get(repr(key), f"{key:g}")
+    if isinstance(key, (datetime.date, datetime.datetime)):
+        return key.isoformat()
+    return str(key)
+
+
+def _plain(value: Any) -> Any:
+    """What go-yaml hands kubectl for a value PyYAML built: dates are their text, tuples lists."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _entries(value: Any, walk: Walk, go_type: str) -> Iterable[tuple[Any, Any]]:
+    """A JSON object's members, in sorted key order when the walk wants it (Go decodes a map
+    or struct from an object; anything else is a type mismatch)."""
+    if type(value) is not dict:
+        raise Mismatch(json_kind(_plain(value)), go_type)
+    pairs: Iterable[tuple[Any, Any]] = value.items()
+    if walk.ordered:
+        pairs = sorted(((yaml_key(k), v) for k, v in pairs), key=lambda kv: kv[0])
+    return pairs
+
+
+class Checker:
+    """Decode one value of one Go type; `go_type` is `reflect.Type.String()` of it."""
+
+    __slots__ = ("go_type",)
+
+    def __init__(self, go_type: str) -> None:
+        self.go_type = go_type
+
+    def decode(self, value: Any, walk: Walk) -> Any:
+        raise NotImplementedError
+
+    def zero(self) -> Any:
+        """The zero value a JSON null leaves in a list element or a map value."""
+        return None
+
+
+class StringChecker(Checker):
+    __slots__ = ()
+
+    def decode(self, value: Any, walk: Walk) -> Any:
+        if type(value) is str:
+            return value
+        value = _plain(value)
+        if isinstance(value, str):
+            return value
+        raise Mismatch(json_kind(value), self.go_type)
+
+    def zero(self) -> Any:
+        return ""
+
+
+class BoolChecker(Checker):
+    __slots__ = ()
+
+    def decode(self, value: Any, walk: Walk) -> Any:
+        if type(value) is bool:
+            return value
+        raise Mismatch(json_kind(_plain(value)), self.go_type)
+
+    def zero(self) -> Any:
+        return False
+
+
+class IntChecker(Checker):
+    """int32 or int64: Go refuses a fraction or an overflow as `number <text>`."""
+
+    __slots__ = ("high", "low")
+
+    def __init__(self, go_type: str, bits: str) -> None:
+        super().__init__(go_type)
+        self.low, self.high = _INT_RANGE[bits]
+
+    def decode(self, value: Any, walk: Walk) -> Any:
+        if type(value) is int and self.low <= value <= self.high:
+            return value
+        value = _plain(value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if value == value and value not in (float("inf"), float("-inf")):
+                number = int(value)
+                if number == value and self.low <= number <= self.high:
+                    return number
+            raise Mismatch("number " + go_number_text(value), self.go_type)
+        raise Mismatch(json_kind(value), self.go_type)
+
+    def zero(self) -> Any:
+        return 0
+
+
+class FloatChecker(Checker):
+    __slots__ = ()
+
+    def decode(self, value: Any, walk: Walk) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        raise Mismatch(json_kind(_plain(value)), self.go_type)
+
+
+class IntOrStringChecker(Checker):
+    """intstr.IntOrString: a JSON string is its string, anything else must fit an int32."""
+
+    __slots__ = ("int32",)
+
+    def __init__(self) -> None:
+        super().__init__("intstr.IntOrString")
+        self.int32 = IntChecker("int32", "int32")
+
+    def decode(self, value: Any, walk: Walk) -> Any:
+        value = _plain(value)
+        if isinstance(value, str):
+            return value
+        return self.int32.decode(value, walk)
+
+
+class QuantityChecker(Checker):
+    """resource.Quantity: a string or a number that ParseQuantity accepts."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        super().__init__("resource.Quantity")
+
+    def decode(self, value: Any, walk: Walk) -> Any:
+        value = _plain(value)
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise Refused(QUANTITY_FORMAT)
+        text = value.strip() if isinstance(value, str) else go_number_text(value)
+        match = _QUANTITY.match(text)
+        if match is None:
+            raise Refused(QUANTITY_FORMAT)
+        suffix = match.group(2)
+        if suffix not in _SUFFIXES and not _EXPONENT.match(suffix):
+            raise Refused("unable to parse quantity's suffix")
+        return value
+
+
+class AnyChecker(Checker):
+    """RawExtension, FieldsV1: raw JSON, kept as it came."""
+
+    __slots__ = ()
+
+    def decode(self, value: Any, walk: Walk) -> Any:
+        return value
+
+
+class ListChecker(Checker):
+    __slots__ = ("item",)
+
+    def __init__(self, item: Checker) -> None:
+        super().__init__("[]" + item.go_type)
+        self.item = item
+
+    def decode(self, value: Any, walk: Walk) -> Any:
+        if type(value) is not list:
+            value = _plain(value)
+            if not isinstance(value, list):
+                raise Mismatch(json_kind(value), self.go_type)
+        item = self.item
+        out = []
+        strict = walk.strict
+        for index, element in enumerate(value):
+            if element is None:
+                zero = item.zero()
+                if zero is not None:
+                    out.append(zero)
+                continue
+            strict.append(index)
+            out.append(item.decode(element, walk))
+            strict.pop()
+        return out
+
+
+class MapChecker(Checker):
+    __slots__ = ("item",)
+
+    def __init__(self, item: Checker, go_type: str | None = None) -> None:
+        super().__init__(go_type or "map[string]" + item.go_type)
+        self.item = item
+
+    def decode(self, value: Any, walk: Walk) -> Any:
+        item = self.item
+        strict = walk.strict
+        out = {}
+        for key, element in _entries(value, walk, self.go_type):
+            name = key if type(key) is str else yaml_key(key)
+            if element is None:
+                zero = item.zero()
+                if zero is not None:
+                    out[name] = zero
+                continue
+            strict.append(name)
+            out[name] = item.decode(element, walk)
+            strict.pop()
+        return out
+
+
+class StructChecker(Checker):
+    """A Go struct: known fields by JSON name; a null field is left out."""
+
+    __slots__ = ("fields", "name")
+
+    def __init__(self, name: str, go_type: str) -> None:
+        super().__init__(go_type)
+        self.name = name
+        self.fields: dict[str, Checker] = {}
+
+    def zero(self) -> Any:
+        return {}
+
+    def decode(self, value: Any, walk: Walk) -> Any:
+        fields = self.fields
+        out = {}
+        for key, element in _entries(value, walk, self.go_type):
+            name = key if type(key) is str else yaml_key(key)
+            checker = fields.get(name)
+            if checker is None:
+                walk.unknown_field(name)
+                continue
+            if element is None:
+                continue
+            walk.fields.append(name)
+            walk.strict.append(name)
+            try:
+                out[name] = checker.decode(element, walk)
+            except Mismatch as error:
+                if error.struct is None:
+                    error.struct, error.field = self.name, walk.field_path()
+                raise
+            finally:
+                walk.fields.pop()
+                walk.strict.pop()
+        return out
