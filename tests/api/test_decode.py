@@ -11,13 +11,14 @@ kubernetes-sigs/yaml yaml.go @ v1.4.0 (non-string keys: `true`) and go-yaml v2 d
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kubenet_nb.api.decode import decode
+from kubenet_nb.api.decode import decode, refresh
 from kubenet_nb.api.decode.checker import Walk
 from kubenet_nb.api.decode.schema import kind_checker
 from kubenet_nb.api.errors import KubenetError
@@ -195,3 +196,9 @@ def test_one_field_of_another_type_is_accepted_well_typed_or_refused(
     checker.decode(created, walk)
     assert walk.unknown == []
     plane.delete("deploy", "prop", grace_period=0)
+
+
+def test_the_shipped_schemas_are_what_refresh_builds() -> None:
+    # schemas.json is generated from kubernetes-validate's v1.33.0 definitions; a hand edit or a
+    # new served kind without `python -m kubenet_nb.api.decode.refresh` fails here.
+    assert json.loads(refresh.SCHEMAS_PATH.read_text()) == refresh.build()
