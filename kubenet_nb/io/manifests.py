@@ -151,8 +151,10 @@ def load_manifests(data: str | bytes, source: str = "STDIN") -> list[dict]:
                 f"error parsing {source}: error unmarshaling JSON: json: cannot "
                 "unmarshal array into Go value of type map[string]interface {}"
             )
-        if document.get("kind") == "List" or (
-            str(document.get("kind", "")).endswith("List")
+        kind = document.get("kind")
+        if kind == "List" or (
+            isinstance(kind, str)
+            and kind.endswith("List")
             and isinstance(document.get("items"), list)
         ):
             items = document.get("items") or []
@@ -165,7 +167,12 @@ def load_manifests(data: str | bytes, source: str = "STDIN") -> list[dict]:
 def _checked(obj: object, source: str) -> dict:
     if not isinstance(obj, dict):
         raise KubectlError(f'error validating "{source}": error validating data: invalid object')
-    missing = [f"{field} not set" for field in ("apiVersion", "kind") if not obj.get(field)]
+    # A non-string apiVersion or kind reads as unset, as unstructured's GetAPIVersion/GetKind do.
+    missing = [
+        f"{field} not set"
+        for field in ("apiVersion", "kind")
+        if not isinstance(obj.get(field), str) or not obj[field]
+    ]
     if missing:
         raise KubectlError(
             f'error validating "{source}": error validating data: [{", ".join(missing)}]; '

@@ -122,8 +122,12 @@ def scoped(obj: dict, namespace: str, enforced: bool) -> dict:
 
 def _live(invocation: Invocation, obj: dict) -> dict | None:
     meta = obj.get("metadata") or {}
+    # unstructured's GetName/GetNamespace read a non-string as "": the server then refuses it.
+    name, namespace = (meta.get(key) for key in ("name", "namespace"))
+    name = name if isinstance(name, str) else ""
+    namespace = namespace if isinstance(namespace, str) else ""
     try:
-        return invocation.cluster.get(obj["kind"], meta.get("name", ""), meta.get("namespace", ""))
+        return invocation.cluster.get(obj["kind"], name, namespace)
     except NotFound:
         return None
 
