@@ -237,6 +237,11 @@ def check_node_ports(c: ControlPlane) -> None:
             and spec.get("allocateLoadBalancerNodePorts") is not False
         )
         for port in spec.get("ports") or ():
+            if spec["type"] == "ExternalName":
+                # ValidateService forbids a nodePort only for type ClusterIP, and alloc.go
+                # allocates them only when needsNodePort (NodePort, LoadBalancer): an
+                # ExternalName Service may carry a nodePort that nothing holds.
+                continue
             if spec["type"] not in ("NodePort", "LoadBalancer"):
                 assert "nodePort" not in port, f"{spec['type']} {_key(svc)} has a nodePort"
             elif wants:
