@@ -148,7 +148,7 @@ def core_strategies(kubelets: Kubelets, randomness: Randomness) -> list[Strategy
         ),
         KindStrategy(
             "Endpoints",
-            lambda obj: None,
+            endpoints.default_endpoints,
             endpoints.validate_endpoints,
             endpoints.validate_endpoints_update,
         ),
