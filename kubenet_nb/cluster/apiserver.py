@@ -95,9 +95,11 @@ class ApiServer:
     def strategy(self, kind: str) -> Strategy:
         return self.strategies.get(kind) or Strategy()
 
-    def create(self, obj: dict, *, trusted: bool = False) -> dict:
-        """POST: a new object from a client's dict (copied, never kept)."""
-        obj = clone(obj)
+    def create(self, obj: dict, *, trusted: bool = False, copied: bool = False) -> dict:
+        """POST: a new object from a client's dict (copied, never kept; `copied`: the dict is
+        already a private copy, such as a decoded request body, and is kept as it is)."""
+        if not copied:
+            obj = clone(obj)
         info = by_kind(obj["kind"])
         obj.setdefault("apiVersion", info.api_version)
         meta = obj.setdefault("metadata", {})
@@ -153,13 +155,14 @@ class ApiServer:
                 break
         return name
 
-    def update(self, obj: dict, *, trusted: bool = False) -> dict:
+    def update(self, obj: dict, *, trusted: bool = False, copied: bool = False) -> dict:
         """PUT: replace an object; the new dict must not be the stored one.
 
         A client's PUT keeps the stored status (status is written through its subresource);
-        controllers (`trusted`) write both.
+        controllers (`trusted`) write both. The dict is copied first unless it is trusted or
+        `copied` (already a private copy, such as a decoded request body).
         """
-        obj = obj if trusted else clone(obj)
+        obj = obj if trusted or copied else clone(obj)
         info = by_kind(obj["kind"])
         meta = obj.setdefault("metadata", {})
         namespace = meta.get("namespace", "") if info.namespaced else ""

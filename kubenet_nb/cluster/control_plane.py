@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TypeVar
 
-from kubenet_nb.api.decode import decode
+from kubenet_nb.api.decode import Decoded, decode
 from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
 from kubenet_nb.api.kinds import ResourceInfo, resolve
 from kubenet_nb.api.selectors import parse_selector
@@ -279,23 +279,28 @@ class ControlPlane:
         updated = self._request(lambda: self._write(self.api.update, obj, field_validation))
         return clone(self._current(updated))
 
-    def _decode(self, obj: object, field_validation: str) -> tuple[dict, builtins.list[str]]:
+    def _decode(self, obj: object, field_validation: str) -> Decoded:
         """The one door: a client's object decoded against its kind's schema, kind resolved."""
         if not isinstance(obj, dict) or not isinstance(obj.get("kind"), str):
             raise KubectlError("Object 'Kind' is missing in the object")
         info = resolve(obj["kind"])
-        decoded = decode({**obj, "kind": info.kind}, field_validation)
-        return decoded.obj, decoded.warnings
+        return decode({**obj, "kind": info.kind}, field_validation)
 
-    def _write(self, method: Callable[[dict], dict], obj: dict, field_validation: str) -> dict:
-        decoded, warnings = self._decode(obj, field_validation)
-        return self._send(method, decoded, warnings)
+    def _write(self, method: Callable[..., dict], obj: dict, field_validation: str) -> dict:
+        decoded = self._decode(obj, field_validation)
+        return self._send(method, decoded.obj, decoded.warnings, copied=decoded.private)
 
     def _send(
-        self, method: Callable[[dict], dict], obj: dict, warnings: builtins.list[str]
+        self,
+        method: Callable[..., dict],
+        obj: dict,
+        warnings: builtins.list[str],
+        *,
+        copied: bool,
     ) -> dict:
-        """Hand a decoded object to the API server; its warnings follow the decoder's."""
-        result = method(obj)
+        """Hand a decoded object to the API server; its warnings follow the decoder's.
+        `copied`: the object shares nothing with the client's, so the server need not copy it."""
+        result = method(obj, copied=copied)
         self.last_warnings = [*warnings, *self.api.last_warnings]
         return result
 
@@ -375,7 +380,8 @@ class ControlPlane:
         return clone(self._current(stored)), verb
 
     def _apply_one(self, obj: dict, field_validation: str) -> tuple[dict, str]:
-        manifest, warnings = self._decode(obj, field_validation)
+        decoded = self._decode(obj, field_validation)
+        manifest, warnings = decoded.obj, decoded.warnings
         info = resolve(manifest["kind"])
         if isinstance(manifest.get("metadata"), dict):
             manifest["metadata"] = {
@@ -386,13 +392,13 @@ class ControlPlane:
         namespace = (meta.get("namespace") or "default") if info.namespaced else ""
         existing = self.store.get(info.kind, namespace, meta.get("name", ""))
         if existing is None:
-            return self._send(self.api.create, desired, warnings), "created"
+            return self._send(self.api.create, desired, warnings, copied=True), "created"
         desired.pop("status", None)
         merged = merge_for_apply(existing, desired)
         if merged == existing:
             self.last_warnings = warnings
             return existing, "unchanged"
-        return self._send(self.api.update, merged, warnings), "configured"
+        return self._send(self.api.update, merged, warnings, copied=True), "configured"
 
     def __repr__(self) -> str:
         return f"<ControlPlane {self.settings.name!r} seed={self.seed}>"

@@ -8,15 +8,14 @@ request can be undone completely, allocations included (see `on_undo`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from kubenet_nb.api.errors import AlreadyExists, NotFound
 from kubenet_nb.api.kinds import by_kind
 
-__all__ = ["Store", "WatchEvent", "clone"]
+__all__ = ["Store", "Transaction", "WatchEvent", "clone"]
 
 Key = tuple[str, str]
 
@@ -56,6 +55,7 @@ class Store:
         self._by_namespace: dict[str, dict[str, dict[str, dict]]] = {}
         self._watchers: list[Callable[[WatchEvent], None]] = []
         self._journal: list[Callable[[], object]] | None = None
+        self._spare: list[Callable[[], object]] = []
         self._sorted: dict[tuple[str, str | None], list] = {}
         self.resource_version = 0
 
@@ -176,8 +176,7 @@ class Store:
     def in_transaction(self) -> bool:
         return self._journal is not None
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> Transaction:
         """All or nothing: on an exception every write and side effect is undone, newest first.
 
         Inside another transaction this is a savepoint: an exception undoes only what was
@@ -185,19 +184,44 @@ class Store:
         Undo writes are announced to watchers as `replay` events, so indexes kept beside the
         store follow; controllers must not start new work from them.
         """
-        outer = self._journal
-        journal: list[Callable[[], object]] = [] if outer is None else outer
-        mark = len(journal)
-        self._journal = journal
-        version = self.resource_version
+        return Transaction(self)
+
+
+class Transaction:
+    """`Store.transaction()`'s context manager. A savepoint is a mark in the journal and the
+    resourceVersion it began at; an outermost transaction journals into the store's spare list
+    (emptied when it ends), so a unit that writes nothing allocates nothing but this object."""
+
+    __slots__ = ("mark", "outer", "store", "version")
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __enter__(self) -> None:
+        store = self.store
+        outer = self.outer = store._journal
+        journal = outer
+        if journal is None:
+            journal = store._spare
+            if journal:  # begun while an outer one is undoing (never in the engine): a new list
+                journal = []
+            store._journal = journal
+        self.mark = len(journal)
+        self.version = store.resource_version
+
+    def __exit__(self, kind: type[BaseException] | None, error: object, traceback: object) -> None:
+        store = self.store
+        journal = store._journal
+        assert journal is not None, "a transaction ends inside the one it began in"
         try:
-            yield
-        except BaseException:
-            self._journal = None
-            for undo in reversed(journal[mark:]):
-                undo()
-            del journal[mark:]
-            self.resource_version = version
-            raise
+            if kind is not None:
+                store._journal = None
+                mark = self.mark
+                for undo in reversed(journal[mark:]):
+                    undo()
+                del journal[mark:]
+                store.resource_version = self.version
         finally:
-            self._journal = outer
+            if self.outer is None:
+                journal.clear()
+            store._journal = self.outer

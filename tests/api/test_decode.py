@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kubenet_nb.api.decode import decode, refresh
-from kubenet_nb.api.decode.checker import Walk
+from kubenet_nb.api.decode.checker import Walk, go_string
 from kubenet_nb.api.decode.schema import kind_checker
 from kubenet_nb.api.errors import KubenetError
 from kubenet_nb.cluster.control_plane import ControlPlane
@@ -202,3 +202,17 @@ def test_the_shipped_schemas_are_what_refresh_builds() -> None:
     # schemas.json is generated from kubernetes-validate's v1.33.0 definitions; a hand edit or a
     # new served kind without `python -m kubenet_nb.api.decode.refresh` fails here.
     assert json.loads(refresh.SCHEMAS_PATH.read_text()) == refresh.build()
+
+
+def test_lone_surrogates_decode_as_go_reads_their_json_escapes() -> None:
+    # A Python client sends "\ud800" as a JSON escape; encoding/json's unquote turns an unpaired
+    # surrogate into U+FFFD and pairs a valid pair (golang/go src/encoding/json/decode.go, go1.24).
+    assert go_string("a\ud800b") == "a\ufffdb"
+    assert go_string("\ud83d\ude00") == "\U0001f600"
+    annotated = {
+        "apiVersion": "v1",
+        "kind": "Endpoints",
+        "metadata": {"name": "e", "annotations": {"note": "x\udfff"}},
+    }
+    [stored] = ControlPlane(workers=1, system_pods=False).apply([annotated])
+    assert stored["metadata"]["annotations"]["note"] == "x\ufffd"

@@ -11,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from kubenet_nb.api.decode.checker import Mismatch, Refused, StructChecker, Walk
+from kubenet_nb.api.decode.checker import (
+    Mismatch,
+    Refused,
+    Slow,
+    StructChecker,
+    Walk,
+)
 from kubenet_nb.api.decode.schema import kind_checker
 from kubenet_nb.api.decode.wording import (
     cannot_be_handled,
@@ -29,10 +35,15 @@ FIELD_VALIDATION = ("Strict", "Warn", "Ignore")
 
 @dataclass(frozen=True)
 class Decoded:
-    """A decoded object and the warnings decoding raised (unknown fields under Warn)."""
+    """A decoded object and the warnings decoding raised (unknown fields under Warn).
+
+    `private`: the object shares no dict or list with the one decoded (the fast walk built all
+    of it), so the server may keep it without copying it again.
+    """
 
     obj: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    private: bool = False
 
 
 def field_validation_for(validate: str) -> str:
@@ -68,6 +79,10 @@ def decode(obj: dict[str, Any], field_validation: str = "Strict") -> Decoded:
     checker = kind_checker(kind)
     if checker is None:
         return Decoded(obj)
+    try:
+        return Decoded(checker.fast(obj), private=True)
+    except (Slow, Mismatch, Refused):
+        pass  # something to report or to convert: the full walk below finds it
     walk = Walk(ordered=False)
     try:
         decoded = checker.decode(obj, walk)

@@ -28,6 +28,7 @@ __all__ = [
     "Mismatch",
     "QuantityChecker",
     "Refused",
+    "Slow",
     "StringChecker",
     "StructChecker",
     "Walk",
@@ -53,6 +54,15 @@ class Mismatch(Exception):
 
 class Refused(Exception):
     """A custom UnmarshalJSON's own error (a Quantity that does not parse)."""
+
+
+class Slow(Exception):
+    """The fast walk met something it does not decode itself (an unknown field, a null, a key or
+    value that is not of its plain JSON type, an error): decode again with a `Walk`."""
+
+
+class _Never:
+    """No value is of this type: `Checker.plain` for checkers that accept no value as it is."""
 
 
 class Walk:
@@ -113,9 +123,17 @@ def _entries(value: Any, walk: Walk, go_type: str) -> Iterable[tuple[Any, Any]]:
 
 
 class Checker:
-    """Decode one value of one Go type; `go_type` is `reflect.Type.String()` of it."""
+    """Decode one value of one Go type; `go_type` is `reflect.Type.String()` of it.
+
+    `fast` is the hot path: it decodes a value that needs nothing but type checks (no unknown
+    field, no null, every scalar of its plain JSON type, no raw JSON object) to what `decode`
+    returns for it, built of new dicts and lists only, and raises `Slow` for anything else,
+    without tracking paths. `plain` is the one Python type a
+    value may have to be taken as it is, with no call (`_Never`: none).
+    """
 
     __slots__ = ("go_type",)
+    plain: type = _Never
 
     def __init__(self, go_type: str) -> None:
         self.go_type = go_type
@@ -123,17 +141,44 @@ class Checker:
     def decode(self, value: Any, walk: Walk) -> Any:
         raise NotImplementedError
 
+    def fast(self, value: Any) -> Any:
+        raise Slow
+
     def zero(self) -> Any:
         """The zero value a JSON null leaves in a list element or a map value."""
         return None
 
 
+def _encodes(text: str) -> bool:
+    """Whether a non-ASCII string is valid Unicode text (no lone surrogate, which only Python
+    strings can hold)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def go_string(text: str) -> str:
+    """A string as the API server holds it after decoding a client's JSON: surrogates that a
+    Python client sends as `\\ud83d\\ude00` escapes pair up, and an unpaired one becomes
+    U+FFFD, as encoding/json's unquote reads an invalid surrogate escape."""
+    if text.isascii() or _encodes(text):
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 class StringChecker(Checker):
     __slots__ = ()
 
+    def fast(self, value: Any) -> Any:
+        if type(value) is str and (value.isascii() or _encodes(value)):
+            return value
+        raise Slow
+
     def decode(self, value: Any, walk: Walk) -> Any:
         if type(value) is str:
-            return value
+            return go_string(value)
         value = _plain(value)
         if isinstance(value, str):
             return value
@@ -145,6 +190,7 @@ class StringChecker(Checker):
 
 class BoolChecker(Checker):
     __slots__ = ()
+    plain = bool
 
     def decode(self, value: Any, walk: Walk) -> Any:
         if type(value) is bool:
@@ -163,6 +209,11 @@ class IntChecker(Checker):
     def __init__(self, go_type: str, bits: str) -> None:
         super().__init__(go_type)
         self.low, self.high = _INT_RANGE[bits]
+
+    def fast(self, value: Any) -> Any:
+        if type(value) is int and self.low <= value <= self.high:
+            return value
+        raise Slow
 
     def decode(self, value: Any, walk: Walk) -> Any:
         if type(value) is int and self.low <= value <= self.high:
@@ -183,6 +234,11 @@ class IntChecker(Checker):
 class FloatChecker(Checker):
     __slots__ = ()
 
+    def fast(self, value: Any) -> Any:
+        if type(value) is float or type(value) is int:
+            return value
+        raise Slow
+
     def decode(self, value: Any, walk: Walk) -> Any:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return value
@@ -197,6 +253,11 @@ class IntOrStringChecker(Checker):
     def __init__(self) -> None:
         super().__init__("intstr.IntOrString")
         self.int32 = IntChecker("int32", "int32")
+
+    def fast(self, value: Any) -> Any:
+        if type(value) is str:
+            return value
+        return self.int32.fast(value)
 
     def decode(self, value: Any, walk: Walk) -> Any:
         value = _plain(value)
@@ -213,7 +274,14 @@ class QuantityChecker(Checker):
     def __init__(self) -> None:
         super().__init__("resource.Quantity")
 
+    def fast(self, value: Any) -> Any:
+        return self._parse(value)
+
     def decode(self, value: Any, walk: Walk) -> Any:
+        return self._parse(value)
+
+    @staticmethod
+    def _parse(value: Any) -> Any:
         value = _plain(value)
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise Refused(QUANTITY_FORMAT)
@@ -228,9 +296,15 @@ class QuantityChecker(Checker):
 
 
 class AnyChecker(Checker):
-    """RawExtension, FieldsV1: raw JSON, kept as it came."""
+    """RawExtension, FieldsV1: raw JSON, kept as it came (the fast walk leaves a JSON object or
+    array to the full one, so that what it returns shares nothing with what it decoded)."""
 
     __slots__ = ()
+
+    def fast(self, value: Any) -> Any:
+        if type(value) is dict or type(value) is list:
+            raise Slow
+        return value
 
     def decode(self, value: Any, walk: Walk) -> Any:
         return value
@@ -242,6 +316,21 @@ class ListChecker(Checker):
     def __init__(self, item: Checker) -> None:
         super().__init__("[]" + item.go_type)
         self.item = item
+
+    def fast(self, value: Any) -> Any:
+        if type(value) is not list:
+            raise Slow
+        item = self.item
+        plain = item.plain
+        out = []
+        for element in value:
+            if type(element) is plain:
+                out.append(element)
+            elif element is None:
+                raise Slow
+            else:
+                out.append(item.fast(element))
+        return out
 
     def decode(self, value: Any, walk: Walk) -> Any:
         if type(value) is not list:
@@ -270,12 +359,29 @@ class MapChecker(Checker):
         super().__init__(go_type or "map[string]" + item.go_type)
         self.item = item
 
+    def fast(self, value: Any) -> Any:
+        if type(value) is not dict:
+            raise Slow
+        item = self.item
+        plain = item.plain
+        out = {}
+        for key, element in value.items():
+            if type(key) is not str or not (key.isascii() or _encodes(key)):
+                raise Slow
+            if type(element) is plain:
+                out[key] = element
+            elif element is None:
+                raise Slow
+            else:
+                out[key] = item.fast(element)
+        return out
+
     def decode(self, value: Any, walk: Walk) -> Any:
         item = self.item
         strict = walk.strict
         out = {}
         for key, element in _entries(value, walk, self.go_type):
-            name = key if type(key) is str else yaml_key(key)
+            name = go_string(key) if type(key) is str else yaml_key(key)
             if element is None:
                 zero = item.zero()
                 if zero is not None:
@@ -299,6 +405,23 @@ class StructChecker(Checker):
 
     def zero(self) -> Any:
         return {}
+
+    def fast(self, value: Any) -> Any:
+        if type(value) is not dict:
+            raise Slow
+        fields = self.fields
+        out = {}
+        for key, element in value.items():
+            checker = fields.get(key)
+            if checker is None or type(key) is not str:
+                raise Slow
+            if element is None:
+                continue
+            if type(element) is checker.plain:
+                out[key] = element
+            else:
+                out[key] = checker.fast(element)
+        return out
 
     def decode(self, value: Any, walk: Walk) -> Any:
         fields = self.fields

@@ -61,10 +61,14 @@ def _resolve(value: int | str, total: int, round_up: bool) -> int:
 
 
 def _template_without_hash(template: dict) -> dict:
-    template = clone(template)
-    labels = template.get("metadata", {}).get("labels", {})
-    labels.pop(POD_TEMPLATE_HASH_LABEL, None)
-    return template
+    """The template without its pod-template-hash label, to compare templates (never written:
+    it shares all but the dicts on the way to the label with `template`)."""
+    meta = template.get("metadata", {})
+    labels = meta.get("labels", {})
+    if POD_TEMPLATE_HASH_LABEL not in labels:
+        return template
+    labels = {k: v for k, v in labels.items() if k != POD_TEMPLATE_HASH_LABEL}
+    return {**template, "metadata": {**meta, "labels": labels}}
 
 
 class DeploymentController(WorkloadController):
