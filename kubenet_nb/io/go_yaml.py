@@ -3,8 +3,8 @@
 kubectl turns YAML into JSON with sigs.k8s.io/yaml, whose fork of go-yaml v2
 (kubernetes-sigs/yaml goyaml.v2 @ v1.4.0, the version kubectl v1.33 vendors) reads the bytes,
 parses them and decodes one document. This module keeps PyYAML for the parsing (libyaml's
-events, the very C code go-yaml was ported from, when PyYAML has it) and SafeLoader's scalar
-resolution, and replaces the rest by go-yaml's rules:
+events, the very C code go-yaml was ported from, when PyYAML has it) and replaces the rest by
+go-yaml's rules (scalars by resolve.go and YAMLToJSON's conversion, in `scalars.py`):
 
 - readerc.go: UTF-8 (or UTF-16 after a BOM) decoded strictly, and only printable characters
   (`yaml: control characters are not allowed`, `yaml: invalid leading UTF-8 octet`, ...);
@@ -21,6 +21,7 @@ Composing and decoding use explicit stacks, never Python recursion, so depth cos
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,9 +38,21 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from kubenet_nb.io.scalars import (
+    MERGE_TAG,
+    GoLoader,
+    GoResolveError,
+    UnsupportedKey,
+    go_format_float32,
+    json_key,
+    json_value,
+    unsupported_key_text,
+)
+
 __all__ = [
     "MAX_DEPTH",
     "GoYAMLError",
+    "YAMLToJSONError",
     "allowed_alias_ratio",
     "go_yaml_text",
     "load_document",
@@ -51,7 +64,6 @@ MAX_DEPTH = 10000
 _ALIAS_RATIO_RANGE_LOW = 400_000
 _ALIAS_RATIO_RANGE_HIGH = 4_000_000
 _ALIAS_RATIO_RANGE = float(_ALIAS_RATIO_RANGE_HIGH - _ALIAS_RATIO_RANGE_LOW)
-_MERGE_TAG = "tag:yaml.org,2002:merge"
 _LIBYAML_DEPTH = "exceeded maximum nesting depth"
 
 # readerc.go yaml_parser_update_buffer: the characters go-yaml accepts.
@@ -67,6 +79,16 @@ class GoYAMLError(ValueError):
         where = f"line {line}: " if line else ""
         super().__init__(f"yaml: {where}{problem}")
         self.problem = problem
+
+
+class YAMLToJSONError(GoYAMLError):
+    """YAMLToJSON's refusal after go-yaml decoded the document: an unsupported map key
+    (convertToJSONableObject) or a value json.Marshal cannot write (`json: unsupported value`).
+    """
+
+    def __init__(self, message: str) -> None:
+        ValueError.__init__(self, message)
+        self.problem = message
 
 
 def allowed_alias_ratio(decode_count: int) -> float:
@@ -279,8 +301,13 @@ def _compose_events(parser: Any, loader: yaml.SafeLoader) -> Any:
             node = _Alias(event.anchor, target)
         elif issubclass(kind, ScalarEvent):
             tag = event.tag
-            if tag is None or tag == "!":
+            if tag is None:
                 tag = loader.resolve(ScalarNode, event.value, event.implicit)
+            elif tag == "!":
+                # The non-specific tag: go-yaml keeps "!" (resolve.go leaves the text a
+                # string), but a `! <<` is still a merge key (decode.go isMerge: implicit).
+                merge = event.value == "<<" and event.implicit[0]
+                tag = MERGE_TAG if merge else "!"
             node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
             if event.anchor is not None:
                 anchors[event.anchor] = node
@@ -364,6 +391,8 @@ class _Decoder:
         self.decode_count = 0
         self.alias_count = 0
         self.expanding: set[int] = set()
+        self.unsupported_key: str | None = None
+        self.nonfinite = False
 
     def count(self, alias_depth: int) -> None:
         """decoder.unmarshal's bookkeeping and its excessive-aliasing rule."""
@@ -378,7 +407,7 @@ class _Decoder:
             raise GoYAMLError("document contains excessive aliasing")
 
     def decode(self, root: Any) -> Any:
-        """The document's value: dicts, lists and SafeLoader's scalars."""
+        """The document's value: dicts (string keys), lists and the loader's scalars."""
         self.count(0)  # the document node
         stack: list[_Frame] = []
         value = self.enter(root, 0, stack)
@@ -440,7 +469,7 @@ class _Decoder:
         frame.index += 1
         if half == 1:
             return value, frame.depth
-        if isinstance(key, ScalarNode) and key.tag == _MERGE_TAG:
+        if isinstance(key, ScalarNode) and key.tag == MERGE_TAG and key.value == "<<":
             frame.index += 1
             frame.pending_merge = True
             return self.merge_source(value, frame)
@@ -474,28 +503,60 @@ class _Decoder:
         if frame.merge_only:
             return _Merged(frame.values)
         if isinstance(frame.node, SequenceNode):
-            return frame.values
-        result: dict[Any, Any] = {}
+            return [json_value(value) for value in frame.values]
+        result: dict[str, Any] = {}
         for merged in frame.merges:
             result.update(merged)
         values = frame.values
         for i in range(0, len(values), 2):
-            key = values[i]
-            try:
-                result[key] = values[i + 1]
-            except TypeError:
+            key, value = values[i], values[i + 1]
+            if isinstance(key, (list, dict)):
                 line = frame.node.start_mark.line + 1
-                raise GoYAMLError("found unhashable key", line) from None
+                raise GoYAMLError("found unhashable key", line)
+            try:
+                name = json_key(key)
+            except UnsupportedKey:
+                if self.unsupported_key is None:
+                    self.unsupported_key = unsupported_key_text(key, value)
+                name = repr(key)
+            result[name] = json_value(value)
         return result
 
     def scalar(self, node: ScalarNode) -> Any:
-        """SafeLoader's value for a scalar (the resolution kubectl's reader is compared to)."""
+        """The loader's value for a scalar (GoLoader: go-yaml v2's, as Python)."""
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
+        except GoResolveError as error:
+            raise GoYAMLError(str(error)) from None
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark is not None else None
             raise GoYAMLError(error.problem or str(error), line) from None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.nonfinite = True
+        return value
+
+    def to_json(self, value: Any) -> Any:
+        """yamlToJSONTarget after Unmarshal: the key refusal first, then json.Marshal's."""
+        if self.unsupported_key is not None:
+            raise YAMLToJSONError(self.unsupported_key)
+        value = json_value(value)
+        if self.nonfinite:
+            _check_finite(value)
+        return value
+
+
+def _check_finite(value: Any) -> None:
+    """json.Marshal's walk (map members in key order): the first NaN or infinity is refused."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise YAMLToJSONError(f"json: unsupported value: {go_format_float32(item)}")
+        if isinstance(item, dict):
+            stack.extend(item[key] for key in sorted(item, reverse=True))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
 
 
 class _MergeList:
@@ -509,8 +570,9 @@ class _Merged(list[Any]):
     """The maps of a merge sequence, in order (the earlier wins, as SafeLoader merges)."""
 
 
-def load_document(text: str, loader_class: type[yaml.SafeLoader] = yaml.SafeLoader) -> Any:
-    """yaml.Unmarshal of one document into interface{}: its value, or GoYAMLError.
+def load_document(text: str, loader_class: type[yaml.SafeLoader] = GoLoader) -> Any:
+    """YAMLToJSON of one document: yaml.Unmarshal into interface{}, then its JSON value
+    (string keys, go-yaml's scalars; `scalars.py`), or GoYAMLError (YAMLToJSONError).
 
     >>> load_document("a: &x [1]\\nb: *x\\n")
     {'a': [1], 'b': [1]}
@@ -525,6 +587,7 @@ def load_document(text: str, loader_class: type[yaml.SafeLoader] = yaml.SafeLoad
         root = _compose(text, loader)
         if root is None:
             return None
-        return _Decoder(loader).decode(root)
+        decoder = _Decoder(loader)
+        return decoder.to_json(decoder.decode(root))
     finally:
         loader.dispose()
