@@ -75,11 +75,39 @@ class GoValue:
         return hash(self.text)
 
 
+_GO_ESCAPES = {
+    "\x07": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\v": "\\v",
+    "\\": "\\\\",
+    '"': '\\"',
+}
+
+
 def go_quote(text: str) -> str:
-    """Go's `%q` for the printable strings objects carry."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = escaped.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
-    return f'"{escaped}"'
+    r"""Go's strconv.Quote (what `%q` prints): printable runes kept, the rest escaped.
+
+    >>> print(go_quote('a"b\\c\t\x01é\u2028'))
+    "a\"b\\c\t\x01é\u2028"
+    """
+    out = ['"']
+    for char in text:
+        if char in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[char])
+        elif char.isprintable():  # Go's unicode.IsPrint: letters, marks, numbers, punct, symbols
+            out.append(char)
+        elif ord(char) < 0x80:
+            out.append(f"\\x{ord(char):02x}")
+        elif ord(char) < 0x10000:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    out.append('"')
+    return "".join(out)
 
 
 def go_string_map(values: dict[str, str] | None) -> str:

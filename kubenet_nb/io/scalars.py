@@ -27,6 +27,8 @@ from typing import Any
 import yaml
 from yaml.nodes import Node, ScalarNode
 
+from kubenet_nb.api.meta import go_quote
+
 __all__ = [
     "BINARY_TAG",
     "MERGE_TAG",
@@ -374,32 +376,13 @@ def go_sharp_v(value: Any, top: bool = False) -> str:
             return "+Inf" if value > 0 else "-Inf"
         return "NaN" if math.isnan(value) else _shortest(value, 64)
     if isinstance(value, str):
-        return _go_quote(value)
+        return go_quote(value)
     if isinstance(value, list):
         return "[]interface {}{" + ", ".join(go_sharp_v(item) for item in value) + "}"
     if isinstance(value, dict):
-        members = ", ".join(f"{_go_quote(k)}:{go_sharp_v(v)}" for k, v in sorted(value.items()))
+        members = ", ".join(f"{go_quote(k)}:{go_sharp_v(v)}" for k, v in sorted(value.items()))
         return "map[interface {}]interface {}{" + members + "}"
     return repr(value)  # pragma: no cover - go-yaml decodes nothing else
-
-
-def _go_quote(text: str) -> str:
-    """strconv.Quote: Go's escapes, printable characters kept."""
-    escapes = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-    escapes |= {"\v": "\\v", "\\": "\\\\", '"': '\\"'}
-    out = []
-    for char in text:
-        if char in escapes:
-            out.append(escapes[char])
-        elif char.isprintable():
-            out.append(char)
-        elif ord(char) < 0x80:
-            out.append(f"\\x{ord(char):02x}")
-        elif ord(char) < 0x10000:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(f"\\U{ord(char):08x}")
-    return '"' + "".join(out) + '"'
 
 
 def json_value(value: Any) -> Any:

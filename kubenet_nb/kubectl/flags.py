@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubenet_nb.api.errors import KubectlError
+from kubenet_nb.api.meta import go_quote
 
-__all__ = ["Flag", "FlagSet", "ParsedFlags", "go_quote", "parse_go_int"]
+__all__ = ["Flag", "FlagSet", "ParsedFlags", "parse_go_int"]
 
 
 @dataclass(frozen=True)
@@ -136,41 +137,6 @@ def _invalid(flag: Flag, value: str, func: str, reason: str) -> KubectlError:
         f'invalid argument {quoted} for "{_spelled(flag)}" flag: '
         f"strconv.{func}: parsing {quoted}: {reason}"
     )
-
-
-def go_quote(text: str) -> str:
-    r"""Go's strconv.Quote (what `%q` prints): printable runes kept, the rest escaped.
-
-    >>> print(go_quote('a"b\\c\t\x01é\u2028'))
-    "a\"b\\c\t\x01é\u2028"
-    """
-    out = ['"']
-    for char in text:
-        if char in _GO_ESCAPES:
-            out.append(_GO_ESCAPES[char])
-        elif char.isprintable():  # Go's unicode.IsPrint: letters, marks, numbers, punct, symbols
-            out.append(char)
-        elif ord(char) < 0x80:
-            out.append(f"\\x{ord(char):02x}")
-        elif ord(char) < 0x10000:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(f"\\U{ord(char):08x}")
-    out.append('"')
-    return "".join(out)
-
-
-_GO_ESCAPES = {
-    "\x07": "\\a",
-    "\b": "\\b",
-    "\f": "\\f",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\v": "\\v",
-    "\\": "\\\\",
-    '"': '\\"',
-}
 
 
 def parse_go_int(text: str, bits: int) -> int:

@@ -24,7 +24,8 @@ import pytest
 
 from kubenet_nb import Cluster
 from kubenet_nb.api.errors import KubectlError
-from kubenet_nb.kubectl.flags import Flag, FlagSet, go_quote, parse_go_int
+from kubenet_nb.api.meta import go_quote
+from kubenet_nb.kubectl.flags import Flag, FlagSet, parse_go_int
 from kubenet_nb.kubectl.main import run_kubectl
 
 
