@@ -25,7 +25,9 @@ import io
 import json
 import math
 import shlex
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,6 +41,13 @@ from kubenet_nb.api.decode.schema import kind_checker
 from kubenet_nb.api.kinds import RESOURCES, by_kind
 from kubenet_nb.face.magic import run as magic_run
 from kubenet_nb.io.go_yaml import load_document
+
+# tests/cluster/invariants.py is imported as test_cluster_invariants.py imports it: by its
+# directory on sys.path (rootdir-style imports; tests/ has no __init__.py).
+_INVARIANTS = str(Path(__file__).resolve().parents[1] / "cluster")
+if _INVARIANTS not in sys.path:
+    sys.path.insert(0, _INVARIANTS)
+from invariants import snapshot as plane_snapshot  # noqa: E402
 
 # -- the valid manifests -------------------------------------------------------------------
 
@@ -397,18 +406,7 @@ DOORS = ("apply-yaml", "apply-dict", "create-dict", "kubectl-apply", "kubectl-cr
 
 def snapshot(c: Cluster) -> dict[str, Any]:
     """What a refused request must leave as it was (tests/cluster/invariants.py `snapshot`)."""
-    plane = c.control_plane
-    return {
-        "objects": {info.kind: json.dumps(plane.store.list(info.kind)) for info in RESOURCES},
-        "resource_version": plane.store.resource_version,
-        "cluster_ips_used": plane.cluster_ips.used,
-        "node_ports_used": plane.node_ports.used,
-        "pod_ips_used": {node: len(a) for node, a in sorted(plane.kubelets.allocators.items())},
-        "random": plane.random.getstate(),
-        "events": len(plane.api.events.records),
-        "clock": plane.clock.seconds,
-        "pending": [ctrl.name for ctrl in plane.controllers if ctrl.pending()],
-    }
+    return plane_snapshot(c.control_plane)
 
 
 def _plain_json(value: Any, where: str) -> None:
