@@ -1,15 +1,35 @@
 """The resource types the simulated API server serves, named as kubectl names them.
 
-Plural, singular and short names come from `kubectl api-resources` on a v1.33 cluster.
+Every resource `kubectl api-resources` lists on a kind v0.29 cluster (Kubernetes v1.33: stable
+group/versions only, beta APIs off by default, no CRDs installed), in its order: by API group, core
+first, then by resource within a group. Plural, singular and short names as each upstream
+registry's storage.go gives them (kubernetes/kubernetes pkg/registry/*/*/storage/storage.go
+@ v1.33.0; `crd,crds` from kubernetes/apiextensions-apiserver pkg/registry/
+customresourcedefinition/etcd.go @ v0.33.0).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kubenet_nb.api.errors import KubectlError
 
-__all__ = ["RESOURCES", "ResourceInfo", "by_kind", "resolve"]
+__all__ = [
+    "ALL_VERBS",
+    "CREATE_ONLY",
+    "READ_ONLY",
+    "RESOURCES",
+    "ResourceInfo",
+    "by_kind",
+    "resolve",
+]
+
+ALL_VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
+CREATE_ONLY = ("create",)
+"""Reviews and bindings: a POST answered at once, never stored (nothing to get or list)."""
+READ_ONLY = ("get", "list")
+"""ComponentStatus: computed by the API server on each read."""
 
 
 @dataclass(frozen=True)
@@ -23,6 +43,7 @@ class ResourceInfo:
     group: str
     version: str
     namespaced: bool
+    verbs: tuple[str, ...] = ALL_VERBS
 
     @property
     def api_version(self) -> str:
@@ -39,23 +60,130 @@ class ResourceInfo:
         return f"{self.singular}.{self.group}" if self.group else self.singular
 
 
-RESOURCES: tuple[ResourceInfo, ...] = (
-    ResourceInfo("Namespace", "namespaces", "namespace", ("ns",), "", "v1", False),
-    ResourceInfo("Node", "nodes", "node", ("no",), "", "v1", False),
-    ResourceInfo("Pod", "pods", "pod", ("po",), "", "v1", True),
-    ResourceInfo("Service", "services", "service", ("svc",), "", "v1", True),
-    ResourceInfo("Endpoints", "endpoints", "endpoints", ("ep",), "", "v1", True),
-    ResourceInfo(
-        "EndpointSlice", "endpointslices", "endpointslice", (), "discovery.k8s.io", "v1", True
-    ),
-    ResourceInfo("Deployment", "deployments", "deployment", ("deploy",), "apps", "v1", True),
-    ResourceInfo("ReplicaSet", "replicasets", "replicaset", ("rs",), "apps", "v1", True),
-    ResourceInfo("DaemonSet", "daemonsets", "daemonset", ("ds",), "apps", "v1", True),
-    ResourceInfo("Event", "events", "event", ("ev",), "", "v1", True),
-)
+_TABLE = """
+[v1]
+bindings                            -         true   Binding
+componentstatuses                   cs        false  ComponentStatus
+configmaps                          cm        true   ConfigMap
+endpoints                           ep        true   Endpoints
+events                              ev        true   Event
+limitranges                         limits    true   LimitRange
+namespaces                          ns        false  Namespace
+nodes                               no        false  Node
+persistentvolumeclaims              pvc       true   PersistentVolumeClaim
+persistentvolumes                   pv        false  PersistentVolume
+pods                                po        true   Pod
+podtemplates                        -         true   PodTemplate
+replicationcontrollers              rc        true   ReplicationController
+resourcequotas                      quota     true   ResourceQuota
+secrets                             -         true   Secret
+serviceaccounts                     sa        true   ServiceAccount
+services                            svc       true   Service
+[admissionregistration.k8s.io/v1]
+mutatingwebhookconfigurations       -         false  MutatingWebhookConfiguration
+validatingadmissionpolicies         -         false  ValidatingAdmissionPolicy
+validatingadmissionpolicybindings   -         false  ValidatingAdmissionPolicyBinding
+validatingwebhookconfigurations     -         false  ValidatingWebhookConfiguration
+[apiextensions.k8s.io/v1]
+customresourcedefinitions           crd,crds  false  CustomResourceDefinition
+[apiregistration.k8s.io/v1]
+apiservices                         -         false  APIService
+[apps/v1]
+controllerrevisions                 -         true   ControllerRevision
+daemonsets                          ds        true   DaemonSet
+deployments                         deploy    true   Deployment
+replicasets                         rs        true   ReplicaSet
+statefulsets                        sts       true   StatefulSet
+[authentication.k8s.io/v1]
+selfsubjectreviews                  -         false  SelfSubjectReview
+tokenreviews                        -         false  TokenReview
+[authorization.k8s.io/v1]
+localsubjectaccessreviews           -         true   LocalSubjectAccessReview
+selfsubjectaccessreviews            -         false  SelfSubjectAccessReview
+selfsubjectrulesreviews             -         false  SelfSubjectRulesReview
+subjectaccessreviews                -         false  SubjectAccessReview
+[autoscaling/v2]
+horizontalpodautoscalers            hpa       true   HorizontalPodAutoscaler
+[batch/v1]
+cronjobs                            cj        true   CronJob
+jobs                                -         true   Job
+[certificates.k8s.io/v1]
+certificatesigningrequests          csr       false  CertificateSigningRequest
+[coordination.k8s.io/v1]
+leases                              -         true   Lease
+[discovery.k8s.io/v1]
+endpointslices                      -         true   EndpointSlice
+[events.k8s.io/v1]
+events                              ev        true   Event
+[flowcontrol.apiserver.k8s.io/v1]
+flowschemas                         -         false  FlowSchema
+prioritylevelconfigurations         -         false  PriorityLevelConfiguration
+[networking.k8s.io/v1]
+ingressclasses                      -         false  IngressClass
+ingresses                           ing       true   Ingress
+ipaddresses                         ip        false  IPAddress
+networkpolicies                     netpol    true   NetworkPolicy
+servicecidrs                        -         false  ServiceCIDR
+[node.k8s.io/v1]
+runtimeclasses                      -         false  RuntimeClass
+[policy/v1]
+poddisruptionbudgets                pdb       true   PodDisruptionBudget
+[rbac.authorization.k8s.io/v1]
+clusterrolebindings                 -         false  ClusterRoleBinding
+clusterroles                        -         false  ClusterRole
+rolebindings                        -         true   RoleBinding
+roles                               -         true   Role
+[scheduling.k8s.io/v1]
+priorityclasses                     pc        false  PriorityClass
+[storage.k8s.io/v1]
+csidrivers                          -         false  CSIDriver
+csinodes                            -         false  CSINode
+csistoragecapacities                -         true   CSIStorageCapacity
+storageclasses                      sc        false  StorageClass
+volumeattachments                   -         false  VolumeAttachment
+"""
+"""`[group/version]` heads its resources; one row per resource: plural, short names (`-`: none),
+namespaced, kind."""
+
+_VERBS = {
+    "bindings": CREATE_ONLY,
+    "componentstatuses": READ_ONLY,
+    "selfsubjectreviews": CREATE_ONLY,
+    "tokenreviews": CREATE_ONLY,
+    "localsubjectaccessreviews": CREATE_ONLY,
+    "selfsubjectaccessreviews": CREATE_ONLY,
+    "selfsubjectrulesreviews": CREATE_ONLY,
+    "subjectaccessreviews": CREATE_ONLY,
+}
+
+
+def _rows(table: str) -> Iterator[ResourceInfo]:
+    group = version = ""
+    for line in table.split("\n"):
+        if line.startswith("["):
+            group, _, version = line.strip("[]").rpartition("/")
+        elif line:
+            yield _row(line, group, version)
+
+
+def _row(line: str, group: str, version: str) -> ResourceInfo:
+    plural, short, namespaced, kind = line.split()
+    return ResourceInfo(
+        kind,
+        plural,
+        kind.lower(),
+        () if short == "-" else tuple(short.split(",")),
+        group,
+        version,
+        namespaced == "true",
+        _VERBS.get(plural, ALL_VERBS),
+    )
+
+
+RESOURCES: tuple[ResourceInfo, ...] = tuple(_rows(_TABLE))
 
 _BY_NAME: dict[str, ResourceInfo] = {}
-for _info in RESOURCES:
+for _info in reversed(RESOURCES):  # the first row wins a shared name: core's `events`
     for _name in (
         _info.plural,
         _info.singular,
@@ -65,7 +193,7 @@ for _info in RESOURCES:
         _info.qualified_kind,
     ):
         _BY_NAME[_name] = _info
-_BY_KIND = {info.kind: info for info in RESOURCES}
+_BY_KIND = {info.kind: info for info in reversed(RESOURCES)}
 
 
 def resolve(name: str) -> ResourceInfo:

@@ -20,10 +20,6 @@ from kubenet_nb.cluster.store import Store, clone
 __all__ = ["MAX_NAME_GENERATION_CREATE_ATTEMPTS", "ApiServer", "GenerateNameConflict", "Strategy"]
 
 
-GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "DaemonSet", "EndpointSlice"})
-"""Kinds whose strategies keep metadata.generation (apps strategies, discovery's strategy)."""
-
-
 MAX_NAME_GENERATION_CREATE_ATTEMPTS = 8
 """k8s.io/apiserver pkg/registry/generic/registry/store.go @ v1.33.0,
 maxNameGenerationCreateAttempts: with the RetryGenerateName feature (on by default since v1.31),
@@ -51,6 +47,8 @@ class Strategy:
     """Per-kind behaviour of create, update and delete; the default does nothing special."""
 
     kind = ""
+    generation = False
+    """The strategy keeps metadata.generation (1 on create, +1 when the spec changes)."""
 
     def prepare_create(self, obj: dict) -> None:
         """Default the object and reset what a client may not set (status)."""
@@ -134,7 +132,7 @@ class ApiServer:
         self.last_warnings = [] if trusted else strategy.warnings(obj)
         meta["uid"] = self.random.uid()
         meta["creationTimestamp"] = self.clock.timestamp()
-        if info.kind in GENERATION_KINDS:
+        if strategy.generation:
             meta["generation"] = 1
         strategy.allocate(obj)
         return self.store.create(obj)

@@ -17,7 +17,8 @@ from typing import TypeVar
 
 from kubenet_nb.api.decode import Decoded, decode
 from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
-from kubenet_nb.api.kinds import ResourceInfo, resolve
+from kubenet_nb.api.generic import rules_for
+from kubenet_nb.api.kinds import RESOURCES, ResourceInfo, resolve
 from kubenet_nb.api.selectors import parse_selector
 from kubenet_nb.cluster import kind as kind_defaults
 from kubenet_nb.cluster.allocators import ClusterIPAllocator, NodePortAllocator
@@ -41,6 +42,7 @@ from kubenet_nb.cluster.node_pods import NodePods
 from kubenet_nb.cluster.ownership import OwnerIndex
 from kubenet_nb.cluster.randomness import Randomness
 from kubenet_nb.cluster.registry.core import core_strategies
+from kubenet_nb.cluster.registry.generic import GenericStrategy
 from kubenet_nb.cluster.registry.service import ServiceStrategy
 from kubenet_nb.cluster.scheduler import Scheduler
 from kubenet_nb.cluster.store import Store, clone
@@ -118,6 +120,9 @@ class ControlPlane:
         for strategy in core_strategies(self.kubelets, self.random):
             self.api.register(strategy)
         self.api.register(ServiceStrategy(self.cluster_ips, self.node_ports))
+        for info in RESOURCES:
+            if info.kind not in self.api.strategies:
+                self.api.register(GenericStrategy(info, rules_for(info.kind)))
         self.service_index = ServiceIndex(self.store)
         self.controllers: builtins.list[Controller] = [
             NodeController(

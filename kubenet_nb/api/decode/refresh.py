@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kubenet_nb.api.kinds import RESOURCES
+from kubenet_nb.api.kinds import RESOURCES, by_kind
 
 __all__ = ["KUBERNETES_VERSION", "SCHEMAS_PATH", "build", "definitions_path"]
 
@@ -82,7 +82,7 @@ def build() -> dict[str, Any]:
     for name, schema in defs.items():
         for gvk in schema.get("x-kubernetes-group-version-kind", []):
             for info in RESOURCES:
-                if (gvk["group"], gvk["version"], gvk["kind"]) == (
+                if by_kind(info.kind) is info and (gvk["group"], gvk["version"], gvk["kind"]) == (
                     info.group,
                     info.version,
                     info.kind,

@@ -36,11 +36,13 @@ class KindStrategy(Strategy):
         *,
         initial_status: dict | None = None,
         keeps_status: bool = True,
+        generation: bool = False,
     ) -> None:
         self.kind = kind
         self._default, self._validate, self._validate_update = default, validate, validate_update
         self._initial_status = initial_status
         self._keeps_status = keeps_status
+        self.generation = generation
 
     def prepare_create(self, obj: dict) -> None:
         if self._initial_status is not None:
@@ -106,6 +108,7 @@ def core_strategies(kubelets: Kubelets, randomness: Randomness) -> list[Strategy
             workloads.validate_deployment,
             workloads.validate_deployment_update,
             initial_status={},
+            generation=True,
         ),
         KindStrategy(
             "ReplicaSet",
@@ -113,6 +116,7 @@ def core_strategies(kubelets: Kubelets, randomness: Randomness) -> list[Strategy
             workloads.validate_replicaset,
             workloads.validate_replicaset_update,
             initial_status={"replicas": 0},
+            generation=True,
         ),
         KindStrategy(
             "DaemonSet",
@@ -125,6 +129,7 @@ def core_strategies(kubelets: Kubelets, randomness: Randomness) -> list[Strategy
                 "numberMisscheduled": 0,
                 "numberReady": 0,
             },
+            generation=True,
         ),
         KindStrategy(
             "Namespace",
@@ -145,6 +150,7 @@ def core_strategies(kubelets: Kubelets, randomness: Randomness) -> list[Strategy
             lambda obj: None,
             endpoints.validate_endpoint_slice,
             endpoints.validate_endpoint_slice_update,
+            generation=True,
         ),
         KindStrategy(
             "Endpoints",
