@@ -23,7 +23,7 @@ from kubenet_nb.api.selectors import parse_selector
 from kubenet_nb.cluster import kind as kind_defaults
 from kubenet_nb.cluster.allocators import ClusterIPAllocator, NodePortAllocator
 from kubenet_nb.cluster.apiserver import ApiServer
-from kubenet_nb.cluster.apply import merge_for_apply, with_last_applied
+from kubenet_nb.cluster.apply import patched_for_apply, with_last_applied
 from kubenet_nb.cluster.clock import Clock
 from kubenet_nb.cluster.controllers.base import Controller, SyncError
 from kubenet_nb.cluster.controllers.daemonset import DaemonSetController
@@ -392,18 +392,20 @@ class ControlPlane:
             manifest["metadata"] = {
                 k: v for k, v in manifest["metadata"].items() if k not in SERVER_METADATA
             }
+            if info.namespaced and not manifest["metadata"].get("namespace"):
+                # kubectl's builder sets the default namespace on the object it applies
+                manifest["metadata"]["namespace"] = "default"
         desired = with_last_applied(manifest)
-        meta = desired.get("metadata", {})
-        namespace = (meta.get("namespace") or "default") if info.namespaced else ""
+        meta = desired["metadata"]
+        namespace = meta.get("namespace", "") if info.namespaced else ""
         existing = self.store.get(info.kind, namespace, meta.get("name", ""))
         if existing is None:
             return self._send(self.api.create, desired, warnings, copied=True), "created"
-        desired.pop("status", None)
-        merged = merge_for_apply(existing, desired)
-        if merged == existing:
+        patched = patched_for_apply(existing, desired)
+        if patched is None:
             self.last_warnings = warnings
             return existing, "unchanged"
-        return self._send(self.api.update, merged, warnings, copied=True), "configured"
+        return self._send(self.api.update, patched, warnings, copied=True), "configured"
 
     def __repr__(self) -> str:
         return f"<ControlPlane {self.settings.name!r} seed={self.seed}>"

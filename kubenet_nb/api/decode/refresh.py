@@ -90,17 +90,34 @@ def build() -> dict[str, Any]:
                     kinds[info.kind] = name
     todo = sorted(kinds.values())
     structs: dict[str, dict[str, Any]] = {}
+    patch: dict[str, dict[str, list[Any]]] = {}
     while todo:
         name = todo.pop()
         if name in structs:
             continue
         properties = defs[name]["properties"]
         structs[name] = {field: _spec(properties[field], defs, todo) for field in properties}
+        meta = {field: _patch_meta(properties[field]) for field in properties}
+        if any(meta.values()):
+            patch[name] = {field: value for field, value in meta.items() if value}
     return {
         "version": KUBERNETES_VERSION,
         "kinds": dict(sorted(kinds.items())),
         "structs": dict(sorted(structs.items())),
+        "patch": dict(sorted(patch.items())),
     }
+
+
+def _patch_meta(schema: dict[str, Any]) -> list[Any]:
+    """A field's strategic-merge metadata: [patch strategies, merge key], or [] for none.
+
+    The `x-kubernetes-patch-strategy` and `-merge-key` extensions carry the Go struct tags
+    `patchStrategy` and `patchMergeKey` that apimachinery's strategicpatch reads.
+    """
+    strategies = schema.get("x-kubernetes-patch-strategy")
+    if not strategies:
+        return []
+    return [strategies.split(","), schema.get("x-kubernetes-patch-merge-key", "")]
 
 
 def render() -> str:
@@ -108,12 +125,14 @@ def render() -> str:
     data = build()
     lines = ["{", f'"version": {json.dumps(data["version"])},']
     lines.append(f'"kinds": {json.dumps(data["kinds"], sort_keys=True)},')
-    lines.append('"structs": {')
-    items = list(data["structs"].items())
-    for index, (name, fields) in enumerate(items):
-        comma = "," if index < len(items) - 1 else ""
-        lines.append(f"{json.dumps(name)}: {json.dumps(fields, sort_keys=True)}{comma}")
-    lines += ["}", "}"]
+    for section, last in (("structs", False), ("patch", True)):
+        lines.append(f'"{section}": {{')
+        items = list(data[section].items())
+        for index, (name, fields) in enumerate(items):
+            comma = "," if index < len(items) - 1 else ""
+            lines.append(f"{json.dumps(name)}: {json.dumps(fields, sort_keys=True)}{comma}")
+        lines.append("}" if last else "},")
+    lines.append("}")
     return "\n".join(lines) + "\n"
 
 
