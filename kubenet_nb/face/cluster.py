@@ -22,6 +22,7 @@ from kubenet_nb.io.manifests import (
     load_manifests,
     too_large,
 )
+from kubenet_nb.kubectl.command import KubectlOutput
 from kubenet_nb.kubectl.main import run_kubectl
 from kubenet_nb.network.dns import Answer, cluster_dns_state
 from kubenet_nb.network.dns import resolve as dns_resolve
@@ -146,11 +147,13 @@ class Cluster:
 
     # -- kubectl, the data plane and the views ---------------------------------------------
 
-    def kubectl(self, command: str) -> str:
+    def kubectl(self, command: str) -> KubectlOutput:
         """Run a kubectl command line against this cluster; returns what kubectl prints.
 
-        The text has no final newline, so that `print` shows exactly what a terminal shows.
-        A refused command raises a `KubenetError` whose text is kubectl's error output.
+        The text (a `str`) has no final newline, so that `print` shows exactly what a terminal
+        shows; `.exit_code` is 1 when the command printed results and then failed (`kubectl
+        apply -f` of a file with a bad document), `.stderr` what went to stderr. A command
+        refused outright raises a `KubenetError` whose text is kubectl's error output.
 
         >>> c = Cluster()
         >>> print(c.kubectl("get nodes"))
@@ -159,7 +162,8 @@ class Cluster:
         kind-worker          Ready    <none>          5m    v1.33.1
         kind-worker2         Ready    <none>          5m    v1.33.1
         """
-        return run_kubectl(self.control_plane, command, self.proxy).removesuffix("\n")
+        out = run_kubectl(self.control_plane, command, self.proxy)
+        return KubectlOutput(out.removesuffix("\n"), out.exit_code, out.stderr)
 
     def iptables_save(self, node: str | None = None) -> str:
         """What `iptables-save` shows on a node: kube-proxy's filter and nat tables, with

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 import yaml
@@ -24,11 +25,14 @@ from kubenet_nb.io.go_yaml import GoYAMLError, check_characters, go_yaml_text, l
 __all__ = [
     "MAX_BYTES",
     "MAX_READ_BYTES",
+    "MappingError",
+    "Reading",
     "check_request_size",
     "decode_as_kubectl",
     "dump_yaml",
     "load_manifests",
     "read_bounded",
+    "read_documents",
     "request_size",
     "split_documents",
     "too_large",
@@ -114,11 +118,88 @@ def split_documents(text: str, source: str = "STDIN") -> Iterator[str]:
         yield "".join(buffer)
 
 
-def load_manifests(data: str | bytes, source: str = "STDIN") -> list[dict]:
-    """Parse one or many YAML documents into API objects, `List` items expanded.
+class MappingError(KubectlError):
+    """A document of a kind or version the server does not serve: kubectl reports it after
+    reading every file, and applies the other documents."""
+
+
+@dataclass
+class Reading:
+    """What kubectl's builder makes of one file, in document order: objects, and errors for
+    what it could not read: the mapping errors of documents it skipped and, last, the problem
+    that stopped the file (bad YAML, a document without `kind`; later documents are not read).
+    """
+
+    items: list[dict | KubectlError] = field(default_factory=list)
+
+    @property
+    def objects(self) -> list[dict]:
+        return [item for item in self.items if isinstance(item, dict)]
+
+    @property
+    def errors(self) -> list[KubectlError]:
+        return [item for item in self.items if isinstance(item, KubectlError)]
+
+
+def read_documents(data: str | bytes, source: str = "STDIN") -> Reading:
+    """Read one file's documents as cli-runtime's StreamVisitor does with ContinueOnError.
 
     Text is what kubectl's YAMLReader reads; bytes are read by go-yaml's own reader (strict
     UTF-8 or UTF-16, `yaml: invalid leading UTF-8 octet`, ...), as `yaml.Unmarshal` reads them.
+    `List` items are expanded. A file past MAX_READ_BYTES is refused whole.
+    """
+    if len(data) > MAX_READ_BYTES or (
+        isinstance(data, str) and len(data.encode("utf-8", "surrogatepass")) > MAX_READ_BYTES
+    ):
+        raise too_large(source)
+    reading = Reading()
+    try:
+        text = go_yaml_text(data) if isinstance(data, bytes) else data
+        for document_text in split_documents(text, source):
+            check_characters(document_text)
+            if not _read_document(load_document(document_text), source, reading):
+                break
+    except GoYAMLError as error:
+        message = f"error parsing {source}: error converting YAML to JSON: {error}"
+        reading.items.append(KubectlError(message))
+    except KubectlError as error:
+        reading.items.append(error)
+    return reading
+
+
+def _read_document(document: object, source: str, reading: Reading) -> bool:
+    """Add one document's objects to `reading`; False when it stops the file."""
+    if document is None:
+        return True
+    if not isinstance(document, dict):
+        reading.items.append(
+            KubectlError(
+                f"error parsing {source}: error unmarshaling JSON: json: cannot "
+                "unmarshal array into Go value of type map[string]interface {}"
+            )
+        )
+        return False
+    kind = document.get("kind")
+    if kind == "List" or (
+        isinstance(kind, str) and kind.endswith("List") and isinstance(document.get("items"), list)
+    ):
+        items = document.get("items") or []
+    else:
+        items = [document]
+    for item in items:
+        try:
+            reading.items.append(_checked(item, source))
+        except MappingError as error:
+            reading.items.append(error)
+        except KubectlError as error:
+            reading.items.append(error)
+            return False
+    return True
+
+
+def load_manifests(data: str | bytes, source: str = "STDIN") -> list[dict]:
+    """Parse one or many YAML documents into API objects, `List` items expanded; the first
+    problem is raised (nothing is returned from a file kubectl could not read whole).
 
     >>> [
     ...     o["metadata"]["name"]
@@ -128,40 +209,10 @@ def load_manifests(data: str | bytes, source: str = "STDIN") -> list[dict]:
     ... ]
     ['a']
     """
-    if len(data) > MAX_READ_BYTES or (
-        isinstance(data, str) and len(data.encode("utf-8", "surrogatepass")) > MAX_READ_BYTES
-    ):
-        raise too_large(source)
-    try:
-        if isinstance(data, bytes):
-            text = go_yaml_text(data)
-        else:
-            check_characters(text := data)
-        documents = [load_document(document) for document in split_documents(text, source)]
-    except GoYAMLError as error:
-        raise KubectlError(
-            f"error parsing {source}: error converting YAML to JSON: {error}"
-        ) from None
-    objects: list[dict] = []
-    for document in documents:
-        if document is None:
-            continue
-        if not isinstance(document, dict):
-            raise KubectlError(
-                f"error parsing {source}: error unmarshaling JSON: json: cannot "
-                "unmarshal array into Go value of type map[string]interface {}"
-            )
-        kind = document.get("kind")
-        if kind == "List" or (
-            isinstance(kind, str)
-            and kind.endswith("List")
-            and isinstance(document.get("items"), list)
-        ):
-            items = document.get("items") or []
-            objects.extend(_checked(item, source) for item in items)
-        else:
-            objects.append(_checked(document, source))
-    return objects
+    reading = read_documents(data, source)
+    if reading.errors:
+        raise reading.errors[0]
+    return reading.objects
 
 
 def _checked(obj: object, source: str) -> dict:
@@ -185,7 +236,7 @@ def _checked(obj: object, source: str) -> dict:
         metadata = obj.get("metadata")
         meta = metadata if isinstance(metadata, dict) else {}
         hint = f'no matches for kind "{obj["kind"]}" in version "{obj["apiVersion"]}"'
-        raise KubectlError(
+        raise MappingError(
             f'resource mapping not found for name: "{meta.get("name", "")}" namespace: '
             f'"{meta.get("namespace", "")}" from "{source}": {hint}\n'
             "ensure CRDs are installed first"

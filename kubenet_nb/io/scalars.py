@@ -28,6 +28,7 @@ import yaml
 from yaml.nodes import Node, ScalarNode
 
 from kubenet_nb.api.meta import go_quote
+from kubenet_nb.api.strconv import NumError, parse_int, parse_uint
 
 __all__ = [
     "BINARY_TAG",
@@ -57,7 +58,6 @@ MERGE_TAG = _LONG + "merge"
 _RESOLVABLE = {"", STR_TAG, BOOL_TAG, INT_TAG, FLOAT_TAG, NULL_TAG, TIMESTAMP_TAG}
 
 _INT64 = 1 << 63
-_UINT64 = 1 << 64
 
 
 class GoUint64(int):
@@ -66,6 +66,10 @@ class GoUint64(int):
 
 class GoBigInt(int):
     """A value go-yaml decodes as *big.Int (past uint64, hex/octal/binary): no map key either."""
+
+
+_MAX_DECIMAL_DIGITS = 4300
+_HUGE = 10 ** (_MAX_DECIMAL_DIGITS - 1)
 
 
 def _table() -> dict[str, tuple[str, Any]]:
@@ -93,7 +97,6 @@ _HINT |= dict.fromkeys("yYnNtTfFoO~", "M")
 
 _YAML_STYLE_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _GO_DECIMAL_FLOAT = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
-_GO_INT = re.compile(r"0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1-9][0-9]*")
 _BASES = {"x": 16, "X": 16, "b": 2, "B": 2, "o": 8, "O": 8}
 
 
@@ -106,32 +109,11 @@ class UnsupportedKey(ValueError):
 
 
 def _go_int(text: str, signed: bool, base: int = 0) -> tuple[int | None, bool]:
-    """strconv.ParseInt(text, base, 64) (signed) or ParseUint: (value or None, out of range).
-
-    Base 0 reads Go's prefixes: 0x/0X, 0b/0B, 0o/0O, and a leading 0 for octal.
-    """
-    sign = ""
-    if signed and text[:1] in ("+", "-"):
-        sign, text = text[0], text[1:]
-    if base == 0:
-        match = _GO_INT.fullmatch(text)
-        if match is None:
-            return None, False
-        if len(text) > 1 and text[1] in _BASES:
-            value = int(text[2:], _BASES[text[1]])
-        elif text[0] == "0" and len(text) > 1:
-            value = int(text[1:], 8)
-        else:
-            value = int(text)
-    else:
-        if not text or re.fullmatch("[01]+" if base == 2 else "[0-9]+", text) is None:
-            return None, False
-        value = int(text, base)
-    value = -value if sign == "-" else value
-    low, high = (-_INT64, _INT64 - 1) if signed else (0, _UINT64 - 1)
-    if not low <= value <= high:
-        return None, True
-    return value, False
+    """strconv.ParseInt(text, base, 64) (signed) or ParseUint: (value or None, out of range)."""
+    try:
+        return (parse_int(text, base) if signed else parse_uint(text, base)), False
+    except NumError as error:
+        return None, error.out_of_range
 
 
 def _go_float(text: str) -> float | None:
@@ -148,6 +130,10 @@ def _big_int(text: str) -> int | None:
     if match is None:
         return None
     sign, digits = match.groups()
+    if len(digits) > _MAX_DECIMAL_DIGITS and digits.isdigit():
+        # Past CPython's limit on decimal int conversion (sys.int_info.default_max_str_digits)
+        # the value is kept as 10^4299: out of every range a field can have, like the number.
+        return GoBigInt(-_HUGE if sign == "-" else _HUGE)
     if len(digits) > 1 and digits[1] in _BASES:
         value = int(digits[2:], _BASES[digits[1]])
     elif len(digits) > 1 and digits[0] == "0":

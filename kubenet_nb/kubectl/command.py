@@ -20,6 +20,7 @@ __all__ = [
     "NAMESPACE_FLAG",
     "OUTPUT_FLAG",
     "Invocation",
+    "KubectlOutput",
     "Terminal",
     "check_errors",
     "first_argument",
@@ -39,11 +40,25 @@ _PRINTER_FORMATS = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,
 _PRINTER_FORMATS += ",name,template,templatefile,yaml"
 
 
+class KubectlOutput(str):
+    """What a kubectl command printed, stdout and stderr in order, with its exit status (1 when
+    it printed results and then failed, as `kubectl apply -f` does when one document fails)."""
+
+    exit_code: int
+    stderr: str
+
+    def __new__(cls, text: str, exit_code: int = 0, stderr: str = "") -> KubectlOutput:
+        output = super().__new__(cls, text)
+        output.exit_code, output.stderr = exit_code, stderr
+        return output
+
+
 @dataclass
 class Terminal:
     """What kubectl wrote, in order; each part is (stream, text), stream "out" or "err"."""
 
     parts: list[tuple[str, str]] = field(default_factory=list)
+    exit_code: int = 0
 
     def out(self, line: str) -> None:
         """Write one line to stdout."""
@@ -67,6 +82,15 @@ class Terminal:
     def stdout(self) -> str:
         """What went to stdout only."""
         return "".join(text for stream, text in self.parts if stream == "out")
+
+    @property
+    def stderr(self) -> str:
+        """What went to stderr only."""
+        return "".join(text for stream, text in self.parts if stream == "err")
+
+    def output(self) -> KubectlOutput:
+        """Everything, with the exit status."""
+        return KubectlOutput(self.text, self.exit_code, self.stderr)
 
 
 @dataclass

@@ -10,8 +10,9 @@ from typing import Any
 
 from kubenet_nb.api.errors import KubectlError
 from kubenet_nb.api.meta import go_quote
+from kubenet_nb.api.strconv import NumError, parse_int
 
-__all__ = ["Flag", "FlagSet", "ParsedFlags", "parse_go_int"]
+__all__ = ["Flag", "FlagSet", "ParsedFlags"]
 
 
 @dataclass(frozen=True)
@@ -113,9 +114,9 @@ class FlagSet:
                 raise _invalid(flag, value, "ParseBool", "invalid syntax")
         elif flag.kind in _INT_BITS:
             try:
-                parsed.values[flag.name] = parse_go_int(value or "", _INT_BITS[flag.kind])
-            except ValueError as error:
-                raise _invalid(flag, value or "", "ParseInt", str(error)) from None
+                parsed.values[flag.name] = parse_int(value or "", 0, _INT_BITS[flag.kind])
+            except NumError as error:
+                raise _invalid(flag, value or "", "ParseInt", error.reason) from None
         elif flag.kind == "list":
             parsed.values[flag.name].append(value)
         else:
@@ -127,7 +128,6 @@ _TRUE = ("1", "t", "T", "TRUE", "true", "True")
 _FALSE = ("0", "f", "F", "FALSE", "false", "False")
 # pflag's IntVar is Go's int (64 bits on kubectl's platforms); Int32Var parses with bitSize 32.
 _INT_BITS = {"int": 64, "int32": 32}
-_BASES = {"b": 2, "o": 8, "x": 16}
 
 
 def _invalid(flag: Flag, value: str, func: str, reason: str) -> KubectlError:
@@ -137,65 +137,6 @@ def _invalid(flag: Flag, value: str, func: str, reason: str) -> KubectlError:
         f'invalid argument {quoted} for "{_spelled(flag)}" flag: '
         f"strconv.{func}: parsing {quoted}: {reason}"
     )
-
-
-def parse_go_int(text: str, bits: int) -> int:
-    """strconv.ParseInt(text, 0, bits), as pflag's Int and Int32 flags call it.
-
-    Base 0: an optional sign, then `0x`/`0o`/`0b` or a leading `0` (octal), and `_` between
-    digits. A ValueError carries strconv's reason: `invalid syntax` or `value out of range`
-    (which wins when both apply: Go stops at the first overflowing digit).
-
-    >>> parse_go_int("0x10", 32), parse_go_int("010", 32), parse_go_int("-1_000", 64)
-    (16, 8, -1000)
-    >>> parse_go_int("2147483648", 32)
-    Traceback (most recent call last):
-    ValueError: value out of range
-    """
-    sign, body = (text[0], text[1:]) if text[:1] in ("+", "-") else ("", text)
-    base, digits = 10, body
-    if body[:1] == "0":
-        prefixed = len(body) >= 3 and body[1].lower() in _BASES
-        base = _BASES[body[1].lower()] if prefixed else 8
-        digits = body[2:] if prefixed else body[1:]
-    if not body:
-        raise ValueError("invalid syntax")
-    limit = 1 << bits  # ParseUint's bound at this bit size; ParseInt's is half of it
-    value, underscores = 0, False
-    for char in digits:
-        if char == "_":
-            underscores = True
-            continue
-        digit = int(char, 36) if char.isascii() and char.isalnum() else 36
-        if digit >= base:
-            raise ValueError("invalid syntax")
-        value = value * base + digit
-        if value >= limit:
-            raise ValueError("value out of range")
-    if underscores and not _underscores_ok(body):
-        raise ValueError("invalid syntax")
-    bound = 1 << (bits - 1)
-    if value > bound or (value == bound and sign != "-"):
-        raise ValueError("value out of range")
-    return -value if sign == "-" else value
-
-
-def _underscores_ok(body: str) -> bool:
-    """Go's underscoreOK: each `_` between digits (a base prefix counts as a digit)."""
-    hexadecimal = body[:2].lower() == "0x"
-    seen = "digit" if body[:2].lower() in ("0b", "0o", "0x") else "start"
-    for char in body[2:] if seen == "digit" else body:
-        if (char.isdigit() and char.isascii()) or (hexadecimal and char.lower() in "abcdef"):
-            seen = "digit"
-        elif char == "_":
-            if seen != "digit":
-                return False
-            seen = "_"
-        elif seen == "_":
-            return False
-        else:
-            seen = "other"
-    return seen != "_"
 
 
 def _spelled(flag: Flag) -> str:

@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kubenet_nb.api.errors import KubectlError, KubenetError
-from kubenet_nb.kubectl.command import Invocation, Terminal, first_argument
+from kubenet_nb.kubectl.command import Invocation, KubectlOutput, Terminal, first_argument
 from kubenet_nb.kubectl.commands import COMMANDS, READERS
 
 if TYPE_CHECKING:
@@ -159,9 +159,12 @@ def execute(cluster: ControlPlane, command: str, proxy: ProxySettings | None = N
         if not invocation.terminal.parts:
             raise
         invocation.terminal.err(str(error))
+        invocation.terminal.exit_code = 1
     return invocation.terminal
 
 
-def run_kubectl(cluster: ControlPlane, command: str, proxy: ProxySettings | None = None) -> str:
-    """Run one kubectl command line against the cluster and return what kubectl prints."""
-    return execute(cluster, command, proxy).text
+def run_kubectl(
+    cluster: ControlPlane, command: str, proxy: ProxySettings | None = None
+) -> KubectlOutput:
+    """Run one kubectl command line against the cluster: what kubectl prints, its exit status."""
+    return execute(cluster, command, proxy).output()

@@ -79,7 +79,8 @@ def split_destination(dst: str, port: int | None = None) -> tuple[str, int]:
         raise KubenetError(f"no host in destination {dst!r}")
     number: int | None = None
     if written is not None:
-        if not written.isdigit() or not 0 < int(written) < 65536:
+        digits = written.isascii() and written.isdigit() and len(written) <= 5
+        if not digits or not 0 < int(written) < 65536:
             raise KubenetError(f"invalid port {written!r} in destination {dst!r}")
         number = int(written)
     if port is not None:

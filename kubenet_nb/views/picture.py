@@ -40,8 +40,11 @@ class Picture:
         source = self.source
         if self._rendered is not None and self._rendered[0] == source:
             return self._rendered[1]
+        # A lone surrogate (from a Python client's text) cannot be written to `dot` as UTF-8:
+        # it goes as `?`, as the other views show it.
+        text = source.encode("utf-8", "replace").decode("utf-8")
         try:
-            svg = self.graph.pipe(format="svg", encoding="utf-8")
+            svg = graphviz.pipe_string(self.graph.engine, "svg", text, encoding="utf-8")
         except graphviz.ExecutableNotFound:
             return None
         self._rendered = (source, svg)

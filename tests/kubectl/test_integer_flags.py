@@ -25,7 +25,8 @@ import pytest
 from kubenet_nb import Cluster
 from kubenet_nb.api.errors import KubectlError
 from kubenet_nb.api.meta import go_quote
-from kubenet_nb.kubectl.flags import Flag, FlagSet, parse_go_int
+from kubenet_nb.api.strconv import parse_int
+from kubenet_nb.kubectl.flags import Flag, FlagSet
 from kubenet_nb.kubectl.main import run_kubectl
 
 
@@ -53,7 +54,7 @@ def _refusal(command: str) -> str:
     ],
 )
 def test_go_base_zero_integers(text: str, bits: int, value: int) -> None:
-    assert parse_go_int(text, bits) == value
+    assert parse_int(text, 0, bits) == value
 
 
 @pytest.mark.parametrize(
@@ -75,7 +76,7 @@ def test_go_base_zero_integers(text: str, bits: int, value: int) -> None:
 )
 def test_go_base_zero_refusals(text: str, bits: int, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
-        parse_go_int(text, bits)
+        parse_int(text, 0, bits)
 
 
 def test_int32_flag_out_of_range_is_pflags_error() -> None:

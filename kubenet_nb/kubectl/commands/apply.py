@@ -9,7 +9,6 @@ apply.go collects them. `kubectl create -f` is here too: the same files, POSTed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from kubenet_nb.api.decode import field_validation_for
@@ -20,8 +19,8 @@ from kubenet_nb.io.manifests import (
     MAX_READ_BYTES,
     check_request_size,
     decode_as_kubectl,
-    load_manifests,
     read_bounded,
+    read_documents,
     too_large,
 )
 from kubenet_nb.kubectl.command import (
@@ -46,6 +45,8 @@ FLAGS = FlagSet(
     OUTPUT_FLAG,
     DRY_RUN_FLAG,
     Flag("filename", "f", "list"),
+    Flag("recursive", "R", "bool"),
+    Flag("kustomize", "k"),
     Flag("validate", default="strict"),
     Flag("field-manager", default="kubectl-client-side-apply"),
     Flag("server-side", kind="bool"),
@@ -54,8 +55,22 @@ FLAGS = FlagSet(
 _EXTENSIONS = (".json", ".yaml", ".yml")
 
 
-def _read(path: str, stdin: str) -> list[tuple[str, str]]:
-    """(text, source) for `-`, a file, or each .json/.yaml/.yml file of a directory.
+def _directory_files(directory: Path, recursive: bool) -> list[Path]:
+    """A directory's .json/.yaml/.yml files as filepath.Walk visits them: entries in lexical
+    order, with `-R` each subdirectory's files in its place (ExpandPathsToFileVisitors)."""
+    files: list[Path] = []
+    for entry in sorted(directory.iterdir(), key=lambda p: p.name):
+        if entry.is_dir():
+            if recursive:
+                files += _directory_files(entry, recursive)
+        elif entry.suffix in _EXTENSIONS and entry.is_file():
+            files.append(entry)
+    return files
+
+
+def _read(path: str, stdin: str, recursive: bool = False) -> list[tuple[str, str]]:
+    """(text, source) for `-`, a file, or each .json/.yaml/.yml file of a directory (and of its
+    subdirectories with `-R`).
 
     A file is read as kubectl's FileVisitor reads it (`decode_as_kubectl`), bounded by the
     bytes actually read (`read_bounded`): /proc files report no size, devices never end.
@@ -67,7 +82,7 @@ def _read(path: str, stdin: str) -> list[tuple[str, str]]:
     target = Path(path)
     try:
         if target.is_dir():
-            files = sorted(p for p in target.iterdir() if p.suffix in _EXTENSIONS and p.is_file())
+            files = _directory_files(target, recursive)
         elif target.is_file() or target.is_char_device():
             files = [target]
         else:
@@ -92,13 +107,17 @@ def _go_errno(error: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
-def read_manifests(invocation: Invocation, filenames: list[str]) -> list[tuple[dict, str]]:
-    """Every object of the named files (`-` is stdin), with the source kubectl names it by."""
-    objects: list[tuple[dict, str]] = []
+def read_manifests(
+    invocation: Invocation, filenames: list[str], recursive: bool = False
+) -> list[tuple[dict, str] | KubenetError]:
+    """Every object of the named files (`-` is stdin) with the source kubectl names it by, and
+    in their places the documents it could not read (`Reading`), in file order."""
+    items: list[tuple[dict, str] | KubenetError] = []
     for filename in filenames:
-        for text, source in _read(filename, invocation.stdin):
-            objects.extend((obj, source) for obj in load_manifests(text, source))
-    return objects
+        for text, source in _read(filename, invocation.stdin, recursive):
+            for item in read_documents(text, source).items:
+                items.append(item if isinstance(item, KubenetError) else (item, source))
+    return items
 
 
 def scoped(obj: dict, namespace: str, enforced: bool) -> dict:
@@ -151,30 +170,34 @@ def _parse_file_flags(flags: FlagSet, argv: list[str], path: str) -> ParsedFlags
     parsed = parse_flags(flags, argv, path)
     if parsed.args:
         raise usage_error(f"Unexpected args: [{' '.join(parsed.args)}]", path)
+    if parsed["kustomize"]:
+        raise KubectlError("-k (kustomize) is not supported by kubenet-nb: use -f on its files")
     if not parsed["filename"]:
         raise KubectlError("must specify one of -f and -k")
     return parsed
 
 
 def _scoped_objects(
-    invocation: Invocation, parsed: ParsedFlags, verb: str, errors: list[KubenetError]
-) -> Iterator[tuple[dict, str]]:
-    """Each object of the `-f` files with its source, scoped to its namespace, in file order.
-
-    Reading starts at the first iteration; with no objects at all the command fails with `no
-    objects passed to VERB`. An object whose namespace clashes with `-n` joins `errors`.
-    """
+    invocation: Invocation, parsed: ParsedFlags, verb: str
+) -> list[tuple[dict, str] | KubenetError]:
+    """Each object of the `-f` files with its source, scoped to its namespace, in file order;
+    what could not be read or scoped (a namespace that clashes with `-n`) is an error in its
+    place. With no objects at all the command fails with `no objects passed to VERB`."""
     namespace, enforced = namespace_of(parsed)
-    objects = read_manifests(invocation, parsed["filename"])
-    if not objects:
+    items = read_manifests(invocation, parsed["filename"], parsed["recursive"])
+    if not items:
         raise KubectlError(f"no objects passed to {verb}")
-    for obj, source in objects:
-        try:
-            obj = scoped(obj, namespace, enforced)
-        except KubenetError as error:
-            errors.append(error)
+    scoped_items: list[tuple[dict, str] | KubenetError] = []
+    for item in items:
+        if isinstance(item, KubenetError):
+            scoped_items.append(item)
             continue
-        yield obj, source
+        obj, source = item
+        try:
+            scoped_items.append((scoped(obj, namespace, enforced), source))
+        except KubenetError as error:
+            scoped_items.append(error)
+    return scoped_items
 
 
 def run(invocation: Invocation) -> None:
@@ -183,8 +206,14 @@ def run(invocation: Invocation) -> None:
     if parsed["server-side"] or parsed["prune"]:
         raise KubectlError("--server-side and --prune are not supported by kubenet-nb")
     output, dry_run = printing(parsed)
-    errors: list[KubenetError] = []
-    for obj, source in _scoped_objects(invocation, parsed, "apply", errors):
+    # apply.go GetObjects reads every file first: what could not be read is reported before
+    # any error of applying, whatever the document order.
+    items = _scoped_objects(invocation, parsed, "apply")
+    errors = [item for item in items if isinstance(item, KubenetError)]
+    for item in items:
+        if isinstance(item, KubenetError):
+            continue
+        obj, source = item
         live = _live(invocation, obj)
         existed = live is not None
         try:
@@ -211,6 +240,8 @@ CREATE_FLAGS = FlagSet(
     OUTPUT_FLAG,
     DRY_RUN_FLAG,
     Flag("filename", "f", "list"),
+    Flag("recursive", "R", "bool"),
+    Flag("kustomize", "k"),
     Flag("validate", default="strict"),
     Flag("save-config", kind="bool"),
     Flag("field-manager", default="kubectl-create"),
@@ -222,8 +253,13 @@ def create_from_files(invocation: Invocation, argv: list[str]) -> None:
     """`kubectl create -f FILE|-`: POST every object; the failures are reported last."""
     parsed = _parse_file_flags(CREATE_FLAGS, argv, "kubectl create")
     output, dry_run = printing(parsed)
+    # create.go visits the documents once, creating as it reads: errors in document order.
     errors: list[KubenetError] = []
-    for obj, source in _scoped_objects(invocation, parsed, "create", errors):
+    for item in _scoped_objects(invocation, parsed, "create"):
+        if isinstance(item, KubenetError):
+            errors.append(item)
+            continue
+        obj, source = item
         try:
             if not dry_run:
                 obj = invocation.cluster.create(

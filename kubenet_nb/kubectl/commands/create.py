@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from kubenet_nb.api.errors import KubectlError, StatusError
+from kubenet_nb.api.errors import KubectlError, KubenetError, StatusError
+from kubenet_nb.api.meta import go_quote
 from kubenet_nb.api.names import is_dns1123_subdomain, is_valid_port_name, is_valid_port_num
 from kubenet_nb.kubectl.command import (
     DRY_RUN_FLAG,
@@ -28,7 +29,7 @@ from kubenet_nb.kubectl.command import (
 )
 from kubenet_nb.kubectl.commands.apply import create_from_files
 from kubenet_nb.kubectl.flags import Flag, FlagSet
-from kubenet_nb.kubectl.generate import GO_INT, submit
+from kubenet_nb.kubectl.generate import atoi, int32, submit
 
 __all__ = [
     "build_deployment",
@@ -140,22 +141,25 @@ def parse_tcp(spec: str) -> tuple[int, int | str]:
     """`--tcp=port[:targetPort]` as create_service.go's parsePorts reads it."""
     parts = spec.split(":")
     if not _DIGITS.fullmatch(parts[0]):
-        raise KubectlError(f'strconv.ParseUint: parsing "{parts[0]}": invalid syntax')
-    port = int(parts[0])
-    if port > 65535:
-        raise KubectlError(f'strconv.ParseUint: parsing "{parts[0]}": value out of range')
+        raise KubectlError(f"strconv.ParseUint: parsing {go_quote(parts[0])}: invalid syntax")
+    digits = parts[0].lstrip("0") or "0"
+    if len(digits) > 5 or int(digits) > 65535:
+        raise KubectlError(f"strconv.ParseUint: parsing {go_quote(parts[0])}: value out of range")
+    port = int(digits)
     if len(parts) == 1:
         return port, port
     target = parts[1]
-    if not GO_INT.fullmatch(target):
+    try:
+        number = atoi(target)
+    except KubectlError:
         errors = is_valid_port_name(target)
         if errors:
-            raise KubectlError(",".join(errors))
+            raise KubectlError(",".join(errors)) from None
         return port, target
-    errors = is_valid_port_num(int(target))
+    errors = is_valid_port_num(number)
     if errors:
         raise KubectlError(",".join(errors))
-    return port, int(target)
+    return port, number
 
 
 def build_service(
@@ -174,8 +178,8 @@ def build_service(
         port, target = parse_tcp(port_spec)
         entry: dict = {"name": port_spec.replace(":", "-"), "port": port, "protocol": "TCP"}
         entry["targetPort"] = target
-        if node_port:
-            entry["nodePort"] = node_port
+        if int32(node_port):
+            entry["nodePort"] = int32(node_port)
         ports.append(entry)
     metadata: dict = {"name": name, "creationTimestamp": None, "labels": {"app": name}}
     if namespace:
@@ -230,6 +234,10 @@ def _deployment(invocation: Invocation, argv: list[str]) -> None:
     if len(images) > 1 and parsed.after_dash:
         raise KubectlError("cannot specify multiple --image options and command")
     namespace, enforced = namespace_of(parsed)
+    # The container names' random suffixes are drawn before the POST; a refused command leaves
+    # the randomness as it was, as the API server leaves it for a refused request.
+    random = invocation.cluster.random
+    state = random.getstate()
     obj = build_deployment(
         name,
         images,
@@ -237,9 +245,13 @@ def _deployment(invocation: Invocation, argv: list[str]) -> None:
         port=parsed["port"],
         command=parsed.after_dash,
         namespace=namespace if enforced else None,
-        suffix=lambda: invocation.cluster.random.string(5),
+        suffix=lambda: random.string(5),
     )
-    _send(invocation, obj, namespace, "failed to create deployment", output, dry_run)
+    try:
+        _send(invocation, obj, namespace, "failed to create deployment", output, dry_run)
+    except KubenetError:
+        random.setstate(state)
+        raise
 
 
 def _service(invocation: Invocation, argv: list[str]) -> None:

@@ -27,7 +27,7 @@ from kubenet_nb.kubectl.command import (
 from kubenet_nb.kubectl.commands.apply import read_manifests
 from kubenet_nb.kubectl.commands.delete import Target, select_targets
 from kubenet_nb.kubectl.flags import Flag, FlagSet
-from kubenet_nb.kubectl.generate import GO_INT, atoi, parse_label_spec, submit
+from kubenet_nb.kubectl.generate import atoi, int32, int_or_string, parse_label_spec, submit
 
 __all__ = ["build_exposed_service", "ports_for", "protocols_for", "selector_for"]
 
@@ -128,7 +128,7 @@ def _service_ports(port_text: str, protocol: str, protocols: dict[str, list[str]
     numbers = port_text.split(",")
     ports: list[dict] = []
     for i, number in enumerate(numbers, 1):
-        port = atoi(number)
+        port = int32(atoi(number))
         name = f"port-{i}" if len(numbers) > 1 else ""
         chosen = protocol
         if not protocol:
@@ -169,10 +169,7 @@ def build_exposed_service(obj: dict, values: dict[str, str], namespace: str | No
     ports = _service_ports(port_text, values.get("protocol") or "", protocols_for(obj))
     target = values.get("target-port") or ""
     for port in ports:
-        if not target:
-            port["targetPort"] = port["port"]
-        else:
-            port["targetPort"] = int(target) if GO_INT.fullmatch(target) else target
+        port["targetPort"] = int_or_string(target) if target else port["port"]
         if not port["name"]:
             del port["name"]
     metadata: dict = {"name": name, "creationTimestamp": None}
@@ -209,10 +206,12 @@ def _targets(
     invocation: Invocation, args: list[str], files: list[str], namespace: str
 ) -> tuple[list[Target], list[KubenetError]]:
     if files:
+        items = read_manifests(invocation, files)
         return [
-            Target(resolve(obj["kind"]), obj["metadata"]["name"], namespace, obj)
-            for obj, _ in read_manifests(invocation, files)
-        ], []
+            Target(resolve(item[0]["kind"]), item[0]["metadata"]["name"], namespace, item[0])
+            for item in items
+            if not isinstance(item, KubenetError)
+        ], [item for item in items if isinstance(item, KubenetError)]
     return select_targets(invocation.cluster, args, namespace)
 
 

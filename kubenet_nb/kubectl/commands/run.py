@@ -27,7 +27,7 @@ from kubenet_nb.kubectl.command import (
     usage_error,
 )
 from kubenet_nb.kubectl.flags import Flag, FlagSet
-from kubenet_nb.kubectl.generate import atoi, parse_label_spec, submit
+from kubenet_nb.kubectl.generate import atoi, int32, parse_label_spec, submit
 
 __all__ = ["build_pod", "build_run_service", "is_image_reference", "run"]
 
@@ -139,7 +139,7 @@ def build_pod(
     if image_pull_policy:
         container["imagePullPolicy"] = image_pull_policy
     if port:
-        container["ports"] = [{"containerPort": atoi(port)}]
+        container["ports"] = [{"containerPort": int32(atoi(port))}]
     container["resources"] = {}
     if privileged:
         container["securityContext"] = {"privileged": True}
@@ -159,7 +159,7 @@ def build_pod(
 def build_run_service(name: str, port: str, labels: str = "", namespace: str | None = None) -> dict:
     """The Service `kubectl run NAME --expose --port=PORT` sends: selects the pod's labels."""
     selector = parse_label_spec(labels or f"run={name}")
-    number = atoi(port)
+    number = int32(atoi(port))
     metadata: dict = {"name": name, "creationTimestamp": None}
     if labels:
         metadata["labels"] = parse_label_spec(labels)

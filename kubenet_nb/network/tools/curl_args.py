@@ -148,7 +148,11 @@ def parse_url(text: str) -> Url:
     scheme = written.split("://", 1)[0].lower()
     if scheme not in ("http", "https"):
         raise CurlError(1, f'Protocol "{scheme}" not supported')
-    parts = urlsplit(written)
+    try:
+        parts = urlsplit(written)
+    except ValueError:  # an unmatched bracket: curl's urlapi refuses the host (strerror.c)
+        message = "Bad IPv6 address" if "[" in written else "Bad hostname"
+        raise CurlError(3, f"URL rejected: {message}") from None
     netloc = parts.netloc.rsplit("@", 1)[-1]
     if netloc.startswith("["):
         host, _, rest = netloc[1:].partition("]")
@@ -157,7 +161,8 @@ def parse_url(text: str) -> Url:
         host, _, port_text = netloc.partition(":")
     if not host:
         raise CurlError(3, "URL rejected: No host part in the URL")
-    if port_text and (not port_text.isdigit() or int(port_text) > 65535):
+    decimal = port_text.isascii() and port_text.isdigit() and len(port_text.lstrip("0")) <= 5
+    if port_text and (not decimal or int(port_text) > 65535):
         raise CurlError(3, "URL rejected: Port number was not a decimal number between 0 and 65535")
     default = 443 if scheme == "https" else 80
     port = int(port_text) if port_text else default

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 import yaml
 
+from kubenet_nb.kubectl.generate import int_or_string
+
 __all__ = [
     "OUTSIDE",
     "SERVICE_TYPES",
@@ -21,6 +23,7 @@ __all__ = [
     "NodeForm",
     "PodForm",
     "TraceForm",
+    "decimal",
     "kubectl_line",
     "set_options",
 ]
@@ -39,6 +42,29 @@ OUTSIDE = "outside"
 
 _WIDE = {"description_width": "10em"}
 _WIDTH = "28em"
+_CHUNK_DIGITS = 1000
+
+
+def decimal(number: int) -> str:
+    """`str(number)` past Python's 4300-digit limit: a number field holds any int.
+
+    >>> len(decimal(10**5000)), decimal(-42)
+    (5001, '-42')
+    """
+    chunk = 10**_CHUNK_DIGITS
+    if -chunk < number < chunk:
+        return str(number)
+    high, low = divmod(abs(number), chunk)
+    return ("-" if number < 0 else "") + decimal(high) + str(low).zfill(_CHUNK_DIGITS)
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, writing ints of any size (a Service port typed in the form)."""
+
+
+_Dumper.add_representer(
+    int, lambda dumper, number: dumper.represent_scalar("tag:yaml.org,2002:int", decimal(number))
+)
 
 
 def kubectl_line(namespace: str, *words: str) -> str:
@@ -117,8 +143,8 @@ class DeployForm:
             "deployment",
             self.name.value.strip(),
             f"--image={image}" if image else "",
-            f"--replicas={self.replicas.value}",
-            f"--port={self.port.value}" if self.port.value else "",
+            f"--replicas={decimal(self.replicas.value)}",
+            f"--port={decimal(self.port.value)}" if self.port.value else "",
         )
 
 
@@ -149,7 +175,10 @@ class ExposeForm:
         self.box = widgets.VBox([note, *fields, self.create])
 
     def manifest(self, deployment: dict | None, namespace: str) -> dict:
-        """The Service object this form stands for; `deployment` gives selector and labels."""
+        """The Service object this form stands for; `deployment` gives selector and labels.
+
+        targetPort is read as `kubectl expose --target-port` reads it: a number when it is one
+        of int32's, else a port name."""
         kind = self.type.value
         source = (deployment or {}).get("metadata") or {}
         name = self.name.value.strip() or source.get("name", "")
@@ -161,7 +190,7 @@ class ExposeForm:
         port: dict = {"port": self.port.value, "protocol": "TCP"}
         target = self.target_port.value.strip()
         if target:
-            port["targetPort"] = int(target) if target.isdigit() else target
+            port["targetPort"] = int_or_string(target)
         if self.node_port.value:
             port["nodePort"] = self.node_port.value
         spec: dict = {"type": "ClusterIP" if kind == "headless" else kind, "ports": [port]}
@@ -180,11 +209,11 @@ class ExposeForm:
     @staticmethod
     def stdin(manifest: dict) -> str:
         """The manifest as the YAML fed to `kubectl create -f -`."""
-        return yaml.safe_dump(manifest, sort_keys=False)
+        return yaml.dump(manifest, Dumper=_Dumper, sort_keys=False)
 
     def target(self, manifest: dict) -> str:
         """What a pod would connect to for this Service: `name:port`."""
-        return f"{manifest['metadata']['name']}:{self.port.value}"
+        return f"{manifest['metadata']['name']}:{decimal(self.port.value)}"
 
 
 class PodForm:
@@ -221,7 +250,7 @@ class PodForm:
         """`scale deployment NAME --replicas=N` for the selected deployment."""
         name = self.deployment.value or ""
         return kubectl_line(
-            namespace, "scale", "deployment", name, f"--replicas={self.replicas.value}"
+            namespace, "scale", "deployment", name, f"--replicas={decimal(self.replicas.value)}"
         )
 
     def delete_command(self, namespace: str) -> str:
