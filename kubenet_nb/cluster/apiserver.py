@@ -118,6 +118,11 @@ class ApiServer:
                     [FieldError.required("metadata.name", "name or generateName is required")],
                     info.group,
                 )
+        # rest.FillObjectMetaSystemFields runs in the create handler before the strategy's
+        # PrepareForCreate (k8s.io/apiserver pkg/endpoints/handlers/create.go @ v0.33.0): the
+        # Job strategy builds its selector from the uid.
+        meta["uid"] = self.random.uid()
+        meta["creationTimestamp"] = self.clock.timestamp()
         strategy = self.strategy(info.kind)
         strategy.prepare_create(obj)
         if not trusted:
@@ -130,8 +135,6 @@ class ApiServer:
                 raise GenerateNameConflict(info.plural, meta["name"], info.group)
             raise AlreadyExists(info.plural, meta["name"], info.group)
         self.last_warnings = [] if trusted else strategy.warnings(obj)
-        meta["uid"] = self.random.uid()
-        meta["creationTimestamp"] = self.clock.timestamp()
         if strategy.generation:
             meta["generation"] = 1
         strategy.allocate(obj)

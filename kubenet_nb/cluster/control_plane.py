@@ -24,6 +24,8 @@ from kubenet_nb.cluster import kind as kind_defaults
 from kubenet_nb.cluster.allocators import ClusterIPAllocator, NodePortAllocator
 from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.apply import patched_for_apply, with_last_applied
+from kubenet_nb.cluster.bootstrap import create_leases, seed_system_objects
+from kubenet_nb.cluster.bootstrap.writer import SystemRandomness, system_seed, system_writer
 from kubenet_nb.cluster.clock import Clock
 from kubenet_nb.cluster.controllers.base import Controller, SyncError
 from kubenet_nb.cluster.controllers.daemonset import DaemonSetController
@@ -34,7 +36,9 @@ from kubenet_nb.cluster.controllers.garbage_collector import GarbageCollector
 from kubenet_nb.cluster.controllers.loadbalancer import LoadBalancerController
 from kubenet_nb.cluster.controllers.node import NodeController
 from kubenet_nb.cluster.controllers.replicaset import ReplicaSetController
+from kubenet_nb.cluster.controllers.root_ca_publisher import RootCACertPublisher
 from kubenet_nb.cluster.controllers.service_index import ServiceIndex
+from kubenet_nb.cluster.controllers.serviceaccounts import ServiceAccountsController
 from kubenet_nb.cluster.ipam import NodeCIDRAllocator
 from kubenet_nb.cluster.kind import KindSettings
 from kubenet_nb.cluster.kubelet import Kubelets
@@ -43,6 +47,7 @@ from kubenet_nb.cluster.ownership import OwnerIndex
 from kubenet_nb.cluster.randomness import Randomness
 from kubenet_nb.cluster.registry.core import core_strategies
 from kubenet_nb.cluster.registry.generic import GenericStrategy
+from kubenet_nb.cluster.registry.ip_addresses import IPAddressRecords
 from kubenet_nb.cluster.registry.service import ServiceStrategy
 from kubenet_nb.cluster.scheduler import Scheduler
 from kubenet_nb.cluster.store import Store, clone
@@ -63,6 +68,23 @@ RETRY_BASE_SECONDS, RETRY_MAX_SECONDS = 0.005, 1000.0
 """client-go util/workqueue DefaultTypedControllerRateLimiter's per-item exponential backoff
 (5ms doubling to 1000s), with which controllers requeue a key whose sync failed
 (queue.AddRateLimited); a success forgets the key's failures (queue.Forget)."""
+
+
+_PATCH_DEPTH = 100
+"""The deepest manifest whose written form kubectl's three-way patch is computed from."""
+
+
+def _depth_at_most(value: object, limit: int) -> bool:
+    """Whether maps and lists nest no deeper than `limit` (iteratively: any depth is safe)."""
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth >= limit:
+                return False
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return True
 
 
 class ControlPlane:
@@ -90,6 +112,7 @@ class ControlPlane:
         max_endpoints_per_slice: int = 100,
         shutdown_seconds: float = 1.0,
         system_pods: bool = True,
+        bootstrap: bool = True,
     ) -> None:
         self.settings = KindSettings(
             name=name,
@@ -107,6 +130,12 @@ class ControlPlane:
         self.random = Randomness(seed)
         self.store = Store()
         self.api = ApiServer(self.store, self.clock, self.random)
+        self.writer = system_writer(
+            self.api, SystemRandomness(system_seed(seed), self.store.on_undo)
+        )
+        """The API server as the cluster's own components write through it (uids of their own)."""
+        if bootstrap:
+            seed_system_objects(self.store, self.writer.random, self.settings, self.clock.now)
         self.timers = Timers(self.store.on_undo)
         self.owners = OwnerIndex()
         self.store.watch(self.owners.handle)
@@ -117,9 +146,10 @@ class ControlPlane:
         self.kubelets = Kubelets(
             self.store, self.api, self.timers, self.node_pods, shutdown_seconds
         )
-        for strategy in core_strategies(self.kubelets, self.random):
+        for strategy in core_strategies(self.kubelets, self.random, self.store):
             self.api.register(strategy)
-        self.api.register(ServiceStrategy(self.cluster_ips, self.node_ports))
+        ip_addresses = IPAddressRecords(self.writer, self.cluster_ips.family)
+        self.api.register(ServiceStrategy(self.cluster_ips, self.node_ports, ip_addresses))
         for info in RESOURCES:
             if info.kind not in self.api.strategies:
                 self.api.register(GenericStrategy(info, rules_for(info.kind)))
@@ -143,6 +173,8 @@ class ControlPlane:
             EndpointsController(self.store, self.api, self.service_index),
             LoadBalancerController(self.store, self.api, load_balancer_pool),
             GarbageCollector(self.store, self.api, self.owners),
+            ServiceAccountsController(self.store, self.writer),
+            RootCACertPublisher(self.store, self.writer, self.settings),
         ]
         self.store.watch(self.service_index.handle)
         for controller in self.controllers:
@@ -150,7 +182,8 @@ class ControlPlane:
         self.last_warnings: builtins.list[str] = []
         self.failures: dict[tuple[str, tuple[str, str]], int] = {}
         """Failed syncs not yet retried with success: (controller, key) -> failures in a row."""
-        self._boot(system_pods)
+        if bootstrap:  # False: an empty cluster, for a snapshot to be loaded into
+            self._boot(system_pods)
 
     @property
     def node_controller(self) -> NodeController:
@@ -187,6 +220,7 @@ class ControlPlane:
                     kind_defaults.node_manifest(name, settings.node_ip(index)), trusted=True
                 )
             self._settle()
+            create_leases(self.writer, self.store.list("Node"), self.clock.now)
         self.advance(BOOT_SECONDS)
 
     # -- the request cycle ---------------------------------------------------------------
@@ -385,9 +419,14 @@ class ControlPlane:
         return clone(self._current(stored)), verb
 
     def _apply_one(self, obj: dict, field_validation: str) -> tuple[dict, str]:
-        decoded = self._decode(obj, field_validation)
-        manifest, warnings = decoded.obj, decoded.warnings
-        info = resolve(manifest["kind"])
+        """kubectl's client-side apply of one object: the patch is computed from the manifest as
+        written (kubectl never sees the server's decoding), the server decodes what results."""
+        decoded = self._decode(obj, field_validation)  # a malformed manifest is refused here
+        info = resolve(decoded.obj["kind"])
+        # Past a nesting no real manifest has (a refused or dropped unknown field can be
+        # thousands deep), the decoded object stands in for the written one.
+        written = obj if _depth_at_most(obj, _PATCH_DEPTH) else decoded.obj
+        manifest = {**clone(written), "kind": info.kind}
         if isinstance(manifest.get("metadata"), dict):
             manifest["metadata"] = {
                 k: v for k, v in manifest["metadata"].items() if k not in SERVER_METADATA
@@ -396,16 +435,16 @@ class ControlPlane:
                 # kubectl's builder sets the default namespace on the object it applies
                 manifest["metadata"]["namespace"] = "default"
         desired = with_last_applied(manifest)
-        meta = desired["metadata"]
-        namespace = meta.get("namespace", "") if info.namespaced else ""
+        meta = decoded.obj.get("metadata") or {}
+        namespace = (meta.get("namespace") or "default") if info.namespaced else ""
         existing = self.store.get(info.kind, namespace, meta.get("name", ""))
         if existing is None:
-            return self._send(self.api.create, desired, warnings, copied=True), "created"
+            return self._write(self.api.create, desired, field_validation), "created"
         patched = patched_for_apply(existing, desired)
         if patched is None:
-            self.last_warnings = warnings
+            self.last_warnings = decoded.warnings
             return existing, "unchanged"
-        return self._send(self.api.update, patched, warnings, copied=True), "configured"
+        return self._write(self.api.update, patched, field_validation), "configured"
 
     def __repr__(self) -> str:
         return f"<ControlPlane {self.settings.name!r} seed={self.seed}>"

@@ -296,7 +296,8 @@ def static_pods(node: str, ip: str) -> list[dict]:
 
 
 def node_agents() -> list[dict]:
-    """The per-node DaemonSets: kindnet (the CNI) and kube-proxy, host-networked."""
+    """The per-node DaemonSets: kindnet (the CNI) and kube-proxy, host-networked, each with its
+    own ServiceAccount (kind const_cni.go; kubeadm addons/proxy manifests.go)."""
     return [
         _daemonset(
             "kindnet",
@@ -305,6 +306,7 @@ def node_agents() -> list[dict]:
             {"app": "kindnet", "k8s-app": "kindnet", "tier": "node"},
             {"app": "kindnet"},
             [{"operator": "Exists", "effect": "NoSchedule"}],
+            "kindnet",
         ),
         _daemonset(
             "kube-proxy",
@@ -313,6 +315,7 @@ def node_agents() -> list[dict]:
             {"k8s-app": "kube-proxy"},
             {"k8s-app": "kube-proxy"},
             [{"operator": "Exists"}],
+            "kube-proxy",
         ),
     ]
 
@@ -324,6 +327,7 @@ def _daemonset(
     labels: dict[str, str],
     selector: dict[str, str],
     tolerations: list[dict],
+    account: str,
 ) -> dict:
     return {
         "apiVersion": "apps/v1",
@@ -338,6 +342,7 @@ def _daemonset(
                     "priorityClassName": "system-node-critical",
                     "containers": [{"name": container, "image": image}],
                     "nodeSelector": {OS_LABEL: "linux"},
+                    "serviceAccountName": account,
                     "tolerations": tolerations,
                 },
             },

@@ -1,17 +1,31 @@
 """The kubelets (with kindnet's IPAM): start bound pods, report readiness, finish termination.
 
-A bound pod gets an IP from its node's pod CIDR (a hostNetwork pod uses the node's IP) and runs at
-once: the simulation has no image pulls. Readiness follows a per-pod probe result the user can
-flip. A pod marked for deletion stops after `shutdown_seconds` (its containers exit on SIGTERM),
-or at the end of its grace period if that is shorter, and the kubelet then removes it.
+A bound pod's kubelet first mounts its volumes: while a ConfigMap or Secret a volume names is
+missing, the pod stays `ContainerCreating` (no sandbox, no IP) and the mount is retried with
+the volume manager's backoff (`kubelet_volumes`). It then gets an IP from its node's pod CIDR
+(a hostNetwork pod uses the node's IP) and starts each container: image (`kubelet_images`),
+environment (`kubelet_env`), create, start. A container that cannot start waits
+(`CreateContainerConfigError`, `ErrImageNeverPull`) and the pod worker retries after 10-15s
+(k/k pkg/kubelet/pod_workers.go @ v1.33.0: backOffPeriod 10s, jitter 0.5). The kubelet reads
+ConfigMaps and Secrets through a watch-fed cache (pkg/kubelet/util/manager/
+watch_based_manager.go): a watch event on one a waiting pod names refreshes what the pod's next
+retry sees. Readiness follows a per-pod probe result the user can flip. A pod marked for
+deletion stops after `shutdown_seconds` (its containers exit on SIGTERM), or at the end of its
+grace period if that is shorter, and the kubelet then removes it.
 """
 
 from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field, replace
 
 from kubenet_nb.api.core.pod import pod_qos_class
 from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.controllers.base import Controller
 from kubenet_nb.cluster.ipam import PodIPAllocator
+from kubenet_nb.cluster.kubelet_env import env_error
+from kubenet_nb.cluster.kubelet_images import ImageManager, full_reference
+from kubenet_nb.cluster.kubelet_volumes import mount_backoff, mount_failures, references
 from kubenet_nb.cluster.listeners import Listener, conflicts
 from kubenet_nb.cluster.node_pods import NodePods
 from kubenet_nb.cluster.store import Store, WatchEvent
@@ -26,6 +40,23 @@ CONDITION_TYPES = (
     "ContainersReady",
     "PodScheduled",
 )
+WORKER_BACKOFF_SECONDS, WORKER_JITTER = 10.0, 0.5
+"""pkg/kubelet/kubelet.go backOffPeriod and pod_workers.go workerBackOffPeriodJitterFactor."""
+REFERENCED_KINDS = ("ConfigMap", "Secret")
+
+Key = tuple[str, str]
+
+
+@dataclass
+class Waiting:
+    """A pod the kubelet retries: failures in a row, and the resolution its cache holds."""
+
+    uid: str
+    refs: frozenset[tuple[str, str, str]]
+    mount_failures: int = 0
+    sync_failures: int = 0
+    mounts: list[tuple[str, str]] | None = None
+    env: dict[str, str | None] = field(default_factory=dict)
 
 
 def node_internal_ip(node: dict) -> str:
@@ -52,13 +83,19 @@ class Kubelets(Controller):
         self.store, self.api, self.timers, self.node_pods = store, api, timers, node_pods
         self.shutdown_seconds = shutdown_seconds
         self.allocators: dict[str, PodIPAllocator] = {}
-        self.not_ready: set[tuple[str, str]] = set()
-        self.crashing: dict[tuple[str, str], dict[str, Listener]] = {}
-        self._terminating: set[tuple[str, str]] = set()
+        self.not_ready: set[Key] = set()
+        self.crashing: dict[Key, dict[str, Listener]] = {}
+        self.images = ImageManager(api, store.on_undo)
+        self._terminating: set[Key] = set()
+        self._waiting: dict[Key, Waiting] = {}
+        self._waiters: dict[tuple[str, str, str], set[Key]] = {}
+        """(kind, namespace, name) of a ConfigMap or Secret -> waiting pods that name it."""
 
     def handle(self, event: WatchEvent) -> None:
         if event.kind == "Node":
             self._node_changed(event)
+        if event.kind in REFERENCED_KINDS:
+            self._referenced_changed(event)
         if event.kind != "Pod" or event.replay or event.obj is None:
             return
         spec = event.obj["spec"]
@@ -77,64 +114,215 @@ class Kubelets(Controller):
                 for key in self.node_pods.on(name):
                     self.enqueue(*key)
 
+    def _referenced_changed(self, event: WatchEvent) -> None:
+        """The watch-fed cache: pods waiting on this object resolve it afresh on their retry."""
+        meta = event.subject["metadata"]
+        for key in self._waiters.get((event.kind, meta["namespace"], meta["name"]), ()):
+            waiting = self._waiting.get(key)
+            if waiting is not None:
+                waiting.env = {}
+                if waiting.mounts:  # mounted volumes stay mounted
+                    waiting.mounts = None
+
     def reconcile(self, namespace: str, name: str) -> None:
         pod = self.store.get("Pod", namespace, name)
         if pod is None:
             return
+        waiting = self._waiting.get((namespace, name))
         if pod["metadata"].get("deletionTimestamp"):
             self._begin_termination(pod)
-        elif not pod.get("status", {}).get("podIP"):
-            self._start(pod)
+        elif waiting is None and not pod.get("status", {}).get("podIP"):
+            self._sync(pod)
 
-    def _start(self, pod: dict) -> None:
+    # -- a pod's sync: mount, sandbox, containers -------------------------------------------
+
+    def _sync(self, pod: dict) -> None:
+        """One SyncPod: retried on a timer while volumes or containers fail."""
         node = self.store.get("Node", "", pod["spec"]["nodeName"])
         if node is None:
             return
-        node_ip = node_internal_ip(node)
-        if pod["spec"].get("hostNetwork"):
-            ip = node_ip or None
-        else:
-            allocator = self.allocators.get(node["metadata"]["name"])
-            ip = allocator.allocate() if allocator is not None else None
+        meta = pod["metadata"]
+        key = (meta["namespace"], meta["name"])
+        waiting = self._waiting.get(key) or Waiting(
+            meta["uid"], frozenset((kind, key[0], name) for kind, name in references(pod))
+        )
+        mounts = waiting.mounts
+        if mounts is None:
+            mounts = mount_failures(pod, self._lookup)
+        if mounts:
+            for _, message in mounts:
+                self.api.record_event(pod, "Warning", "FailedMount", "kubelet", message)
+            self._set_pending(pod, node, None, {})
+            failures = waiting.mount_failures + 1
+            self._wait(key, replace(waiting, mount_failures=failures, mounts=mounts))
+            self._retry(key, waiting.uid, mount_backoff(failures))
+            return
+        ip = pod.get("status", {}).get("podIP") or self._sandbox(pod, node)
         if ip is None:
             return
-        now = self.api.clock.timestamp()
-        key = (pod["metadata"]["namespace"], pod["metadata"]["name"])
-        failed = conflicts(pod)
-        ready = key not in self.not_ready and not failed
-        unready = " ".join(failed) if failed else _names(pod)
-        status = {
-            "phase": "Running",
-            "conditions": self._conditions(ready, now, now, unready),
-            "hostIP": node_ip,
-            "hostIPs": [{"ip": node_ip}],
-            "podIP": ip,
-            "podIPs": [{"ip": ip}],
-            "startTime": now,
-            "containerStatuses": [
-                self._crashing_status(c, now, pod)
-                if c["name"] in failed
-                else self._container_status(c, key not in self.not_ready, now, pod)
-                for c in pod["spec"]["containers"]
-            ],
-            "qosClass": pod_qos_class(pod),
+        env = dict(waiting.env)
+        blocked = self._start_containers(pod, node["metadata"]["name"], env)
+        if not blocked:
+            self._unwait(key)
+            self._running(pod, node, ip)
+            return
+        self._set_pending(pod, node, ip, blocked)
+        failures = waiting.sync_failures + 1
+        self._wait(key, replace(waiting, sync_failures=failures, mounts=[], env=env))
+        jitter = random.Random(f"{waiting.uid}/worker/{failures}").random()
+        self._retry(key, waiting.uid, WORKER_BACKOFF_SECONDS * (1 + WORKER_JITTER * jitter))
+
+    def _lookup(self, kind: str, namespace: str, name: str) -> dict | None:
+        return self.store.get(kind, namespace, name)
+
+    def _sandbox(self, pod: dict, node: dict) -> str | None:
+        """The pod's IP: its node's for hostNetwork, else the next free one of the node's CIDR."""
+        if pod["spec"].get("hostNetwork"):
+            return node_internal_ip(node) or None
+        allocator = self.allocators.get(node["metadata"]["name"])
+        return allocator.allocate() if allocator is not None else None
+
+    def _start_containers(
+        self, pod: dict, node: str, env: dict[str, str | None]
+    ) -> dict[str, dict]:
+        """startContainer for each container not running: waiting states of those that fail."""
+        running = {
+            c["name"]
+            for c in pod.get("status", {}).get("containerStatuses") or ()
+            if "running" in c.get("state", {})
         }
-        self.api.set_status(pod, status)
+        blocked: dict[str, dict] = {}
         for container in pod["spec"]["containers"]:
-            self.api.record_event(
-                pod,
-                "Normal",
-                "Pulled",
-                "kubelet",
-                f'Container image "{container["image"]}" already present on machine',
-            )
+            name = container["name"]
+            if name in running:
+                continue
+            failure = self.images.ensure(pod, container, node)
+            if failure is None:
+                if name not in env:
+                    env[name] = env_error(pod, container, self._lookup)
+                error = env[name]
+                failure = ("CreateContainerConfigError", error) if error else None
+            if failure is not None:
+                reason, message = failure
+                detail = reason if reason == "ErrImageNeverPull" else message
+                self.api.record_event(pod, "Warning", "Failed", "kubelet", f"Error: {detail}")
+                blocked[name] = {"waiting": {"reason": reason, "message": message}}
+                continue
             self.api.record_event(
                 pod, "Normal", "Created", "kubelet", f"Created container: {container['name']}"
             )
             self.api.record_event(
                 pod, "Normal", "Started", "kubelet", f"Started container {container['name']}"
             )
-        for name, socket in failed.items():
+        return blocked
+
+    def _retry(self, key: Key, uid: str, delay: float) -> None:
+        def due() -> None:
+            pod = self.store.get("Pod", *key)
+            if pod is None or pod["metadata"]["uid"] != uid:
+                return
+            if not pod["metadata"].get("deletionTimestamp"):
+                self._sync(pod)
+
+        self.timers.at(self.api.clock.seconds + delay, due)
+
+    def _wait(self, key: Key, waiting: Waiting) -> None:
+        """Record the pod as waiting, its references indexed for the watch; undoably."""
+        before = self._waiting.get(key)
+        self._index(key, waiting)
+        if before is None:
+            self.store.on_undo(lambda: self._drop(key))
+        else:
+            self.store.on_undo(lambda: self._waiting.__setitem__(key, before))
+
+    def _unwait(self, key: Key) -> None:
+        before = self._drop(key)
+        if before is not None:
+            self.store.on_undo(lambda: self._index(key, before))
+
+    def _index(self, key: Key, waiting: Waiting) -> None:
+        self._waiting[key] = waiting
+        for ref in waiting.refs:
+            self._waiters.setdefault(ref, set()).add(key)
+
+    def _drop(self, key: Key) -> Waiting | None:
+        """Forget a waiting pod and its entries in the watch index."""
+        waiting = self._waiting.pop(key, None)
+        for ref in waiting.refs if waiting is not None else ():
+            keys = self._waiters.get(ref, set())
+            keys.discard(key)
+            if not keys:
+                self._waiters.pop(ref, None)
+        return waiting
+
+    # -- statuses -------------------------------------------------------------------------
+
+    def _set_pending(self, pod: dict, node: dict, ip: str | None, blocked: dict[str, dict]) -> None:
+        """The status of a pod whose containers are not all running (phase Pending)."""
+        now = self.api.clock.timestamp()
+        old = pod.get("status", {})
+        started = old.get("startTime") or now
+        node_ip = node_internal_ip(node)
+        statuses = {c["name"]: c for c in old.get("containerStatuses") or ()}
+        containers = []
+        for container in pod["spec"]["containers"]:
+            name = container["name"]
+            if name in blocked or ip is None:
+                state = blocked.get(name) or {"waiting": {"reason": "ContainerCreating"}}
+                containers.append(_waiting_status(container, state))
+            elif "running" in statuses.get(name, {}).get("state", {}):
+                containers.append(statuses[name])
+            else:
+                ready = _pod_key(pod) not in self.not_ready
+                containers.append(self._container_status(container, ready, now, pod))
+        unready = " ".join(c["name"] for c in containers if not c["ready"])
+        conditions = self._conditions(False, started, now, unready)
+        if ip is None:
+            conditions[0] = {**conditions[0], "status": "False"}
+        status = {
+            "phase": "Pending",
+            "conditions": _kept_transitions(conditions, old),
+            "hostIP": node_ip,
+            "hostIPs": [{"ip": node_ip}],
+            **({"podIP": ip, "podIPs": [{"ip": ip}]} if ip else {}),
+            "startTime": started,
+            "containerStatuses": containers,
+            "qosClass": pod_qos_class(pod),
+        }
+        if status != old:
+            self.api.set_status(pod, status)
+
+    def _running(self, pod: dict, node: dict, ip: str) -> None:
+        """Every container started: Running, Ready unless its probe fails or a bind failed."""
+        now = self.api.clock.timestamp()
+        node_ip = node_internal_ip(node)
+        key = _pod_key(pod)
+        failed = conflicts(pod)
+        ready = key not in self.not_ready and not failed
+        unready = " ".join(failed) if failed else _names(pod)
+        old = pod.get("status", {})
+        started = old.get("startTime") or now
+        statuses = {c["name"]: c for c in old.get("containerStatuses") or ()}
+        status = {
+            "phase": "Running",
+            "conditions": _kept_transitions(self._conditions(ready, started, now, unready), old),
+            "hostIP": node_ip,
+            "hostIPs": [{"ip": node_ip}],
+            "podIP": ip,
+            "podIPs": [{"ip": ip}],
+            "startTime": started,
+            "containerStatuses": [
+                self._crashing_status(c, now, pod)
+                if c["name"] in failed
+                else self._container_status(
+                    c, key not in self.not_ready, now, pod, statuses.get(c["name"])
+                )
+                for c in pod["spec"]["containers"]
+            ],
+            "qosClass": pod_qos_class(pod),
+        }
+        self.api.set_status(pod, status)
+        for name in failed:
             self.api.record_event(
                 pod,
                 "Warning",
@@ -144,8 +332,8 @@ class Kubelets(Controller):
                 f"{pod['metadata']['name']}_{pod['metadata']['namespace']}"
                 f"({pod['metadata']['uid']})",
             )
-            self.crashing.setdefault(key, {})[name] = socket
         if failed:
+            self.crashing[key] = dict(failed)
             self.store.on_undo(lambda: self.crashing.pop(key, None))
 
     @staticmethod
@@ -166,18 +354,13 @@ class Kubelets(Controller):
         return conditions
 
     @staticmethod
-    def _container_status(container: dict, ready: bool, now: str, pod: dict) -> dict:
-        image = container["image"]
-        full = (
-            image
-            if "/" in image.split(":")[0] or "." in image.split("/")[0]
-            else f"docker.io/library/{image}"
-        )
-        if ":" not in full.rsplit("/", 1)[-1]:
-            full += ":latest"
+    def _container_status(
+        container: dict, ready: bool, now: str, pod: dict, old: dict | None = None
+    ) -> dict:
+        running = old if old is not None and "running" in old.get("state", {}) else None
         return {
             "name": container["name"],
-            "image": full,
+            "image": full_reference(container["image"]),
             "imageID": "",
             "containerID": "containerd://"
             + pod["metadata"]["uid"].replace("-", "")
@@ -185,7 +368,7 @@ class Kubelets(Controller):
             "ready": ready,
             "started": True,
             "restartCount": 0,
-            "state": {"running": {"startedAt": now}},
+            "state": running["state"] if running else {"running": {"startedAt": now}},
             "lastState": {},
         }
 
@@ -216,7 +399,7 @@ class Kubelets(Controller):
 
     def set_ready(self, pod: dict, ready: bool) -> dict:
         """Report a readiness probe result: flips Ready/ContainersReady and container `ready`."""
-        key = (pod["metadata"]["namespace"], pod["metadata"]["name"])
+        key = _pod_key(pod)
         if ready:
             self.not_ready.discard(key)
             self.store.on_undo(lambda: self.not_ready.add(key))
@@ -225,7 +408,7 @@ class Kubelets(Controller):
             self.store.on_undo(lambda: self.not_ready.discard(key))
         status = pod.get("status", {})
         crashing = self.crashing.get(key, {})
-        if not status.get("podIP") or crashing:
+        if not status.get("podIP") or crashing or key in self._waiting:
             return pod
         current = next(
             (c["status"] == "True" for c in status.get("conditions", []) if c["type"] == "Ready"),
@@ -256,7 +439,7 @@ class Kubelets(Controller):
         return self.api.set_status(pod, new_status)
 
     def _begin_termination(self, pod: dict) -> None:
-        key = (pod["metadata"]["namespace"], pod["metadata"]["name"])
+        key = _pod_key(pod)
         if key in self._terminating:
             return
         self._terminating.add(key)
@@ -264,13 +447,16 @@ class Kubelets(Controller):
         grace = pod["metadata"].get("deletionGracePeriodSeconds", 30)
         delay = min(self.shutdown_seconds, grace)
         uid = pod["metadata"]["uid"]
+        statuses = pod.get("status", {}).get("containerStatuses") or ()
+        started = {c["name"] for c in statuses if "waiting" not in c.get("state", {})}
         for container in pod["spec"]["containers"]:
-            self.api.record_event(
-                pod, "Normal", "Killing", "kubelet", f"Stopping container {container['name']}"
-            )
+            if container["name"] in started:
+                self.api.record_event(
+                    pod, "Normal", "Killing", "kubelet", f"Stopping container {container['name']}"
+                )
         self.timers.at(self.api.clock.seconds + delay, lambda: self._finish(key, uid))
 
-    def _finish(self, key: tuple[str, str], uid: str) -> None:
+    def _finish(self, key: Key, uid: str) -> None:
         self._terminating.discard(key)
         pod = self.store.get("Pod", *key)
         if pod is not None and pod["metadata"]["uid"] == uid:
@@ -278,18 +464,49 @@ class Kubelets(Controller):
 
     def release(self, pod: dict) -> None:
         """Give the pod's IP back to its node's range (called when the pod leaves the store)."""
-        key = (pod["metadata"]["namespace"], pod["metadata"]["name"])
+        key = _pod_key(pod)
         if key in self.not_ready:
             self.not_ready.discard(key)
             self.store.on_undo(lambda: self.not_ready.add(key))
         crashing = self.crashing.pop(key, None)
         if crashing is not None:
             self.store.on_undo(lambda: self.crashing.__setitem__(key, crashing))
+        self._unwait(key)
         node = pod["spec"].get("nodeName")
         ip = pod.get("status", {}).get("podIP")
         if node and ip and not pod["spec"].get("hostNetwork") and node in self.allocators:
             self.allocators[node].release(ip)
 
 
+def _pod_key(pod: dict) -> Key:
+    return pod["metadata"]["namespace"], pod["metadata"]["name"]
+
+
 def _names(pod: dict) -> str:
     return " ".join(c["name"] for c in pod["spec"]["containers"])
+
+
+def _waiting_status(container: dict, state: dict) -> dict:
+    """convertToAPIContainerStatuses' status of a container not created yet (spec image)."""
+    return {
+        "name": container["name"],
+        "image": container["image"],
+        "imageID": "",
+        "ready": False,
+        "restartCount": 0,
+        "started": False,
+        "state": state,
+        "lastState": {},
+    }
+
+
+def _kept_transitions(conditions: list[dict], old: dict) -> list[dict]:
+    """The status manager keeps a condition's lastTransitionTime while its status holds."""
+    before = {c["type"]: c for c in old.get("conditions") or ()}
+    kept = []
+    for condition in conditions:
+        previous = before.get(condition["type"])
+        if previous is not None and previous.get("status") == condition["status"]:
+            condition = {**condition, "lastTransitionTime": previous["lastTransitionTime"]}
+        kept.append(condition)
+    return kept

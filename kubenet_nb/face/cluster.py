@@ -9,12 +9,15 @@ class; each takes what it needs as arguments or as a small protocol.
 from __future__ import annotations
 
 import builtins
+import os
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from kubenet_nb.cluster.control_plane import ControlPlane
 from kubenet_nb.cluster.kind import KindSettings
+from kubenet_nb.cluster.snapshot import load_snapshot
+from kubenet_nb.io.live import read_cluster
 from kubenet_nb.io.manifests import (
     MAX_READ_BYTES,
     check_request_size,
@@ -22,6 +25,7 @@ from kubenet_nb.io.manifests import (
     load_manifests,
     too_large,
 )
+from kubenet_nb.io.snapshot import read_dump
 from kubenet_nb.kubectl.command import KubectlOutput
 from kubenet_nb.kubectl.main import run_kubectl
 from kubenet_nb.network.dns import Answer, cluster_dns_state
@@ -70,6 +74,42 @@ class Cluster:
         """The engine: API server, store, controllers, kubelets on a simulated clock."""
         self.proxy = proxy or ProxySettings(cluster_cidr=self.control_plane.settings.pod_cidr)
         """kube-proxy's settings on every node: the data plane's rules follow them."""
+
+    @classmethod
+    def from_kubeconfig(
+        cls,
+        context: str | None = None,
+        kubeconfig: str | None = None,
+        *,
+        seed: int = 0,
+        proxy: ProxySettings | None = None,
+    ) -> Cluster:
+        """A real cluster as it is now, read with list requests only (it is never written to;
+        no kubectl, nothing spawned): its objects, IPs, ports and readiness, to trace, draw
+        and tabulate. Changes made afterwards happen here only.
+
+        `context` defaults to the kubeconfig's current one; `kubeconfig` to $KUBECONFIG or
+        ~/.kube/config. `seed` fixes what later changes generate.
+        """
+        objects = read_cluster(context, kubeconfig)
+        plane = load_snapshot(objects, seed=seed, now=datetime.now(timezone.utc))
+        return cls._around(plane, proxy)
+
+    @classmethod
+    def from_manifests(
+        cls, path: str | os.PathLike[str], *, seed: int = 0, proxy: ProxySettings | None = None
+    ) -> Cluster:
+        """A cluster as a `kubectl get -o yaml` dump shows it (a file, or a folder of them):
+        objects, IPs, ports and status kept as observed."""
+        return cls._around(load_snapshot(read_dump(path), seed=seed), proxy)
+
+    @classmethod
+    def _around(cls, plane: ControlPlane, proxy: ProxySettings | None) -> Cluster:
+        """A Cluster around a control plane built elsewhere (a loaded snapshot)."""
+        cluster = cls.__new__(cls)
+        cluster.control_plane = plane
+        cluster.proxy = proxy or ProxySettings(cluster_cidr=plane.settings.pod_cidr)
+        return cluster
 
     # -- the API, as a client sees it ------------------------------------------------------
 

@@ -300,6 +300,42 @@ tried("db.backend")
 # %kubectl exec client -- curl -sS -o /dev/null -w '%{http_code}' http://db.backend
 
 # %% [markdown]
+# ## 6. Your own application: many documents in one file
+#
+# Real applications come as one file of many documents. `manifests/online-boutique.yaml` is the
+# Online Boutique (Google's microservices demo), exactly as its project publishes it: 12
+# Deployments, 12 Services and 11 ServiceAccounts. `kubectl apply -f` sends every document and
+# prints one line per object; had one failed, its error would follow the others and
+# `out.exit_code` would be 1.
+
+# %%
+boutique = Cluster(seed=11)
+out = boutique.kubectl("apply -f manifests/online-boutique.yaml")
+print(out)
+print("exit code:", out.exit_code)
+
+# %% [markdown]
+# The file lists each Deployment before its ServiceAccount, so the first pods of most
+# ReplicaSets are refused by ServiceAccount admission, and their ReplicaSets say so:
+
+# %%
+failed = [e for e in boutique.list("events") if e["reason"] == "FailedCreate"]
+print(len(failed), "ReplicaSets could not create pods, e.g.:")
+print(failed[0]["message"])
+
+# %% [markdown]
+# The ReplicaSet controller retries, as on a real cluster; a moment later every Deployment is
+# available, and the shop's services reach each other through their Services:
+
+# %%
+boutique.advance(5)
+print(boutique.kubectl("get deployments"))
+
+# %%
+frontend = boutique.list("pods", selector="app=frontend")[0]["metadata"]["name"]
+print(boutique.trace(frontend, "cartservice:7070").summary())
+
+# %% [markdown]
 # ## A checklist
 #
 # When a Service does not answer, from the client's side inward:

@@ -16,8 +16,10 @@ import pytest
 from kubenet_nb.api.errors import Invalid, KubenetError
 from kubenet_nb.cluster.allocators import ClusterIPAllocator, NodePortAllocator
 from kubenet_nb.cluster.apiserver import ApiServer
+from kubenet_nb.cluster.bootstrap.writer import SystemRandomness, system_writer
 from kubenet_nb.cluster.clock import Clock
 from kubenet_nb.cluster.randomness import Randomness
+from kubenet_nb.cluster.registry.ip_addresses import IPAddressRecords
 from kubenet_nb.cluster.registry.service import ServiceStrategy
 from kubenet_nb.cluster.store import Store, clone
 
@@ -31,7 +33,8 @@ class Api:
         self.api = ApiServer(self.store, Clock(), randomness)
         self.ips = ClusterIPAllocator(cidr, randomness.rng, self.store.on_undo)
         self.ports = NodePortAllocator(node_ports, randomness.rng, self.store.on_undo)
-        self.api.register(ServiceStrategy(self.ips, self.ports))
+        writer = system_writer(self.api, SystemRandomness(1, self.store.on_undo))
+        self.api.register(ServiceStrategy(self.ips, self.ports, IPAddressRecords(writer, "IPv4")))
         self.store.create(
             {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "default"}}
         )

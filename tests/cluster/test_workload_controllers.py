@@ -348,3 +348,55 @@ def test_two_containers_on_one_port_crash_loop(cluster: ControlPlane) -> None:
     assert ready["status"] == "False"
     assert ready["message"] == "containers with unready status: [second]"
     assert pod["metadata"]["name"] == "clash"
+
+
+# kubernetes/kubernetes pkg/controller/deployment/sync_test.go @ v1.33.0 TestScale: a replica
+# count changed mid-rollout is shared out in proportion (maxSurge 0, as the test's
+# newDeployment sets it; the ReplicaSets carry the annotations of the old count).
+@pytest.mark.parametrize(
+    ("old_count", "new_count", "sizes", "expected"),
+    [
+        (10, 12, {"foo-v1": 10}, {"foo-v1": 12}),
+        (5, 10, {"foo-v2": 2, "foo-v1": 3}, {"foo-v2": 4, "foo-v1": 6}),
+        (5, 3, {"foo-v2": 2, "foo-v1": 3}, {"foo-v2": 1, "foo-v1": 2}),
+        # ours, by the same rules: to zero every set goes; a leftover goes to the largest
+        (10, 0, {"foo-v2": 4, "foo-v1": 6}, {"foo-v2": 0, "foo-v1": 0}),
+        (10, 11, {"foo-v3": 3, "foo-v2": 4, "foo-v1": 3}, {"foo-v3": 3, "foo-v2": 5, "foo-v1": 3}),
+    ],
+)
+def test_proportional_scaling_as_upstreams_table(
+    old_count: int, new_count: int, sizes: dict[str, int], expected: dict[str, int]
+) -> None:
+    from kubenet_nb.cluster.control_plane import ControlPlane
+    from kubenet_nb.cluster.controllers.deployment import DeploymentController
+
+    plane = ControlPlane()
+    controller = next(c for c in plane.controllers if isinstance(c, DeploymentController))
+    deploy = {
+        "metadata": {"name": "foo", "namespace": "default"},
+        "spec": {
+            "replicas": new_count,
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0}},
+        },
+        "status": {"replicas": old_count},
+    }
+    annotations = {
+        "deployment.kubernetes.io/desired-replicas": str(old_count),
+        "deployment.kubernetes.io/max-replicas": str(old_count),
+    }
+    sets = [
+        {
+            "metadata": {
+                "name": name,
+                "annotations": dict(annotations),
+                "creationTimestamp": f"2025-01-01T00:00:0{name[-1]}Z",
+            },
+            "spec": {"replicas": size},
+            "status": {"availableReplicas": 0},
+        }
+        for name, size in sizes.items()
+    ]
+    scaled: dict[str, int] = {}
+    controller._scale = lambda d, rs, n: scaled.setdefault(rs["metadata"]["name"], n) or rs  # type: ignore[method-assign]
+    controller._proportional_scale(deploy, sets[0], sets[1:])
+    assert {name: scaled.get(name, sizes[name]) for name in sizes} == expected

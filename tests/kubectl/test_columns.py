@@ -178,5 +178,9 @@ def test_event_cells() -> None:
 
 def test_namespace_and_default_tables() -> None:
     assert row("Namespace", {"status": {"phase": "Terminating"}}) == ["x", "Terminating", "60m"]
-    assert headers("Lease") == [("NAME", 0), ("AGE", 0)]
-    assert row("Lease", {}) == ["x", "60m"]
+    # Lease has a printer (printLease); LimitRange has none, so its registry's default table
+    # convertor answers: k8s.io/apiserver pkg/registry/rest/table.go @ v0.33.0 (Name, Created At).
+    assert headers("Lease") == [("NAME", 0), ("HOLDER", 0), ("AGE", 0)]
+    assert row("Lease", {"spec": {"holderIdentity": "kind-worker"}}) == ["x", "kind-worker", "60m"]
+    assert headers("LimitRange") == [("NAME", 0), ("CREATED AT", 0)]
+    assert row("LimitRange", {}) == ["x", "2025-01-01T00:00:00Z"]

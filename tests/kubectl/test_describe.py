@@ -83,7 +83,24 @@ def test_nothing_to_describe() -> None:
     )
 
 
-def test_kinds_without_a_describer_are_refused() -> None:
+def test_kinds_whose_describer_is_not_simulated_are_refused() -> None:
+    # Kinds with no describer of their own (events among them) get kubectl's generic describer
+    # (test_describe_generic.py); kinds kubectl describes its own way wait for theirs.
+    cluster = Cluster()
+    cluster.create(
+        {
+            "apiVersion": "v1",
+            "kind": "ReplicationController",
+            "metadata": {"name": "rc"},
+            "spec": {
+                "selector": {"app": "rc"},
+                "template": {
+                    "metadata": {"labels": {"app": "rc"}},
+                    "spec": {"containers": [{"name": "c", "image": "nginx"}]},
+                },
+            },
+        }
+    )
     with pytest.raises(KubectlError) as error:
-        describe.run(RecordedCluster(), ["events"])
-    assert str(error.value) == "error: kubenet-nb cannot describe events yet"
+        describe.run(cluster.control_plane, ["rc", "rc"])
+    assert str(error.value) == "error: kubenet-nb cannot describe replicationcontrollers yet"

@@ -33,13 +33,19 @@ def test_resource_args_forms() -> None:
     ]
     assert not single
     requests, _ = get.parse_resource_args(["all"])
-    # The "all" category, in discovery order (core group first, then apps).
+    # The "all" category (each registry's Categories(), kubernetes/kubernetes
+    # pkg/registry/*/*/storage @ v1.33.0) in discovery order: core, apps, autoscaling, batch.
     assert [r.info.kind for r in requests] == [
         "Pod",
+        "ReplicationController",
         "Service",
         "DaemonSet",
         "Deployment",
         "ReplicaSet",
+        "StatefulSet",
+        "HorizontalPodAutoscaler",
+        "CronJob",
+        "Job",
     ]
     requests, single = get.parse_resource_args(["deploy/web"])
     assert [(r.info.kind, r.name) for r in requests] == [("Deployment", "web")]

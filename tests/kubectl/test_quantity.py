@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubenet_nb.kubectl.printers.quantity import Quantity
+from kubenet_nb.api.quantity import Quantity
 
 
 def test_quantities_print_canonically() -> None:

@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kubenet_nb.api.core.pod.defaults import default_pod_spec
-from kubenet_nb.api.core.pod.spec import validate_pod_spec
+from kubenet_nb.api.core.pod.template import (
+    validate_kept_running,
+    validate_pod_template_spec,
+    validate_selected_labels,
+)
 from kubenet_nb.api.errors import FieldError
 from kubenet_nb.api.meta import (
-    GoValue,
-    go_string_map,
     name_is_dns_subdomain,
-    validate_annotations,
     validate_immutable,
-    validate_labels,
     validate_object_meta,
     validate_object_meta_update,
 )
@@ -37,6 +37,7 @@ __all__ = [
     "validate_pod_template",
     "validate_selector_and_template",
     "validate_workload",
+    "validate_workload_selector",
     "validate_workload_update",
 ]
 
@@ -55,60 +56,33 @@ def default_pod_template(template: dict) -> None:
 
 def validate_pod_template(template: dict, selector: Selector, field: str) -> list[FieldError]:
     """ValidatePodTemplateSpecForReplicaSet (Deployments use it too, wording included)."""
-    meta = template.get("metadata") or {}
-    labels = meta.get("labels")
-    errs: list[FieldError] = []
-    if not selector.empty() and not selector.matches(labels):
+    labels = (template.get("metadata") or {}).get("labels")
+    errs = validate_selected_labels(selector.empty() or selector.matches(labels), labels, field)
+    errs.extend(validate_pod_template_spec(template, field))
+    return errs + validate_kept_running(template, field, "ReplicaSet")
+
+
+def validate_workload_selector(selector: dict | None, kind: str) -> list[FieldError]:
+    """A required, valid, non-empty `spec.selector` (`empty selector is invalid for <kind>`)."""
+    if selector is None:
+        return [FieldError.required("spec.selector")]
+    errs = validate_label_selector(selector, "spec.selector")
+    if not selector.get("matchLabels") and not selector.get("matchExpressions"):
         errs.append(
             FieldError.invalid(
-                f"{field}.metadata.labels",
-                GoValue(go_string_map(labels)),
-                "`selector` does not match template `labels`",
-            )
-        )
-    errs.extend(validate_labels(labels, f"{field}.labels"))
-    errs.extend(validate_annotations(meta.get("annotations"), f"{field}.annotations"))
-    spec = template.get("spec") or {}
-    errs.extend(validate_pod_spec(spec, f"{field}.spec", is_pod=False))
-    if spec.get("ephemeralContainers"):
-        errs.append(
-            FieldError.forbidden(
-                f"{field}.spec.ephemeralContainers",
-                "ephemeral containers not allowed in pod template",
-            )
-        )
-    if spec.get("restartPolicy") != "Always":
-        errs.append(
-            FieldError.not_supported(
-                f"{field}.spec.restartPolicy", spec.get("restartPolicy", ""), ["Always"]
-            )
-        )
-    if spec.get("activeDeadlineSeconds") is not None:
-        errs.append(
-            FieldError.forbidden(
-                f"{field}.spec.activeDeadlineSeconds",
-                "activeDeadlineSeconds in ReplicaSet is not Supported",
+                "spec.selector",
+                go_label_selector(selector),
+                f"empty selector is invalid for {kind}",
             )
         )
     return errs
 
 
 def validate_selector_and_template(spec: dict) -> list[FieldError]:
-    """A required, non-empty selector that the template's labels match (apps validation)."""
+    """A required, non-empty selector that the template's labels match (apps validation; the
+    ReplicaSet and DaemonSet rules say `deployment` too, as upstream's do)."""
     selector = spec.get("selector")
-    errs: list[FieldError] = []
-    if selector is None:
-        errs.append(FieldError.required("spec.selector"))
-    else:
-        errs.extend(validate_label_selector(selector, "spec.selector"))
-        if not selector.get("matchLabels") and not selector.get("matchExpressions"):
-            errs.append(
-                FieldError.invalid(
-                    "spec.selector",
-                    go_label_selector(selector),
-                    "empty selector is invalid for deployment",
-                )
-            )
+    errs = validate_workload_selector(selector, "deployment")
     try:
         parsed = selector_from_label_selector(selector)
     except SelectorError:

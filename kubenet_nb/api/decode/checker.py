@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kubenet_nb.api.decode.wording import QUANTITY_FORMAT, go_number_text, json_kind
+from kubenet_nb.api.quantity import Quantity
 
 __all__ = [
     "AnyChecker",
@@ -267,7 +268,8 @@ class IntOrStringChecker(Checker):
 
 
 class QuantityChecker(Checker):
-    """resource.Quantity: a string or a number that ParseQuantity accepts."""
+    """resource.Quantity: a string or a number that ParseQuantity accepts, kept in the canonical
+    form the API server writes back (apimachinery pkg/api/resource/quantity.go MarshalJSON)."""
 
     __slots__ = ()
 
@@ -292,7 +294,10 @@ class QuantityChecker(Checker):
         suffix = match.group(2)
         if suffix not in _SUFFIXES and not _EXPONENT.match(suffix):
             raise Refused("unable to parse quantity's suffix")
-        return value
+        try:  # stored as MarshalJSON writes it: the canonical text (`2000m` is `2`)
+            return str(Quantity(text))
+        except ValueError:
+            raise Refused(QUANTITY_FORMAT) from None
 
 
 class AnyChecker(Checker):

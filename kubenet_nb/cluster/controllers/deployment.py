@@ -4,7 +4,9 @@ The ReplicaSet for a template is `<deployment>-<pod-template-hash>`. Upstream ha
 with FNV-32a over Go's object dump and encodes the decimal digits with SafeEncodeString; we hash
 a canonical JSON dump the same way, so hashes look like upstream's (`7c5ddbdf54`) but are not
 byte-identical to a real cluster's. Rolling updates follow pkg/controller/deployment/rolling.go:
-scale the new ReplicaSet up within maxSurge, scale old ones down within maxUnavailable.
+scale the new ReplicaSet up within maxSurge, scale old ones down within maxUnavailable. A change
+of the replica count mid-rollout is a scaling event (sync.go `isScalingEvent`, `scale`): the new
+count is shared out among the active ReplicaSets in proportion to their sizes.
 """
 
 from __future__ import annotations
@@ -95,6 +97,10 @@ class DeploymentController(WorkloadController):
         old = [rs for rs in all_rs if rs is not new_rs]
         if deploy["spec"].get("paused"):
             self._update_status(deploy, new_rs, all_rs)
+            return
+        if new_rs is not None and self._scaling_event(deploy, all_rs):
+            self._proportional_scale(deploy, new_rs, old)
+            self._update_status(deploy, new_rs, self._replica_sets(deploy))
             return
         if new_rs is None:
             new_rs = self._create_replica_set(deploy, old)
@@ -213,6 +219,88 @@ class DeploymentController(WorkloadController):
                 f"Scaled {verb} replica set {rs['metadata']['name']} from {current} to {replicas}",
             )
         return updated
+
+    @staticmethod
+    def _scaling_event(deploy: dict, all_rs: list[dict]) -> bool:
+        """isScalingEvent: an active ReplicaSet was sized for another replica count."""
+        desired = deploy["spec"].get("replicas", 1)
+        for rs in all_rs:
+            annotations = rs["metadata"].get("annotations") or {}
+            wanted = annotations.get(DEPLOYMENT_DESIRED_REPLICAS_ANNOTATION)
+            if rs["spec"].get("replicas", 0) > 0 and wanted is not None and int(wanted) != desired:
+                return True
+        return False
+
+    def _proportional_scale(self, deploy: dict, new_rs: dict, old: list[dict]) -> None:
+        """sync.go `scale`: a replica count changed mid-rollout is shared out in proportion to
+        each active ReplicaSet's size, largest first, leftovers to the largest; a single active
+        (or, with none, the newest) ReplicaSet takes the whole count."""
+        desired = deploy["spec"].get("replicas", 1)
+        active = [rs for rs in [*old, new_rs] if rs["spec"].get("replicas", 0) > 0]
+        if len(active) <= 1:
+            newest = [new_rs] if new_rs is not None else sorted(old, key=self._created)[-1:]
+            target = active[0] if active else newest[0]
+            self._scale(deploy, target, desired)
+            return
+        if self._saturated(deploy, new_rs):
+            for rs in active:
+                if rs is not new_rs:
+                    self._scale(deploy, rs, 0)
+            return
+        if deploy["spec"].get("strategy", {}).get("type") == "Recreate":
+            return
+        allowed = desired + self._max_surge(deploy) if desired > 0 else 0
+        to_add = allowed - sum(rs["spec"]["replicas"] for rs in active)
+        # ReplicaSetsBySizeNewer when adding, BySizeOlder when removing: same size, the newer
+        # (adding) or the older (removing) first.
+        newer_first = to_add > 0
+        active.sort(key=self._created, reverse=newer_first)
+        active.sort(key=lambda rs: rs["spec"]["replicas"], reverse=True)
+        sizes: dict[str, int] = {}
+        added = 0
+        for rs in active:
+            proportion = self._proportion(deploy, rs, to_add, added) if to_add else 0
+            sizes[rs["metadata"]["name"]] = rs["spec"]["replicas"] + proportion
+            added += proportion
+        for index, rs in enumerate(active):
+            name = rs["metadata"]["name"]
+            if index == 0 and to_add:
+                sizes[name] = max(sizes[name] + to_add - added, 0)
+            self._scale(deploy, rs, sizes[name])
+
+    @staticmethod
+    def _created(rs: dict) -> tuple[str, str]:
+        return rs["metadata"]["creationTimestamp"], rs["metadata"]["name"]
+
+    @staticmethod
+    def _saturated(deploy: dict, rs: dict) -> bool:
+        """IsSaturated: the ReplicaSet is sized for, and has available, the whole count."""
+        desired = deploy["spec"].get("replicas", 1)
+        annotations = rs["metadata"].get("annotations") or {}
+        return (
+            rs["spec"].get("replicas", 0) == desired
+            and annotations.get(DEPLOYMENT_DESIRED_REPLICAS_ANNOTATION) == str(desired)
+            and rs.get("status", {}).get("availableReplicas", 0) == desired
+        )
+
+    def _proportion(self, deploy: dict, rs: dict, to_add: int, added: int) -> int:
+        """GetReplicaSetProportion: this ReplicaSet's share, never past what is left to add."""
+        replicas = rs["spec"]["replicas"]
+        if replicas == 0 or to_add == added:
+            return 0
+        desired = deploy["spec"].get("replicas", 1)
+        if desired == 0:
+            fraction = -replicas
+        else:
+            annotations = rs["metadata"].get("annotations") or {}
+            before = int(annotations.get(DEPLOYMENT_MAX_REPLICAS_ANNOTATION) or 0)
+            before = before or deploy.get("status", {}).get("replicas", 0)
+            if before == 0:
+                return 0
+            scaled = replicas * (desired + self._max_surge(deploy)) / before
+            fraction = int(math.floor(abs(scaled) + 0.5) * (1 if scaled >= 0 else -1)) - replicas
+        allowed = to_add - added
+        return min(fraction, allowed) if to_add > 0 else max(fraction, allowed)
 
     def _rolling(self, deploy: dict, new_rs: dict, old: list[dict]) -> None:
         desired = deploy["spec"].get("replicas", 1)

@@ -10,13 +10,15 @@ from collections.abc import Callable
 
 from kubenet_nb.api.apps import daemonset, workloads
 from kubenet_nb.api.core import endpoints, nodes, pod
-from kubenet_nb.api.errors import FieldError
+from kubenet_nb.api.errors import FieldError, Forbidden
+from kubenet_nb.api.meta import go_quote
 from kubenet_nb.api.well_known import MIRROR_POD_ANNOTATION
 from kubenet_nb.cluster.apiserver import Strategy
 from kubenet_nb.cluster.kubelet import Kubelets
-from kubenet_nb.cluster.randomness import Randomness
+from kubenet_nb.cluster.randomness import ALPHANUMS, MAX_GENERATED_NAME_LENGTH, Randomness
+from kubenet_nb.cluster.store import Store
 
-__all__ = ["core_strategies"]
+__all__ = ["admission_name", "core_strategies"]
 
 """Static pods' mirror annotation: the kubelet, not admission, made these pods."""
 
@@ -66,11 +68,25 @@ class KindStrategy(Strategy):
         return self._validate_update(obj, old)
 
 
-class PodStrategy(KindStrategy):
-    """Pods: warnings for duplicate ports, IP released when the pod is gone."""
+def admission_name(meta: dict) -> str:
+    """The name admission errors give: before the registry generates a name, a pod created with
+    generateName has none, so admission.NewForbidden (extractResourceName) shows generateName.
 
-    def __init__(self, kubelets: Kubelets, randomness: Randomness) -> None:
-        self.random = randomness
+    The simulated API server generates the name first; a name that is generateName plus five
+    generated characters is taken for a generated one.
+    """
+    name, base = meta["name"], (meta.get("generateName") or "")[:MAX_GENERATED_NAME_LENGTH]
+    suffix = name[len(base) :]
+    if base and name.startswith(base) and len(suffix) == 5 and set(suffix) <= set(ALPHANUMS):
+        return base
+    return name
+
+
+class PodStrategy(KindStrategy):
+    """Pods: ServiceAccount admission, warnings for duplicate ports, IP released when gone."""
+
+    def __init__(self, kubelets: Kubelets, randomness: Randomness, store: Store) -> None:
+        self.random, self.store = randomness, store
         super().__init__(
             "Pod",
             pod.default_pod,
@@ -85,7 +101,29 @@ class PodStrategy(KindStrategy):
         obj["status"] = pod.initial_pod_status(obj)
         annotations = obj["metadata"].get("annotations") or {}
         if MIRROR_POD_ANNOTATION not in annotations:
+            self._admit_service_account(obj)
+
+    def _admit_service_account(self, obj: dict) -> None:
+        """kubernetes/kubernetes @ v1.33.0 plugin/pkg/admission/serviceaccount/admission.go
+        Admit: the pod's account must exist (getServiceAccount's NotFound is on the singular
+        resource `serviceaccount`), its token is mounted unless automount is off, and its
+        imagePullSecrets are copied to a pod that names none. The default account of a new
+        namespace exists already (the controller runs right after the namespace's write), so
+        the plugin's retries for it are not needed."""
+        spec, meta = obj["spec"], obj["metadata"]
+        namespace, name = meta["namespace"], spec["serviceAccountName"]
+        account = self.store.get("ServiceAccount", namespace, name)
+        if account is None:
+            raise Forbidden(
+                f"pods {go_quote(admission_name(meta))} is forbidden: error looking up service "
+                f'account {namespace}/{name}: serviceaccount "{name}" not found'
+            )
+        if pod.should_automount(spec, account):
             pod.mount_service_account_token(obj, self.random.string(5))
+        if not spec.get("imagePullSecrets") and account.get("imagePullSecrets"):
+            spec["imagePullSecrets"] = [
+                {"name": s.get("name", "")} for s in account["imagePullSecrets"]
+            ]
 
     def warnings(self, obj: dict) -> list[str]:
         return pod.pod_warnings(obj)
@@ -98,10 +136,10 @@ def _no_change(_: dict, __: dict) -> list[FieldError]:
     return []
 
 
-def core_strategies(kubelets: Kubelets, randomness: Randomness) -> list[Strategy]:
+def core_strategies(kubelets: Kubelets, randomness: Randomness, store: Store) -> list[Strategy]:
     """The strategies of Pods, workloads, Namespaces, Nodes and endpoint objects."""
     return [
-        PodStrategy(kubelets, randomness),
+        PodStrategy(kubelets, randomness, store),
         KindStrategy(
             "Deployment",
             workloads.default_deployment,

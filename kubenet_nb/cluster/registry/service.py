@@ -24,6 +24,7 @@ from kubenet_nb.api.core.service import (
 from kubenet_nb.api.errors import FieldError, Invalid, StatusError
 from kubenet_nb.cluster.allocators import AllocationError, ClusterIPAllocator, NodePortAllocator
 from kubenet_nb.cluster.apiserver import Strategy
+from kubenet_nb.cluster.registry.ip_addresses import IPAddressRecords
 from kubenet_nb.cluster.store import clone
 
 __all__ = [
@@ -280,9 +281,15 @@ class ServiceStrategy(Strategy):
 
     kind = "Service"
 
-    def __init__(self, cluster_ips: ClusterIPAllocator, node_ports: NodePortAllocator) -> None:
+    def __init__(
+        self,
+        cluster_ips: ClusterIPAllocator,
+        node_ports: NodePortAllocator,
+        ip_addresses: IPAddressRecords,
+    ) -> None:
         self.cluster_ips = cluster_ips
         self.node_ports = node_ports
+        self.ip_addresses = ip_addresses
 
     @property
     def families(self) -> tuple[str, ...]:
@@ -307,6 +314,10 @@ class ServiceStrategy(Strategy):
 
     def validate_create(self, obj: dict) -> list[FieldError]:
         return validate_service(obj)
+
+    def allocate(self, obj: dict) -> None:
+        """The create went through: an IPAddress object per allocated ClusterIP."""
+        self.ip_addresses.record(obj, sorted(_held_ips(obj["spec"])))
 
     # -- update ---------------------------------------------------------------------------
 
@@ -337,8 +348,11 @@ class ServiceStrategy(Strategy):
 
     def reallocate(self, obj: dict, old: dict) -> None:
         """The update went through: give back what the old object held and the new one not."""
-        for ip in sorted(_held_ips(old["spec"]) - _held_ips(obj["spec"])):
+        held, old_held = _held_ips(obj["spec"]), _held_ips(old["spec"])
+        for ip in sorted(old_held - held):
             self.cluster_ips.release(ip)
+        self.ip_addresses.forget(sorted(old_held - held))
+        self.ip_addresses.record(obj, sorted(held - old_held))
         for port in sorted(_held_ports(old["spec"]) - _held_ports(obj["spec"])):
             self.node_ports.release(port)
 
@@ -347,6 +361,7 @@ class ServiceStrategy(Strategy):
     def release(self, obj: dict) -> None:
         for ip in sorted(_held_ips(obj["spec"])):
             self.cluster_ips.release(ip)
+        self.ip_addresses.forget(sorted(_held_ips(obj["spec"])))
         for port in sorted(_held_ports(obj["spec"])):
             self.node_ports.release(port)
 

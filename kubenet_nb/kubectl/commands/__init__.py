@@ -11,6 +11,7 @@ from collections.abc import Callable
 from kubenet_nb.kubectl import describe
 from kubenet_nb.kubectl.command import Invocation
 from kubenet_nb.kubectl.commands import (
+    api_resources,
     apply,
     create,
     delete,
@@ -44,5 +45,6 @@ COMMANDS: dict[str, Callable[[Invocation], None]] = {
 READERS: dict[str, Callable[[get.ClusterView, list[str]], str]] = {
     "get": get.run,
     "describe": describe.run,
+    "api-resources": api_resources.run,
 }
 """The commands that only read: each returns what it prints."""

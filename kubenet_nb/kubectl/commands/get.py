@@ -4,7 +4,9 @@ Follows k8s.io/kubectl/pkg/cmd/get/get.go (`Run`, `printGeneric`) and the resour
 argument rules (k8s.io/cli-runtime/pkg/resource/builder.go `ResourceTypeOrNameArgs`). What kubectl
 writes to stderr (`No resources found ...`, `Error from server (NotFound): ...`) is part of the
 returned text, after what it writes to stdout, as a terminal shows them; when nothing at all was
-printed, the error is raised instead.
+printed, the error is raised instead. The API server's `Warning:` lines come first.
+Resources served without `get`/`list` answer as the API server's router does; ComponentStatuses
+are computed on each read (kubernetes/kubernetes pkg/registry/core/componentstatus/rest.go).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
+from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound, StatusError
 from kubenet_nb.api.kinds import ResourceInfo, resolve
+from kubenet_nb.kubectl.commands.api_resources import CATEGORIES
 from kubenet_nb.kubectl.flags import Flag, FlagSet
 from kubenet_nb.kubectl.printers import print_table, to_json, to_name, to_yaml
 from kubenet_nb.kubectl.printers.columns import table_for
@@ -50,8 +53,38 @@ FLAGS = FlagSet(
     Flag("ignore-not-found", kind="bool"),
 )
 
-# The "all" category in discovery order (core, then apps), limited to the kinds simulated.
-ALL = ("pods", "services", "daemonsets", "deployments", "replicasets")
+ALL = CATEGORIES["all"]
+"""The "all" category, in discovery order (core, apps, autoscaling, batch)."""
+
+# The API server registers no GET route for a create-only resource: go-restful answers 405 for
+# the collection path and 404 for an item path, and k8s.io/apiserver pkg/server/handler.go
+# `serviceErrorHandler` turns either into apimachinery pkg/api/errors NewGenericServerResponse.
+
+
+class MethodNotAllowed(StatusError):
+    """HTTP 405 without a Status body of its own: NewGenericServerResponse's wording."""
+
+    code, reason = 405, "MethodNotAllowed"
+
+    def __init__(self) -> None:
+        super().__init__("the server does not allow this method on the requested resource")
+
+
+class NoRoute(StatusError):
+    """HTTP 404 for a path nothing serves: NewGenericServerResponse's wording."""
+
+    code, reason = 404, "NotFound"
+
+    def __init__(self) -> None:
+        super().__init__("the server could not find the requested resource")
+
+
+# componentstatus/rest.go: the three checks of a kubeadm control plane, all `ok`. The list's
+# order is whichever check answers first; this is the order kind v1.33 clusters usually show.
+_COMPONENTS = ("scheduler", "controller-manager", "etcd-0")
+# pkg/registry/core/rest/storage_core.go: ComponentStatus is deprecated (k8s.io/apiserver
+# pkg/endpoints/deprecation: `<version> <kind> is deprecated in v<major>.<minor>+`).
+_COMPONENT_STATUS_WARNING = "Warning: v1 ComponentStatus is deprecated in v1.19+"
 
 _FORMATS = (
     "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,"
@@ -79,6 +112,7 @@ class _Fetched:
 
     infos: list[tuple[ResourceInfo, list[dict]]] = field(default_factory=list)
     errors: list[KubenetError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _split_types(text: str) -> list[ResourceInfo]:
@@ -128,6 +162,42 @@ def parse_resource_args(args: list[str]) -> tuple[list[GetRequest], bool]:
     return requests, len(requests) == 1
 
 
+def _component_status(name: str) -> dict:
+    """One ComponentStatus as the REST handler builds it: a name and a Healthy condition."""
+    return {
+        "conditions": [{"message": "ok", "status": "True", "type": "Healthy"}],
+        "metadata": {"creationTimestamp": None, "name": name},
+    }
+
+
+def _component_statuses(name: str | None) -> list[dict]:
+    """The computed list, or the one named; an unknown name is NotFound here (the real REST
+    handler's wording for it is not pinned)."""
+    if name is None:
+        return [_component_status(n) for n in _COMPONENTS]
+    if name not in _COMPONENTS:
+        raise NotFound("componentstatuses", name)
+    return [_component_status(name)]
+
+
+def _read(
+    cluster: ClusterView,
+    request: GetRequest,
+    namespace: str,
+    all_namespaces: bool,
+    selector: str | None,
+) -> list[dict]:
+    """One GET: the objects, or the API server's refusal raised."""
+    info = request.info
+    if "get" not in info.verbs:
+        raise MethodNotAllowed() if request.name is None else NoRoute()
+    if info.kind == "ComponentStatus":
+        return _component_statuses(request.name)
+    if request.name is None:
+        return cluster.list(info.plural, None if all_namespaces else namespace, selector)
+    return [cluster.get(info.plural, request.name, namespace)]
+
+
 def _fetch(
     cluster: ClusterView,
     requests: list[GetRequest],
@@ -137,18 +207,14 @@ def _fetch(
 ) -> _Fetched:
     fetched = _Fetched()
     for request in requests:
-        info = request.info
-        if request.name is None:
-            scope = None if all_namespaces else namespace
-            objects = cluster.list(info.plural, scope, selector)
-            fetched.infos.append((info, objects))
-            continue
+        if request.info.kind == "ComponentStatus":
+            fetched.warnings.append(_COMPONENT_STATUS_WARNING)
         try:
-            obj = cluster.get(info.plural, request.name, namespace)
-        except NotFound as error:
+            objects = _read(cluster, request, namespace, all_namespaces, selector)
+        except StatusError as error:
             fetched.errors.append(error)
             continue
-        fetched.infos.append((info, [obj]))
+        fetched.infos.append((request.info, objects))
     return fetched
 
 
@@ -232,8 +298,23 @@ def run(cluster: ClusterView, argv: list[str]) -> str:
         raise KubectlError("a resource cannot be retrieved by name across all namespaces")
     namespace = flags["namespace"] or "default"
     fetched = _fetch(cluster, requests, namespace, all_namespaces, flags["selector"])
+    warnings = "".join(f"{warning}\n" for warning in fetched.warnings)
     if flags["ignore-not-found"]:
-        fetched.errors.clear()
+        fetched.errors = [e for e in fetched.errors if getattr(e, "reason", "") != "NotFound"]
+    return warnings + _printed(cluster, fetched, flags, output, single, namespace)
+
+
+def _printed(
+    cluster: ClusterView,
+    fetched: _Fetched,
+    flags: dict,
+    output: str,
+    single: bool,
+    namespace: str,
+) -> str:
+    """What kubectl prints for the objects fetched, then the errors met (`printGeneric`, the
+    table printer, `No resources found`)."""
+    all_namespaces = flags["all-namespaces"]
     if output in ("yaml", "json", "name"):
         if single and fetched.errors:
             raise fetched.errors[0]

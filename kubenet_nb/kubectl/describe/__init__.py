@@ -9,19 +9,33 @@ EndpointSlices by `kubernetes.io/service-name`, a Deployment's ReplicaSets, a no
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
 
 from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
 from kubenet_nb.api.kinds import ResourceInfo
 from kubenet_nb.api.selectors import selector_from_label_selector
 from kubenet_nb.api.well_known import POD_TEMPLATE_HASH_LABEL, SERVICE_NAME_LABEL
 from kubenet_nb.kubectl.commands.get import ClusterView, parse_resource_args
+from kubenet_nb.kubectl.describe.batch import describe_cronjob, describe_job
+from kubenet_nb.kubectl.describe.config import (
+    describe_configmap,
+    describe_secret,
+    describe_serviceaccount,
+)
+from kubenet_nb.kubectl.describe.generic import describe_generic
+from kubenet_nb.kubectl.describe.ingress import describe_ingressclass
 from kubenet_nb.kubectl.describe.network import (
     describe_endpoints,
     describe_endpointslice,
     describe_namespace,
     describe_service,
 )
+from kubenet_nb.kubectl.describe.networkpolicy import describe_networkpolicy
 from kubenet_nb.kubectl.describe.node import describe_node
+from kubenet_nb.kubectl.describe.policy import describe_pdb, describe_priorityclass
+from kubenet_nb.kubectl.describe.rbac import describe_binding, describe_role
+from kubenet_nb.kubectl.describe.storage import claim_pods, describe_pvc, describe_storageclass
 from kubenet_nb.kubectl.describe.workloads import (
     describe_deployment,
     describe_pod,
@@ -37,6 +51,10 @@ FLAGS = FlagSet(
     Flag("selector", "l"),
     Flag("show-events", kind="bool", default=True),
 )
+
+# A kind's describer: the cluster (for what it shows beside the object), the object, its events
+# (None under --show-events=false).
+_Describer = Callable[[ClusterView, dict, list[dict] | None], str]
 
 _NO_TYPE = (
     'You must specify the type of resource to describe. Use "kubectl api-resources" for a '
@@ -94,47 +112,108 @@ def _replica_sets(cluster: ClusterView, deploy: dict) -> tuple[list[dict], list[
     return [rs for rs in owned if rs is not new], [new] if new else []
 
 
+def _service(cluster: ClusterView, svc: dict, events: list[dict] | None) -> str:
+    namespace = svc["metadata"].get("namespace") or "default"
+    selector = f"{SERVICE_NAME_LABEL}={svc['metadata']['name']}"
+    slices = cluster.list("endpointslices", namespace, selector)
+    return describe_service(svc, slices, events, cluster.now)
+
+
+def _deployment(cluster: ClusterView, deploy: dict, events: list[dict] | None) -> str:
+    old, new = _replica_sets(cluster, deploy)
+    return describe_deployment(deploy, old, new, events, cluster.now)
+
+
+def _replicaset(cluster: ClusterView, rs: dict, events: list[dict] | None) -> str:
+    label_selector = selector_from_label_selector(rs["spec"].get("selector"))
+    phases = Counter(
+        (pod.get("status") or {}).get("phase", "")
+        for pod in cluster.list("pods", rs["metadata"].get("namespace") or "default")
+        if label_selector.matches(pod["metadata"].get("labels") or {}) and _owned_by(pod, rs)
+    )
+    return describe_replicaset(rs, phases, events, cluster.now)
+
+
+def _node(cluster: ClusterView, node: dict, events: list[dict] | None) -> str:
+    name, now = node["metadata"]["name"], cluster.now
+    pods = [
+        pod
+        for pod in cluster.list("pods", None)
+        if pod["spec"].get("nodeName") == name
+        and (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
+    ]
+    lease = {"spec": {"holderIdentity": name, "renewTime": now.replace(microsecond=0).isoformat()}}
+    return describe_node(node, pods, lease, events, now)
+
+
+def _serviceaccount(cluster: ClusterView, sa: dict, events: list[dict] | None) -> str:
+    secrets = cluster.list("secrets", sa["metadata"].get("namespace") or "default")
+    return describe_serviceaccount(sa, secrets, events, cluster.now)
+
+
+def _pvc(cluster: ClusterView, pvc: dict, events: list[dict] | None) -> str:
+    pods = cluster.list("pods", pvc["metadata"].get("namespace") or "default")
+    return describe_pvc(pvc, claim_pods(pvc, pods), events, cluster.now)
+
+
+def _timed(describer: Callable[[dict, list[dict] | None, datetime], str]) -> _Describer:
+    """A describer that needs nothing beside the object but its events and the time."""
+    return lambda cluster, obj, events: describer(obj, events, cluster.now)
+
+
+def _alone(describer: Callable[[dict], str]) -> _Describer:
+    """A describer that shows the object only (no events)."""
+    return lambda cluster, obj, events: describer(obj)
+
+
+# describe.go describerMap, by kind, for the kinds simulated so far.
+_DESCRIBERS: dict[str, _Describer] = {
+    "Pod": _timed(describe_pod),
+    "Secret": _alone(describe_secret),
+    "Service": _service,
+    "ServiceAccount": _serviceaccount,
+    "Node": _node,
+    "Namespace": _alone(describe_namespace),
+    "Endpoints": _timed(describe_endpoints),
+    "ConfigMap": _timed(describe_configmap),
+    "EndpointSlice": _timed(describe_endpointslice),
+    "Deployment": _deployment,
+    "ReplicaSet": _replicaset,
+    "Role": _alone(describe_role),
+    "ClusterRole": _alone(describe_role),
+    "RoleBinding": _alone(describe_binding),
+    "ClusterRoleBinding": _alone(describe_binding),
+    "PersistentVolumeClaim": _pvc,
+    "StorageClass": _timed(describe_storageclass),
+    "PriorityClass": _timed(describe_priorityclass),
+    "PodDisruptionBudget": _timed(describe_pdb),
+    "IngressClass": _timed(describe_ingressclass),
+    "NetworkPolicy": _alone(describe_networkpolicy),
+    "Job": _timed(describe_job),
+    "CronJob": _timed(describe_cronjob),
+}
+
+# The rest of describerMap: kubectl has a describer of its own for these, not simulated yet.
+_NOT_YET = frozenset(
+    (
+        "ReplicationController LimitRange ResourceQuota PersistentVolume HorizontalPodAutoscaler "
+        "Ingress ServiceCIDR IPAddress StatefulSet DaemonSet CertificateSigningRequest CSINode "
+        "VolumeAttributesClass"
+    ).split()
+)
+
+
 def describe_object(cluster: ClusterView, info: ResourceInfo, obj: dict, events: bool) -> str:
-    """The describe text for one object, with what kubectl looks up beside it."""
-    now, kind = cluster.now, info.kind
-    obj = {"kind": kind, **obj}
-    meta = obj["metadata"]
-    namespace = meta.get("namespace") or "default"
+    """The describe text for one object: its kind's describer, else the generic one."""
+    kind = info.kind
+    obj = {"apiVersion": info.api_version, "kind": kind, **obj}
     found = _events(cluster, obj, kind != "Pod") if events else None
-    if kind == "Service":
-        selector = f"{SERVICE_NAME_LABEL}={meta['name']}"
-        slices = cluster.list("endpointslices", namespace, selector)
-        return describe_service(obj, slices, found, now)
-    if kind == "Pod":
-        return describe_pod(obj, found, now)
-    if kind == "Deployment":
-        old, new = _replica_sets(cluster, obj)
-        return describe_deployment(obj, old, new, found, now)
-    if kind == "ReplicaSet":
-        label_selector = selector_from_label_selector(obj["spec"].get("selector"))
-        phases = Counter(
-            (pod.get("status") or {}).get("phase", "")
-            for pod in cluster.list("pods", namespace)
-            if label_selector.matches(pod["metadata"].get("labels") or {}) and _owned_by(pod, obj)
-        )
-        return describe_replicaset(obj, phases, found, now)
-    if kind == "Node":
-        pods = [
-            pod
-            for pod in cluster.list("pods", None)
-            if pod["spec"].get("nodeName") == meta["name"]
-            and (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
-        ]
-        renewed = now.replace(microsecond=0).isoformat()
-        lease = {"spec": {"holderIdentity": meta["name"], "renewTime": renewed}}
-        return describe_node(obj, pods, lease, found, now)
-    if kind == "EndpointSlice":
-        return describe_endpointslice(obj, found, now)
-    if kind == "Endpoints":
-        return describe_endpoints(obj, found, now)
-    if kind == "Namespace":
-        return describe_namespace(obj)
-    raise KubectlError(f"kubenet-nb cannot describe {info.plural} yet")
+    describer = _DESCRIBERS.get(kind)
+    if describer is not None:
+        return describer(cluster, obj, found)
+    if kind in _NOT_YET:
+        raise KubectlError(f"kubenet-nb cannot describe {info.plural} yet")
+    return describe_generic(obj, found, cluster.now)
 
 
 def _matching(

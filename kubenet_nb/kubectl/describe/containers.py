@@ -6,9 +6,9 @@ probes, environment, mounts), `DescribeProbe`, `describeVolumes` and `printContr
 
 from __future__ import annotations
 
+from kubenet_nb.api.quantity import Quantity
 from kubenet_nb.kubectl.describe.writer import Writer, bool_text
 from kubenet_nb.kubectl.printers.age import rfc1123z
-from kubenet_nb.kubectl.printers.quantity import Quantity
 
 __all__ = ["controller_of", "print_containers", "print_volumes"]
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from kubenet_nb.kubectl.describe.writer import (
     Writer,
     describe_events,
+    header,
     print_annotations,
     print_labels,
 )
@@ -64,17 +65,6 @@ def format_endpoint_slices(slices: list[dict], port_name: str) -> str:
     return f"{text} + {count - 3} more..." if more else text
 
 
-def _header(obj: dict) -> Writer:
-    """The Name, Namespace, Labels and Annotations lines these describers start with."""
-    meta = obj.get("metadata", {})
-    w = Writer()
-    w.write(0, f"Name:\t{meta.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    print_labels(w, "Labels", meta.get("labels"))
-    print_annotations(w, "Annotations", meta.get("annotations"))
-    return w
-
-
 def _port_text(port: dict) -> str:
     target = port.get("targetPort", 0)
     return f"{target}/{port.get('protocol', '')}"
@@ -85,7 +75,7 @@ def describe_service(
 ) -> str:
     """`describeService`: the Service, its ports and their ready endpoints, and its events."""
     spec, status = svc.get("spec", {}), svc.get("status") or {}
-    w = _header(svc)
+    w = header(svc)
     w.write(0, f"Selector:\t{format_labels(spec.get('selector'))}\n")
     w.write(0, f"Type:\t{spec.get('type', '')}\n")
     if spec.get("ipFamilyPolicy") is not None:
@@ -135,7 +125,7 @@ def describe_service(
 
 def describe_endpoints(ep: dict, events: list[dict] | None, now: datetime) -> str:
     """`describeEndpoints`: each subset's ready and not-ready addresses and its ports."""
-    w = _header(ep)
+    w = header(ep)
     w.write(0, "Subsets:\n")
     for subset in ep.get("subsets") or []:
         ready = ",".join(a.get("ip", "") for a in subset.get("addresses") or [])
@@ -157,7 +147,7 @@ def describe_endpoints(ep: dict, events: list[dict] | None, now: datetime) -> st
 
 def describe_endpointslice(eps: dict, events: list[dict] | None, now: datetime) -> str:
     """`describeEndpointSliceV1`: ports, then each endpoint with its conditions and owners."""
-    w = _header(eps)
+    w = header(eps)
     w.write(0, f"AddressType:\t{eps.get('addressType', '')}\n")
     if not eps.get("ports"):
         w.write(0, "Ports: <unset>\n")

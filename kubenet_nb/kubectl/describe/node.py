@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kubenet_nb.api.quantity import Quantity
 from kubenet_nb.kubectl.describe.writer import (
     Writer,
     describe_events,
@@ -17,7 +18,6 @@ from kubenet_nb.kubectl.describe.writer import (
 )
 from kubenet_nb.kubectl.printers.age import age, rfc1123z
 from kubenet_nb.kubectl.printers.columns import node_roles
-from kubenet_nb.kubectl.printers.quantity import Quantity
 
 __all__ = ["describe_node", "pod_requests_and_limits"]
 

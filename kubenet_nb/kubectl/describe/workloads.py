@@ -20,7 +20,13 @@ from kubenet_nb.kubectl.describe.writer import (
 from kubenet_nb.kubectl.printers.age import age, rfc1123z
 from kubenet_nb.kubectl.printers.workloads import selector_text
 
-__all__ = ["describe_deployment", "describe_pod", "describe_replicaset", "pod_qos"]
+__all__ = [
+    "describe_deployment",
+    "describe_pod",
+    "describe_replicaset",
+    "pod_qos",
+    "print_pod_template",
+]
 
 
 def pod_qos(pod: dict) -> str:
@@ -43,7 +49,8 @@ def pod_qos(pod: dict) -> str:
     return "Guaranteed" if guaranteed else "Burstable"
 
 
-def _pod_template(w: Writer, template: dict) -> None:
+def print_pod_template(w: Writer, template: dict) -> None:
+    """`DescribePodTemplate`: the template's labels, containers, volumes and scheduling."""
     meta, spec = template.get("metadata") or {}, template.get("spec") or {}
     w.write(0, "Pod Template:\n")
     print_labels(w, "  Labels", meta.get("labels"))
@@ -185,7 +192,7 @@ def describe_deployment(
             f"RollingUpdateStrategy:\t{rolling.get('maxUnavailable', 0)} max unavailable, "
             f"{rolling.get('maxSurge', 0)} max surge\n",
         )
-    _pod_template(w, spec.get("template") or {})
+    print_pod_template(w, spec.get("template") or {})
     _conditions(w, status.get("conditions") or [])
     if old or new:
         w.write(0, f"OldReplicaSets:\t{_replica_sets(old)}\n")
@@ -215,7 +222,7 @@ def describe_replicaset(
         f"Pods Status:\t{phases.get('Running', 0)} Running / {phases.get('Pending', 0)} Waiting"
         f" / {phases.get('Succeeded', 0)} Succeeded / {phases.get('Failed', 0)} Failed\n",
     )
-    _pod_template(w, spec.get("template") or {})
+    print_pod_template(w, spec.get("template") or {})
     _conditions(w, (rs.get("status") or {}).get("conditions") or [])
     if events is not None:
         describe_events(w, events, now)

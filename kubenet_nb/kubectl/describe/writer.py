@@ -18,6 +18,7 @@ __all__ = [
     "Writer",
     "bool_text",
     "describe_events",
+    "header",
     "print_annotations",
     "print_labels",
     "print_taints",
@@ -91,6 +92,18 @@ def print_annotations(w: Writer, title: str, annotations: dict[str, str] | None)
                 w.write(0, f"\t  {shown}\n")
         else:
             w.write(0, f"{key}: {value}\n")
+
+
+def header(obj: dict, namespace: bool = True) -> Writer:
+    """The Name, Namespace, Labels and Annotations lines most describers start with."""
+    meta = obj.get("metadata", {})
+    w = Writer()
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    if namespace:
+        w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    print_labels(w, "Labels", meta.get("labels"))
+    print_annotations(w, "Annotations", meta.get("annotations"))
+    return w
 
 
 def print_taints(w: Writer, title: str, taints: list[dict] | None) -> None:

@@ -10,14 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from kubenet_nb.kubectl.printers import format_labels, join_host_port
+from kubenet_nb.kubectl.printers import Column, format_labels, join_host_port
 from kubenet_nb.kubectl.printers.age import object_age
+from kubenet_nb.kubectl.printers.printer import AGE, NAME, Printer, name
 
-__all__ = ["endpoints_row", "endpointslice_row", "service_row"]
-
-
-def _name(obj: dict) -> str:
-    return obj.get("metadata", {}).get("name", "")
+__all__ = ["PRINTERS"]
 
 
 def _load_balancer_ips(status: dict) -> str:
@@ -55,12 +52,12 @@ def _service_ports(ports: list[dict]) -> str:
     return ",".join(pieces)
 
 
-def service_row(svc: dict, now: datetime) -> list[Any]:
+def _service_row(svc: dict, now: datetime) -> list[Any]:
     """`printService`: name, type, cluster IP, external IP, ports, age, selector."""
     spec = svc.get("spec", {})
     cluster_ips = spec.get("clusterIPs") or []
     return [
-        _name(svc),
+        name(svc),
         spec.get("type", ""),
         cluster_ips[0] if cluster_ips else "<none>",
         _external_ip(svc),
@@ -75,7 +72,7 @@ def _more(items: list[str], count: int, limit: int = 3) -> str:
     return f"{text} + {count - limit} more..." if count > limit else text
 
 
-def endpoints_row(ep: dict, now: datetime) -> list[Any]:
+def _endpoints_row(ep: dict, now: datetime) -> list[Any]:
     """`printEndpoints`: the ready `ip:port` pairs of every subset."""
     subsets = ep.get("subsets") or []
     items: list[str] = []
@@ -87,10 +84,10 @@ def endpoints_row(ep: dict, now: datetime) -> list[Any]:
         for port in subset["ports"]:
             items.extend(join_host_port(ip, port.get("port", 0)) for ip in addresses)
     text = _more(items, len(items)) if subsets else "<none>"
-    return [_name(ep), text, object_age(ep, now)]
+    return [name(ep), text, object_age(ep, now)]
 
 
-def endpointslice_row(eps: dict, now: datetime) -> list[Any]:
+def _endpointslice_row(eps: dict, now: datetime) -> list[Any]:
     """`printEndpointSlice`: address type, ports and addresses."""
     ports = []
     for port in eps.get("ports") or []:
@@ -102,9 +99,30 @@ def endpointslice_row(eps: dict, now: datetime) -> list[Any]:
             ports.append("*")
     addresses = [a for e in eps.get("endpoints") or [] for a in e.get("addresses") or []]
     return [
-        _name(eps),
+        name(eps),
         eps.get("addressType", ""),
         _more(ports, len(ports)) or "<unset>",
         _more(addresses, len(addresses)) or "<unset>",
         object_age(eps, now),
     ]
+
+
+PRINTERS = {
+    "Service": Printer(
+        (
+            NAME,
+            Column("Type"),
+            Column("Cluster-IP"),
+            Column("External-IP"),
+            Column("Port(s)"),
+            AGE,
+            Column("Selector", 1),
+        ),
+        _service_row,
+    ),
+    "Endpoints": Printer((NAME, Column("Endpoints"), AGE), _endpoints_row),
+    "EndpointSlice": Printer(
+        (NAME, Column("AddressType"), Column("Ports"), Column("Endpoints"), AGE),
+        _endpointslice_row,
+    ),
+}

@@ -11,13 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from kubenet_nb.api.selectors import SelectorError, selector_from_label_selector
+from kubenet_nb.kubectl.printers import Column
 from kubenet_nb.kubectl.printers.age import human_duration, object_age, parse_time
+from kubenet_nb.kubectl.printers.printer import AGE, NAME, Printer, name
 
-__all__ = ["deployment_row", "pod_row", "replicaset_row", "selector_text"]
-
-
-def _name(obj: dict) -> str:
-    return obj.get("metadata", {}).get("name", "")
+__all__ = ["PRINTERS", "container_cells", "format_label_selector", "selector_text"]
 
 
 def _condition_true(conditions: list[dict], kind: str) -> bool:
@@ -33,7 +31,7 @@ def _terminated_reason(state: dict, prefix: str) -> str:
     return f"{prefix}ExitCode:{terminated.get('exitCode', 0)}"
 
 
-def pod_row(pod: dict, now: datetime) -> list[Any]:
+def _pod_row(pod: dict, now: datetime) -> list[Any]:
     spec, status = pod.get("spec", {}), pod.get("status", {})
     phase = status.get("phase", "")
     reason = status.get("reason") or phase
@@ -43,7 +41,7 @@ def pod_row(pod: dict, now: datetime) -> list[Any]:
     ):
         reason = "SchedulingGated"
     init_specs = {c["name"]: c for c in spec.get("initContainers") or []}
-    sidecars = {name for name, c in init_specs.items() if c.get("restartPolicy") == "Always"}
+    sidecars = {key for key, c in init_specs.items() if c.get("restartPolicy") == "Always"}
     total = len(spec.get("containers") or []) + len(sidecars)
     ready = restarts = sidecar_restarts = 0
     last_restart = sidecar_last = ""
@@ -106,7 +104,7 @@ def pod_row(pod: dict, now: datetime) -> list[Any]:
         passed = sum(1 for g in gates if by_type.get(g.get("conditionType")) == "True")
         gates_text = f"{passed}/{len(gates)}"
     return [
-        _name(pod),
+        name(pod),
         f"{ready}/{total}",
         reason,
         restarts_text,
@@ -118,7 +116,8 @@ def pod_row(pod: dict, now: datetime) -> list[Any]:
     ]
 
 
-def _containers(template: dict) -> tuple[str, str]:
+def container_cells(template: dict) -> tuple[str, str]:
+    """`layoutContainerCells` of a pod template: container names and images, comma-joined."""
     containers = (template.get("spec") or {}).get("containers") or []
     return (
         ",".join(c.get("name", "") for c in containers),
@@ -134,11 +133,16 @@ def selector_text(selector: dict | None, invalid: str) -> str:
         return invalid
 
 
-def deployment_row(deploy: dict, now: datetime) -> list[Any]:
+def format_label_selector(selector: dict | None) -> str:
+    """metav1.FormatLabelSelector: the selector's text, `<none>` when empty, `<error>` if bad."""
+    return selector_text(selector, "<error>") or "<none>"
+
+
+def _deployment_row(deploy: dict, now: datetime) -> list[Any]:
     spec, status = deploy.get("spec", {}), deploy.get("status", {})
-    names, images = _containers(spec.get("template") or {})
+    names, images = container_cells(spec.get("template") or {})
     return [
-        _name(deploy),
+        name(deploy),
         f"{status.get('readyReplicas', 0)}/{spec.get('replicas', 1)}",
         status.get("updatedReplicas", 0),
         status.get("availableReplicas", 0),
@@ -149,28 +153,28 @@ def deployment_row(deploy: dict, now: datetime) -> list[Any]:
     ]
 
 
-def replicaset_row(rs: dict, now: datetime) -> list[Any]:
+def _replicaset_row(rs: dict, now: datetime) -> list[Any]:
     spec, status = rs.get("spec", {}), rs.get("status", {})
-    names, images = _containers(spec.get("template") or {})
+    names, images = container_cells(spec.get("template") or {})
     return [
-        _name(rs),
+        name(rs),
         spec.get("replicas", 1),
         status.get("replicas", 0),
         status.get("readyReplicas", 0),
         object_age(rs, now),
         names,
         images,
-        selector_text(spec.get("selector"), "<error>") or "<none>",
+        format_label_selector(spec.get("selector")),
     ]
 
 
-def daemonset_row(ds: dict, now: datetime) -> list[Any]:
+def _daemonset_row(ds: dict, now: datetime) -> list[Any]:
     spec, status = ds.get("spec", {}), ds.get("status", {})
     template = spec.get("template") or {}
-    names, images = _containers(template)
+    names, images = container_cells(template)
     node_selector = (template.get("spec") or {}).get("nodeSelector") or {}
     return [
-        _name(ds),
+        name(ds),
         status.get("desiredNumberScheduled", 0),
         status.get("currentNumberScheduled", 0),
         status.get("numberReady", 0),
@@ -182,3 +186,45 @@ def daemonset_row(ds: dict, now: datetime) -> list[Any]:
         images,
         selector_text(spec.get("selector"), "<invalid>"),
     ]
+
+
+_TEMPLATE_WIDE = (Column("Containers", 1), Column("Images", 1), Column("Selector", 1))
+
+PRINTERS = {
+    "Pod": Printer(
+        (
+            NAME,
+            Column("Ready"),
+            Column("Status"),
+            Column("Restarts"),
+            AGE,
+            Column("IP", 1),
+            Column("Node", 1),
+            Column("Nominated Node", 1),
+            Column("Readiness Gates", 1),
+        ),
+        _pod_row,
+    ),
+    "Deployment": Printer(
+        (NAME, Column("Ready"), Column("Up-to-date"), Column("Available"), AGE, *_TEMPLATE_WIDE),
+        _deployment_row,
+    ),
+    "ReplicaSet": Printer(
+        (NAME, Column("Desired"), Column("Current"), Column("Ready"), AGE, *_TEMPLATE_WIDE),
+        _replicaset_row,
+    ),
+    "DaemonSet": Printer(
+        (
+            NAME,
+            Column("Desired"),
+            Column("Current"),
+            Column("Ready"),
+            Column("Up-to-date"),
+            Column("Available"),
+            Column("Node Selector"),
+            AGE,
+            *_TEMPLATE_WIDE,
+        ),
+        _daemonset_row,
+    ),
+}

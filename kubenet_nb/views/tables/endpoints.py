@@ -270,7 +270,7 @@ def endpoints_table(
     >>> endpoints_table(c, "default", "web")[["port", "endpoint_ip", "endpoint_port", "pod"]]
        port endpoint_ip  endpoint_port                   pod
     0    80  10.244.1.2           8080  web-748595ffdc-h5ftj
-    1    80  10.244.2.2           8080  web-748595ffdc-9ldkd
+    1    80  10.244.2.2           8080  web-748595ffdc-f9ldk
     """
     services = cluster.list("services", namespace)
     if service is None:

@@ -27,6 +27,7 @@ __all__ = [
     "pod_qos_class",
     "pod_spec_warnings",
     "pod_warnings",
+    "should_automount",
     "validate_pod",
     "validate_pod_update",
 ]
@@ -77,10 +78,23 @@ def default_pod(obj: dict) -> None:
     spec["tolerations"] = tolerations
 
 
+def should_automount(spec: dict, account: dict) -> bool:
+    """ServiceAccount admission shouldAutomount: the pod's automountServiceAccountToken wins,
+    then the ServiceAccount's; unset on both means true."""
+    for setting in (
+        spec.get("automountServiceAccountToken"),
+        account.get("automountServiceAccountToken"),
+    ):
+        if setting is not None:
+            return bool(setting)
+    return True
+
+
 def mount_service_account_token(obj: dict, suffix: str) -> None:
     """ServiceAccount admission: the projected `kube-api-access-<suffix>` volume and its mounts.
 
     `suffix` is the 5 random characters of names.SimpleNameGenerator (Randomness.string(5)).
+    Admission calls it when `should_automount` says so; a pod that opts out is never mounted.
     """
     spec = obj["spec"]
     if spec.get("automountServiceAccountToken") is False:

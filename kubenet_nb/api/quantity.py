@@ -1,8 +1,11 @@
-"""Resource quantities (`100m`, `70Mi`, `1k`) parsed and printed as apimachinery does.
+"""resource.Quantity (`100m`, `70Mi`): parsed, compared, summed and printed as apimachinery does.
 
-k8s.io/apimachinery/pkg/api/resource: a Quantity keeps an exact value (rounded up to nano
-units) and the format it was written in; String() prints the canonical form of that format,
-e.g. `0.1` as `100m`, `2048Ki` as `2Mi`; a sum keeps the format of its first term.
+k8s.io/apimachinery pkg/api/resource/quantity.go @ v0.33.0: a quantity keeps an exact value
+(rounded up to nano units) and the format of its suffix (binary `Ki`..., decimal `m`, `k`...,
+or an `e` exponent); String() prints the canonical form of that format (CanonicalizeBytes):
+`0.1` is `100m`, `2048Ki` is `2Mi`, `1.5Gi` is `1536Mi`, a binary value below 1024 or with a
+fraction prints as decimal. A sum keeps the format of its first term. Validation quotes the
+canonical text; kubectl's describers print and sum them.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 import math
 import re
 from fractions import Fraction
+from typing import Any
 
-__all__ = ["Quantity"]
+__all__ = ["Quantity", "parse_quantity"]
 
 _BINARY = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5, "Ei": 6}
 _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
@@ -26,6 +30,8 @@ class Quantity:
     ['100m', '1500m', '2', '1k', '2Mi', '1536Mi', '0']
     >>> str(Quantity("100Mi") + Quantity("70Mi")), str(Quantity("1") + Quantity("100m"))
     ('170Mi', '1100m')
+    >>> str(Quantity("1.5Gi")), str(Quantity("12e6")), Quantity("1") < Quantity("1001m")
+    ('1536Mi', '12e6', True)
     """
 
     def __init__(self, text: str = "0", value: Fraction | None = None, fmt: str = "") -> None:
@@ -43,16 +49,29 @@ class Quantity:
         else:
             self.value = number * Fraction(10) ** int(suffix[1:])
             self.format = "DecimalExponent"
-        nanos = math.ceil(self.value * 10**9)
-        self.value = Fraction(nanos, 10**9)
+        self.value = Fraction(math.ceil(self.value * 10**9), 10**9)
 
     def __add__(self, other: Quantity) -> Quantity:
         return Quantity(value=self.value + other.value, fmt=self.format or other.format)
 
+    def __lt__(self, other: Quantity) -> bool:
+        return self.value < other.value
+
+    def __gt__(self, other: Quantity) -> bool:
+        return self.value > other.value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Quantity) and self.value == other.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
     def milli(self) -> int:
+        """MilliValue(): the value in thousandths, rounded up."""
         return math.ceil(self.value * 1000)
 
     def whole(self) -> int:
+        """Value(): the value rounded up to an integer."""
         return math.ceil(self.value)
 
     def __str__(self) -> str:
@@ -73,6 +92,20 @@ class Quantity:
             exponent += 1
         shift = exponent % 3
         amount, exponent = amount * 10**shift, exponent - shift
-        if fmt == "DecimalSI" and exponent in _DECIMAL_SUFFIX:
+        if fmt == "DecimalSI":
+            if exponent > 18:
+                amount, exponent = amount * 10 ** (exponent - 18), 18
             return f"{amount}{_DECIMAL_SUFFIX[exponent]}"
         return f"{amount}e{exponent}" if exponent else str(amount)
+
+    def __repr__(self) -> str:
+        return f"Quantity({str(self)!r})"
+
+
+def parse_quantity(raw: Any) -> Quantity:
+    """ParseQuantity of a decoded value (a string, or a JSON number); decoding has refused
+    what does not parse, so anything else reads as zero."""
+    try:
+        return Quantity(raw.strip() if isinstance(raw, str) else str(raw))
+    except ValueError:
+        return Quantity()

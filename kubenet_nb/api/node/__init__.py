@@ -1,0 +1,3 @@
+"""node.k8s.io"""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""scheduling.k8s.io"""
+
+from __future__ import annotations

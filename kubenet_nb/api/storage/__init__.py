@@ -1,0 +1,3 @@
+"""storage.k8s.io"""
+
+from __future__ import annotations
