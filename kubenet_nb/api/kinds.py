@@ -21,6 +21,7 @@ __all__ = [
     "READ_ONLY",
     "RESOURCES",
     "ResourceInfo",
+    "ResourceTable",
     "by_kind",
     "resolve",
 ]
@@ -44,6 +45,8 @@ class ResourceInfo:
     version: str
     namespaced: bool
     verbs: tuple[str, ...] = ALL_VERBS
+    categories: tuple[str, ...] = ()
+    """Discovery's categories of a custom resource (built-ins: kubectl's CATEGORIES table)."""
 
     @property
     def api_version(self) -> str:
@@ -56,8 +59,10 @@ class ResourceInfo:
 
     @property
     def qualified_kind(self) -> str:
-        """`deployment.apps`, `service`: the prefix of `kubectl get -o name`."""
-        return f"{self.singular}.{self.group}" if self.group else self.singular
+        """`deployment.apps`, `service`: the prefix of `kubectl get -o name` (cli-runtime's
+        NamePrinter lowers the kind; a CRD's singular may differ from it)."""
+        kind = self.kind.lower()
+        return f"{kind}.{self.group}" if self.group else kind
 
 
 _TABLE = """
@@ -182,32 +187,133 @@ def _row(line: str, group: str, version: str) -> ResourceInfo:
 
 RESOURCES: tuple[ResourceInfo, ...] = tuple(_rows(_TABLE))
 
+
+def _names(info: ResourceInfo) -> tuple[str, ...]:
+    """Every name kubectl resolves to a resource."""
+    return (
+        info.plural,
+        info.singular,
+        *info.short_names,
+        info.kind.lower(),
+        info.qualified_plural,
+        info.qualified_kind,
+    )
+
+
 _BY_NAME: dict[str, ResourceInfo] = {}
 for _info in reversed(RESOURCES):  # the first row wins a shared name: core's `events`
-    for _name in (
-        _info.plural,
-        _info.singular,
-        *_info.short_names,
-        _info.kind.lower(),
-        _info.qualified_plural,
-        _info.qualified_kind,
-    ):
+    for _name in _names(_info):
         _BY_NAME[_name] = _info
 _BY_KIND = {info.kind: info for info in reversed(RESOURCES)}
+_VERSIONS = frozenset((info.api_version, info.kind) for info in RESOURCES)
+
+
+def _unknown(name: str) -> KubectlError:
+    return KubectlError(f'the server doesn\'t have a resource type "{name}"')
 
 
 def resolve(name: str) -> ResourceInfo:
-    """Resolve a resource name as kubectl accepts it (`svc`, `pods`, `deploy`, `Deployment`).
+    """Resolve a built-in resource name as kubectl accepts it (`svc`, `pods`, `Deployment`).
 
     >>> resolve("svc").kind, resolve("deploy").qualified_plural
     ('Service', 'deployments.apps')
     """
     info = _BY_NAME.get(name) or _BY_NAME.get(name.lower())
     if info is None:
-        raise KubectlError(f'the server doesn\'t have a resource type "{name}"')
+        raise _unknown(name)
     return info
 
 
 def by_kind(kind: str) -> ResourceInfo:
-    """The resource for an object's `kind` field."""
+    """The built-in resource for an object's `kind` field."""
     return _BY_KIND[kind]
+
+
+_NAMESPACED = [info.kind for info in RESOURCES if info.namespaced and info.kind != "Event"]
+"""The stored namespaced built-in kinds (Events are a log here, not stored objects)."""
+
+
+class ResourceTable:
+    """What one API server serves: the built-in resources plus those its established CRDs add.
+
+    Lookups stay O(1): the built-ins' indexes are shared, the extras have their own, consulted
+    after them (a built-in keeps a name a custom resource also claims).
+
+    >>> table = ResourceTable()
+    >>> table.add(
+    ...     ResourceInfo(
+    ...         "CronTab", "crontabs", "crontab", ("ct",), "stable.example.com", "v1", True
+    ...     ),
+    ...     ("v1",),
+    ... )
+    >>> table.resolve("ct").qualified_plural, table.serves("stable.example.com/v1", "CronTab")
+    ('crontabs.stable.example.com', True)
+    """
+
+    def __init__(self) -> None:
+        self._by_name: dict[str, ResourceInfo] = {}
+        self._by_kind: dict[str, ResourceInfo] = {}
+        self._versions: dict[str, tuple[str, ...]] = {}
+
+    @property
+    def resources(self) -> tuple[ResourceInfo, ...]:
+        """Discovery: the built-ins in their order, then the custom resources."""
+        return RESOURCES + tuple(self._by_kind.values())
+
+    def resolve(self, name: str) -> ResourceInfo:
+        """A resource name as kubectl accepts it, built-in or custom."""
+        info = (
+            _BY_NAME.get(name)
+            or self._by_name.get(name)
+            or _BY_NAME.get(name.lower())
+            or self._by_name.get(name.lower())
+        )
+        if info is None:
+            raise _unknown(name)
+        return info
+
+    def by_kind(self, kind: str) -> ResourceInfo:
+        """The resource for an object's `kind` field (KeyError: not served)."""
+        return _BY_KIND.get(kind) or self._by_kind[kind]
+
+    def has_kind(self, kind: str) -> bool:
+        """Whether the kind is served, built-in or custom."""
+        return kind in _BY_KIND or kind in self._by_kind
+
+    def is_custom(self, kind: str) -> bool:
+        """Whether a served kind comes from a CRD."""
+        return kind in self._by_kind
+
+    def serves(self, api_version: str, kind: str) -> bool:
+        """Whether the group/version serves the kind (kubectl's REST mapping)."""
+        if (api_version, kind) in _VERSIONS:
+            return True
+        info = self._by_kind.get(kind)
+        if info is None:
+            return False
+        group, _, version = api_version.rpartition("/")
+        return group == info.group and version in self._versions[kind]
+
+    def namespaced_kinds(self) -> list[str]:
+        """Every stored namespaced kind (what a namespace's deletion empties)."""
+        extra = [info.kind for info in self._by_kind.values() if info.namespaced]
+        return _NAMESPACED + extra
+
+    def add(self, info: ResourceInfo, versions: tuple[str, ...]) -> None:
+        """Serve a custom resource at its versions (`info.version`: the preferred one)."""
+        self.remove(info.kind)
+        self._by_kind[info.kind] = info
+        self._versions[info.kind] = versions
+        for name in _names(info):
+            self._by_name.setdefault(name, info)
+
+    def remove(self, kind: str) -> None:
+        """Stop serving a custom resource."""
+        info = self._by_kind.pop(kind, None)
+        if info is None:
+            return
+        del self._versions[kind]
+        self._by_name = {n: i for n, i in self._by_name.items() if i is not info}
+        for other in self._by_kind.values():
+            for name in _names(other):
+                self._by_name.setdefault(name, other)

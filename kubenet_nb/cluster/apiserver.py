@@ -11,7 +11,6 @@ from datetime import timedelta
 from typing import Any
 
 from kubenet_nb.api.errors import AlreadyExists, FieldError, Forbidden, Invalid, NotFound
-from kubenet_nb.api.kinds import by_kind
 from kubenet_nb.cluster.clock import Clock, format_time
 from kubenet_nb.cluster.events import EventLog
 from kubenet_nb.cluster.randomness import Randomness
@@ -49,6 +48,12 @@ class Strategy:
     kind = ""
     generation = False
     """The strategy keeps metadata.generation (1 on create, +1 when the spec changes)."""
+    status_subresource = True
+    """A client's update keeps the stored status (status has its own endpoint)."""
+
+    def generation_fields(self, obj: dict) -> object:
+        """What a change of bumps metadata.generation."""
+        return _generation_fields(obj)
 
     def prepare_create(self, obj: dict) -> None:
         """Default the object and reset what a client may not set (status)."""
@@ -90,6 +95,10 @@ class ApiServer:
     def register(self, strategy: Strategy) -> None:
         self.strategies[strategy.kind] = strategy
 
+    def unregister(self, kind: str) -> None:
+        """Stop serving a kind's writes with its own strategy (a custom resource's CRD left)."""
+        self.strategies.pop(kind, None)
+
     def strategy(self, kind: str) -> Strategy:
         return self.strategies.get(kind) or Strategy()
 
@@ -98,7 +107,7 @@ class ApiServer:
         already a private copy, such as a decoded request body, and is kept as it is)."""
         if not copied:
             obj = clone(obj)
-        info = by_kind(obj["kind"])
+        info = self.store.resources.by_kind(obj["kind"])
         obj.setdefault("apiVersion", info.api_version)
         meta = obj.setdefault("metadata", {})
         if info.namespaced:
@@ -164,7 +173,7 @@ class ApiServer:
         `copied` (already a private copy, such as a decoded request body).
         """
         obj = obj if trusted or copied else clone(obj)
-        info = by_kind(obj["kind"])
+        info = self.store.resources.by_kind(obj["kind"])
         meta = obj.setdefault("metadata", {})
         namespace = meta.get("namespace", "") if info.namespaced else ""
         old = self.store.require(info.kind, namespace, meta.get("name", ""))
@@ -179,9 +188,9 @@ class ApiServer:
                 meta[field] = old["metadata"][field]
         if info.namespaced:
             meta["namespace"] = namespace
-        if not trusted and "status" in old:
-            obj["status"] = old["status"]
         strategy = self.strategy(info.kind)
+        if not trusted and "status" in old and strategy.status_subresource:
+            obj["status"] = old["status"]
         strategy.prepare_update(obj, old)
         if not trusted:
             errors = strategy.validate_update(obj, old)
@@ -189,7 +198,7 @@ class ApiServer:
                 raise Invalid(info.kind, meta["name"], errors, info.group)
             self.last_warnings = strategy.warnings(obj)
         if "generation" in old["metadata"]:
-            changed = _generation_fields(obj) != _generation_fields(old)
+            changed = strategy.generation_fields(obj) != strategy.generation_fields(old)
             meta["generation"] = old["metadata"]["generation"] + (1 if changed else 0)
         strategy.reallocate(obj, old)
         return self.store.update(obj)

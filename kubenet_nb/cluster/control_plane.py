@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TypeVar
 
+from kubenet_nb.api.apiextensions import CustomKind, decode_custom
 from kubenet_nb.api.decode import Decoded, decode
 from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
 from kubenet_nb.api.generic import rules_for
-from kubenet_nb.api.kinds import RESOURCES, ResourceInfo, resolve
+from kubenet_nb.api.kinds import RESOURCES, ResourceInfo, ResourceTable
 from kubenet_nb.api.selectors import parse_selector
 from kubenet_nb.cluster import kind as kind_defaults
 from kubenet_nb.cluster.allocators import ClusterIPAllocator, NodePortAllocator
@@ -28,6 +29,7 @@ from kubenet_nb.cluster.bootstrap import create_leases, seed_system_objects
 from kubenet_nb.cluster.bootstrap.writer import SystemRandomness, system_seed, system_writer
 from kubenet_nb.cluster.clock import Clock
 from kubenet_nb.cluster.controllers.base import Controller, SyncError
+from kubenet_nb.cluster.controllers.crd import CRDController
 from kubenet_nb.cluster.controllers.daemonset import DaemonSetController
 from kubenet_nb.cluster.controllers.deployment import DeploymentController
 from kubenet_nb.cluster.controllers.endpoints import EndpointsController
@@ -50,6 +52,7 @@ from kubenet_nb.cluster.registry.generic import GenericStrategy
 from kubenet_nb.cluster.registry.ip_addresses import IPAddressRecords
 from kubenet_nb.cluster.registry.service import ServiceStrategy
 from kubenet_nb.cluster.scheduler import Scheduler
+from kubenet_nb.cluster.served import ServedResources
 from kubenet_nb.cluster.store import Store, clone
 from kubenet_nb.cluster.timers import Timers
 
@@ -128,8 +131,12 @@ class ControlPlane:
         self.seed = seed
         self.clock = Clock()
         self.random = Randomness(seed)
-        self.store = Store()
+        self.resources = ResourceTable()
+        """What this cluster's API server serves: the built-ins and its CRDs' resources."""
+        self.store = Store(self.resources)
         self.api = ApiServer(self.store, self.clock, self.random)
+        self.served = ServedResources(self.resources, self.api)
+        self.store.watch(self.served.handle)
         self.writer = system_writer(
             self.api, SystemRandomness(system_seed(seed), self.store.on_undo)
         )
@@ -175,6 +182,7 @@ class ControlPlane:
             GarbageCollector(self.store, self.api, self.owners),
             ServiceAccountsController(self.store, self.writer),
             RootCACertPublisher(self.store, self.writer, self.settings),
+            CRDController(self.store, self.api, self.clock),
         ]
         self.store.watch(self.service_index.handle)
         for controller in self.controllers:
@@ -322,7 +330,10 @@ class ControlPlane:
         """The one door: a client's object decoded against its kind's schema, kind resolved."""
         if not isinstance(obj, dict) or not isinstance(obj.get("kind"), str):
             raise KubectlError("Object 'Kind' is missing in the object")
-        info = resolve(obj["kind"])
+        info = self.resources.resolve(obj["kind"])
+        custom = self.served.custom(info.kind)
+        if custom is not None:
+            return decode_custom({**obj, "kind": info.kind}, custom, field_validation)
         return decode({**obj, "kind": info.kind}, field_validation)
 
     def _write(self, method: Callable[..., dict], obj: dict, field_validation: str) -> dict:
@@ -349,7 +360,7 @@ class ControlPlane:
 
     def get(self, kind: str, name: str, namespace: str = "default") -> dict:
         """The object as the API returns it (a copy); NotFound in the API server's words."""
-        info = resolve(kind)
+        info = self.resources.resolve(kind)
         if info.kind == "Event":
             for event in self.list("events", namespace):
                 if event["metadata"]["name"] == name:
@@ -361,7 +372,7 @@ class ControlPlane:
         self, kind: str, namespace: str | None = "default", selector: str | None = None
     ) -> builtins.list[dict]:
         """Objects of a kind in a namespace (None: all), filtered by a label selector."""
-        info = resolve(kind)
+        info = self.resources.resolve(kind)
         match = parse_selector(selector).matches if selector else None
         if info.kind == "Event":
             records = [
@@ -377,6 +388,10 @@ class ControlPlane:
             clone(o) for o in objects if match is None or match(o["metadata"].get("labels", {}))
         ]
 
+    def custom(self, kind: str) -> CustomKind | None:
+        """The CRD-defined kind served under `kind` (None: a built-in or unknown kind)."""
+        return self.served.custom(kind)
+
     def events_about(self, namespace: str, name: str) -> builtins.list[dict]:
         """Events whose involvedObject has this name in this namespace ("" for cluster scope)."""
         return [record.to_object() for record in self.api.events.named(namespace, name)]
@@ -391,7 +406,7 @@ class ControlPlane:
         self, kind: str, name: str, namespace: str = "default", grace_period: int | None = None
     ) -> dict:
         """DELETE: pods on a node go Terminating first; dependents are collected after."""
-        info = resolve(kind)
+        info = self.resources.resolve(kind)
         ns = self._namespace(info, namespace) or ""
         deleted = self._request(lambda: self.api.delete(info.kind, ns, name, grace_period))
         return clone(deleted)
@@ -422,7 +437,7 @@ class ControlPlane:
         """kubectl's client-side apply of one object: the patch is computed from the manifest as
         written (kubectl never sees the server's decoding), the server decodes what results."""
         decoded = self._decode(obj, field_validation)  # a malformed manifest is refused here
-        info = resolve(decoded.obj["kind"])
+        info = self.resources.resolve(decoded.obj["kind"])
         # Past a nesting no real manifest has (a refused or dropped unknown field can be
         # thousands deep), the decoded object stands in for the written one.
         written = obj if _depth_at_most(obj, _PATCH_DEPTH) else decoded.obj

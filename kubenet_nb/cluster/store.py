@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubenet_nb.api.errors import AlreadyExists, NotFound
-from kubenet_nb.api.kinds import by_kind
+from kubenet_nb.api.kinds import ResourceTable
 
 __all__ = ["Store", "Transaction", "WatchEvent", "clone"]
 
@@ -50,7 +50,9 @@ def clone(value: Any) -> Any:
 class Store:
     """Objects by kind and (namespace, name), a resourceVersion counter and watchers."""
 
-    def __init__(self) -> None:
+    def __init__(self, resources: ResourceTable | None = None) -> None:
+        self.resources = resources or ResourceTable()
+        """What the API server serves: the names its NotFound and AlreadyExists errors use."""
         self._objects: dict[str, dict[Key, dict]] = {}
         self._by_namespace: dict[str, dict[str, dict[str, dict]]] = {}
         self._watchers: list[Callable[[WatchEvent], None]] = []
@@ -70,7 +72,7 @@ class Store:
         """The stored object, or the API server's NotFound."""
         obj = self.get(kind, namespace, name)
         if obj is None:
-            info = by_kind(kind)
+            info = self.resources.by_kind(kind)
             raise NotFound(info.plural, name, info.group)
         return obj
 
@@ -100,7 +102,7 @@ class Store:
         kind, meta = obj["kind"], obj["metadata"]
         key = (meta.get("namespace", ""), meta["name"])
         if key in self._objects.get(kind, {}):
-            info = by_kind(kind)
+            info = self.resources.by_kind(kind)
             raise AlreadyExists(info.plural, meta["name"], info.group)
         meta["resourceVersion"] = self._next_version()
         self._put(kind, key, obj)
@@ -114,7 +116,7 @@ class Store:
         key = (meta.get("namespace", ""), meta["name"])
         old = self._objects.get(kind, {}).get(key)
         if old is None:
-            info = by_kind(kind)
+            info = self.resources.by_kind(kind)
             raise NotFound(info.plural, meta["name"], info.group)
         meta["resourceVersion"] = self._next_version()
         self._put(kind, key, obj)

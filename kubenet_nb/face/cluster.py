@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from kubenet_nb.api.apiextensions import CustomKind
+from kubenet_nb.api.kinds import ResourceTable
 from kubenet_nb.cluster.control_plane import ControlPlane
 from kubenet_nb.cluster.kind import KindSettings
 from kubenet_nb.cluster.snapshot import load_snapshot
@@ -129,6 +131,15 @@ class Cluster:
         return self.control_plane.now
 
     @property
+    def resources(self) -> ResourceTable:
+        """The resource types this cluster serves: the built-ins and its CRDs' resources."""
+        return self.control_plane.resources
+
+    def custom(self, kind: str) -> CustomKind | None:
+        """The CRD-defined kind served under `kind` (None: a built-in or unknown kind)."""
+        return self.control_plane.custom(kind)
+
+    @property
     def last_warnings(self) -> builtins.list[str]:
         """The API server's warnings for the last write."""
         return self.control_plane.last_warnings
@@ -151,12 +162,13 @@ class Cluster:
         All or nothing; bytes are read as kubectl reads a file, each object is one request
         under the API server's size limit.
         """
+        served = self.control_plane.resources
         if isinstance(manifests, bytes):
             if len(manifests) > MAX_READ_BYTES:
                 raise too_large("STDIN")
-            objects = load_manifests(decode_as_kubectl(manifests))
+            objects = load_manifests(decode_as_kubectl(manifests), served=served)
         elif isinstance(manifests, str):
-            objects = load_manifests(manifests)
+            objects = load_manifests(manifests, served=served)
         elif isinstance(manifests, dict):
             objects = [manifests]
         else:

@@ -19,7 +19,7 @@ from typing import IO, Any
 import yaml
 
 from kubenet_nb.api.errors import KubectlError, RequestEntityTooLarge
-from kubenet_nb.api.kinds import RESOURCES
+from kubenet_nb.api.kinds import ResourceTable
 from kubenet_nb.io.go_yaml import GoYAMLError, check_characters, go_yaml_text, load_document
 
 __all__ = [
@@ -42,7 +42,6 @@ MAX_BYTES = 3 * 1024 * 1024
 """k8s.io/apiserver DefaultMaxRequestSizeBytes: the largest request body, one object each."""
 MAX_READ_BYTES = 4 * MAX_BYTES
 """Not kubectl's (it reads files whole): the most read from one file or stdin, 12 MiB."""
-_VERSIONS = {(info.api_version, info.kind) for info in RESOURCES}
 _LAST_APPLIED_KEY = len('"kubectl.kubernetes.io/last-applied-configuration":')
 
 
@@ -141,13 +140,17 @@ class Reading:
         return [item for item in self.items if isinstance(item, KubectlError)]
 
 
-def read_documents(data: str | bytes, source: str = "STDIN") -> Reading:
+def read_documents(
+    data: str | bytes, source: str = "STDIN", served: ResourceTable | None = None
+) -> Reading:
     """Read one file's documents as cli-runtime's StreamVisitor does with ContinueOnError.
 
     Text is what kubectl's YAMLReader reads; bytes are read by go-yaml's own reader (strict
     UTF-8 or UTF-16, `yaml: invalid leading UTF-8 octet`, ...), as `yaml.Unmarshal` reads them.
-    `List` items are expanded. A file past MAX_READ_BYTES is refused whole.
+    `List` items are expanded. A file past MAX_READ_BYTES is refused whole. A kind the server
+    does not serve (`served`: the cluster's resources, default the built-ins) is a MappingError.
     """
+    served = served or ResourceTable()
     if len(data) > MAX_READ_BYTES or (
         isinstance(data, str) and len(data.encode("utf-8", "surrogatepass")) > MAX_READ_BYTES
     ):
@@ -157,7 +160,7 @@ def read_documents(data: str | bytes, source: str = "STDIN") -> Reading:
         text = go_yaml_text(data) if isinstance(data, bytes) else data
         for document_text in split_documents(text, source):
             check_characters(document_text)
-            if not _read_document(load_document(document_text), source, reading):
+            if not _read_document(load_document(document_text), source, served, reading):
                 break
     except GoYAMLError as error:
         message = f"error parsing {source}: error converting YAML to JSON: {error}"
@@ -167,7 +170,7 @@ def read_documents(data: str | bytes, source: str = "STDIN") -> Reading:
     return reading
 
 
-def _read_document(document: object, source: str, reading: Reading) -> bool:
+def _read_document(document: object, source: str, served: ResourceTable, reading: Reading) -> bool:
     """Add one document's objects to `reading`; False when it stops the file."""
     if document is None:
         return True
@@ -188,7 +191,7 @@ def _read_document(document: object, source: str, reading: Reading) -> bool:
         items = [document]
     for item in items:
         try:
-            reading.items.append(_checked(item, source))
+            reading.items.append(_checked(item, source, served))
         except MappingError as error:
             reading.items.append(error)
         except KubectlError as error:
@@ -197,7 +200,9 @@ def _read_document(document: object, source: str, reading: Reading) -> bool:
     return True
 
 
-def load_manifests(data: str | bytes, source: str = "STDIN") -> list[dict]:
+def load_manifests(
+    data: str | bytes, source: str = "STDIN", served: ResourceTable | None = None
+) -> list[dict]:
     """Parse one or many YAML documents into API objects, `List` items expanded; the first
     problem is raised (nothing is returned from a file kubectl could not read whole).
 
@@ -209,13 +214,13 @@ def load_manifests(data: str | bytes, source: str = "STDIN") -> list[dict]:
     ... ]
     ['a']
     """
-    reading = read_documents(data, source)
+    reading = read_documents(data, source, served)
     if reading.errors:
         raise reading.errors[0]
     return reading.objects
 
 
-def _checked(obj: object, source: str) -> dict:
+def _checked(obj: object, source: str, served: ResourceTable) -> dict:
     if not isinstance(obj, dict):
         raise KubectlError(f'error validating "{source}": error validating data: invalid object')
     # A non-string apiVersion or kind reads as unset, as unstructured's GetAPIVersion/GetKind do.
@@ -232,7 +237,7 @@ def _checked(obj: object, source: str) -> dict:
             else f'error validating "{source}": error validating data: {missing[0]}; if you choose '
             "to ignore these errors, turn validation off with --validate=false"
         )
-    if (obj["apiVersion"], obj["kind"]) not in _VERSIONS:
+    if not served.serves(obj["apiVersion"], obj["kind"]):
         metadata = obj.get("metadata")
         meta = metadata if isinstance(metadata, dict) else {}
         hint = f'no matches for kind "{obj["kind"]}" in version "{obj["apiVersion"]}"'

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kubenet_nb.api.errors import KubectlError, KubenetError, StatusError
-from kubenet_nb.api.kinds import by_kind
 from kubenet_nb.kubectl.flags import Flag, FlagSet, ParsedFlags
 from kubenet_nb.kubectl.printers import to_yaml
 
@@ -157,7 +156,9 @@ def print_object(terminal: Terminal, obj: dict, operation: str, output: str, dry
     if output == "yaml":
         terminal.parts.append(("out", to_yaml(obj)))
         return
-    name = f"{by_kind(obj['kind']).qualified_kind}/{obj['metadata']['name']}"
+    group = str(obj.get("apiVersion") or "").rpartition("/")[0]
+    kind = obj["kind"].lower() + (f".{group}" if group else "")
+    name = f"{kind}/{obj['metadata']['name']}"
     if output == "name":
         terminal.out(name)
     else:

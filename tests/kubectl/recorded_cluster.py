@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from kubenet_nb.api.errors import KubenetError, NotFound
-from kubenet_nb.api.kinds import resolve
+from kubenet_nb.api.kinds import ResourceTable, resolve
 from kubenet_nb.api.selectors import parse_selector
 from kubenet_nb.kubectl import describe
 from kubenet_nb.kubectl.commands import get
@@ -32,6 +32,10 @@ class RecordedCluster:
         fixture = json.loads((DATA / "fixture.json").read_text())
         self.objects: list[dict] = fixture["objects"]
         self.now = parse_time(fixture["now"])
+        self.resources = ResourceTable()  # the recording has no CRDs: the built-ins only
+
+    def custom(self, kind: str) -> None:
+        """No custom resources were recorded."""
 
     def list(
         self, kind: str, namespace: str | None = "default", selector: str | None = None

@@ -212,3 +212,18 @@ def test_recursive_reads_subdirectories_in_walk_order(tmp_path: Path) -> None:
 def test_kustomize_is_refused_with_a_pointer_to_f() -> None:
     with pytest.raises(KubenetError, match="-k \\(kustomize\\) is not supported"):
         Cluster().kubectl("apply -k overlays/dev")
+
+
+def test_a_secret_written_with_string_data_is_configured_on_every_reapply() -> None:
+    # Observed with kubectl v1.33.1: the API server folds stringData into data
+    # (pkg/registry/core/secret/strategy.go), so `current` never has the stringData the
+    # manifest has and the patch is never empty; written with data, it is unchanged.
+    c = Cluster()
+    folded = "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {password: s3cret}\n"
+    encoded = "apiVersion: v1\nkind: Secret\nmetadata: {name: db2}\ndata: {password: czNjcmV0}\n"
+    assert c.kubectl("apply -f -\n" + folded) == "secret/db created"
+    assert c.kubectl("apply -f -\n" + folded) == "secret/db configured"
+    assert c.get("secret", "db")["data"] == {"password": "czNjcmV0"}
+    assert "stringData" not in c.get("secret", "db")
+    assert c.kubectl("apply -f -\n" + encoded) == "secret/db2 created"
+    assert c.kubectl("apply -f -\n" + encoded) == "secret/db2 unchanged"

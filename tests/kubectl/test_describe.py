@@ -89,18 +89,12 @@ def test_kinds_whose_describer_is_not_simulated_are_refused() -> None:
     cluster = Cluster()
     cluster.create(
         {
-            "apiVersion": "v1",
-            "kind": "ReplicationController",
-            "metadata": {"name": "rc"},
-            "spec": {
-                "selector": {"app": "rc"},
-                "template": {
-                    "metadata": {"labels": {"app": "rc"}},
-                    "spec": {"containers": [{"name": "c", "image": "nginx"}]},
-                },
-            },
+            "apiVersion": "storage.k8s.io/v1",
+            "kind": "CSINode",
+            "metadata": {"name": "kind-worker"},
+            "spec": {"drivers": []},
         }
     )
     with pytest.raises(KubectlError) as error:
-        describe.run(cluster.control_plane, ["rc", "rc"])
-    assert str(error.value) == "error: kubenet-nb cannot describe replicationcontrollers yet"
+        describe.run(cluster.control_plane, ["csinode", "kind-worker"])
+    assert str(error.value) == "error: kubenet-nb cannot describe csinodes yet"

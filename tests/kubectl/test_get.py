@@ -10,8 +10,12 @@ from recorded_cluster import RecordedCluster, cases, expected, replay
 
 from kubenet_nb import Cluster
 from kubenet_nb.api.errors import KubectlError, NotFound
+from kubenet_nb.api.kinds import ResourceTable
 from kubenet_nb.kubectl.commands import get
 from kubenet_nb.kubectl.main import run_kubectl
+
+BUILT_INS = ResourceTable()
+"""A cluster without CRDs serves the built-in resources only."""
 
 
 @pytest.mark.parametrize(("name", "argv"), cases("get"), ids=[n for n, _ in cases("get")])
@@ -21,10 +25,10 @@ def test_matches_recorded_kubectl(name: str, argv: list[str]) -> None:
 
 
 def test_resource_args_forms() -> None:
-    requests, single = get.parse_resource_args(["svc", "web"])
+    requests, single = get.parse_resource_args(["svc", "web"], BUILT_INS)
     assert [(r.info.kind, r.name) for r in requests] == [("Service", "web")]
     assert single
-    requests, single = get.parse_resource_args(["pods,svc", "a", "b"])
+    requests, single = get.parse_resource_args(["pods,svc", "a", "b"], BUILT_INS)
     assert [(r.info.kind, r.name) for r in requests] == [
         ("Pod", "a"),
         ("Pod", "b"),
@@ -32,7 +36,7 @@ def test_resource_args_forms() -> None:
         ("Service", "b"),
     ]
     assert not single
-    requests, _ = get.parse_resource_args(["all"])
+    requests, _ = get.parse_resource_args(["all"], BUILT_INS)
     # The "all" category (each registry's Categories(), kubernetes/kubernetes
     # pkg/registry/*/*/storage @ v1.33.0) in discovery order: core, apps, autoscaling, batch.
     assert [r.info.kind for r in requests] == [
@@ -47,7 +51,7 @@ def test_resource_args_forms() -> None:
         "CronJob",
         "Job",
     ]
-    requests, single = get.parse_resource_args(["deploy/web"])
+    requests, single = get.parse_resource_args(["deploy/web"], BUILT_INS)
     assert [(r.info.kind, r.name) for r in requests] == [("Deployment", "web")]
     assert single
 
@@ -55,12 +59,12 @@ def test_resource_args_forms() -> None:
 def test_resource_args_refusals() -> None:
     # Wording: k8s.io/cli-runtime/pkg/resource/builder.go splitResourceTypeName.
     with pytest.raises(KubectlError) as error:
-        get.parse_resource_args(["svc/a/b"])
+        get.parse_resource_args(["svc/a/b"], BUILT_INS)
     assert str(error.value) == (
         "error: arguments in resource/name form may not have more than one slash"
     )
     with pytest.raises(KubectlError) as error:
-        get.parse_resource_args(["svc,pods/a"])
+        get.parse_resource_args(["svc,pods/a"], BUILT_INS)
     assert str(error.value) == (
         "error: arguments in resource/name form must have a single resource and name"
     )

@@ -6,6 +6,7 @@ A new kind with API rules is one new module and one line here.
 from __future__ import annotations
 
 from kubenet_nb.api.admissionregistration import policies, webhooks
+from kubenet_nb.api.apiextensions import crd
 from kubenet_nb.api.apps import controllerrevision, statefulset
 from kubenet_nb.api.autoscaling import hpa
 from kubenet_nb.api.batch import cronjob, job
@@ -44,6 +45,7 @@ _MODULES: tuple[tuple[KindRules, ...], ...] = (
     job.RULES,
     cronjob.RULES,
     hpa.RULES,
+    crd.RULES,
 )
 
 _BY_KIND = {rules.kind: rules for module in _MODULES for rules in module}

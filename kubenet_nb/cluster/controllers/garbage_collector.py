@@ -7,15 +7,12 @@ has its contents deleted and disappears once nothing is left in it.
 
 from __future__ import annotations
 
-from kubenet_nb.api.kinds import RESOURCES
 from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.controllers.base import Controller
 from kubenet_nb.cluster.ownership import OwnerIndex
 from kubenet_nb.cluster.store import Store, WatchEvent
 
 __all__ = ["GarbageCollector"]
-
-_NAMESPACED = [info.kind for info in RESOURCES if info.namespaced and info.kind != "Event"]
 
 
 class GarbageCollector(Controller):
@@ -53,7 +50,7 @@ class GarbageCollector(Controller):
 
     def _empty_namespace(self, namespace: str) -> None:
         remaining = False
-        for kind in _NAMESPACED:
+        for kind in self.store.resources.namespaced_kinds():
             for obj in self.store.list(kind, namespace):
                 remaining = True
                 if not obj["metadata"].get("deletionTimestamp"):

@@ -3,16 +3,18 @@ prints them.
 
 Follows k8s.io/kubectl pkg/cmd/apiresources/apiresources.go @ v0.33.1 (filters, a stable sort by
 API group and then name, or by `--sort-by=name|kind`) and its printer (`-o wide` adds VERBS and
-CATEGORIES, comma-joined; `-o name` prints `plural.group`). Discovery is api/kinds.RESOURCES;
-the categories are each registry's `Categories()`.
+CATEGORIES, comma-joined; `-o name` prints `plural.group`). Discovery is the cluster's
+`ResourceTable` (the built-ins and its CRDs' resources); the categories are each registry's
+`Categories()`, a CRD's `spec.names.categories`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from kubenet_nb.api.errors import KubectlError
-from kubenet_nb.api.kinds import RESOURCES, ResourceInfo
+from kubenet_nb.api.kinds import ResourceInfo, ResourceTable
 from kubenet_nb.kubectl.command import usage_error
 from kubenet_nb.kubectl.flags import Flag, FlagSet
 from kubenet_nb.kubectl.printers import tabwrite
@@ -62,8 +64,17 @@ _HEADERS = ("NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND")
 _FORMATS = ("json", "name", "wide", "yaml")
 
 
+class Discovery(Protocol):
+    """What discovery reads: the resources the cluster serves."""
+
+    @property
+    def resources(self) -> ResourceTable: ...
+
+
 def categories_of(info: ResourceInfo) -> list[str]:
     """The categories discovery lists for a resource, in the registry's order."""
+    if info.categories:
+        return list(info.categories)
     return [category for category, plurals in CATEGORIES.items() if info.plural in plurals]
 
 
@@ -81,10 +92,10 @@ def _sort_key(sort_by: str) -> Callable[[ResourceInfo], tuple[str, str]]:
     return lambda info: (info.group, info.plural)
 
 
-def _selected(flags: dict, changed: set[str]) -> list[ResourceInfo]:
+def _selected(flags: dict, changed: set[str], served: ResourceTable) -> list[ResourceInfo]:
     verbs, categories = set(_csv(flags["verbs"])), set(_csv(flags["categories"]))
     found = []
-    for info in RESOURCES:
+    for info in served.resources:
         if "api-group" in changed and flags["api-group"] != info.group:
             continue
         if "namespaced" in changed and flags["namespaced"] != info.namespaced:
@@ -108,8 +119,8 @@ def _row(info: ResourceInfo, wide: bool) -> list[str]:
     return cells
 
 
-def run(cluster: object, argv: list[str]) -> str:
-    """`kubectl api-resources ARGV...`: what kubectl prints (discovery needs no cluster state)."""
+def run(cluster: Discovery | None, argv: list[str]) -> str:
+    """`kubectl api-resources ARGV...`: what kubectl prints (no cluster: the built-ins only)."""
     parsed = FLAGS.parse(argv)
     flags = parsed.values
     if parsed.args:
@@ -125,7 +136,8 @@ def run(cluster: object, argv: list[str]) -> str:
         raise KubectlError(f'output format "{output}" is not supported by kubenet-nb')
     if flags["sort-by"] not in ("", "name", "kind"):
         raise KubectlError("--sort-by accepts only name or kind")
-    resources = _selected(flags, parsed.changed)
+    served = cluster.resources if cluster is not None else ResourceTable()
+    resources = _selected(flags, parsed.changed, served)
     if output == "name":
         return "".join(f"{info.qualified_plural}\n" for info in resources)
     wide = output == "wide"

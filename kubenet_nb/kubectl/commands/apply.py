@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kubenet_nb.api.decode import field_validation_for
 from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
-from kubenet_nb.api.kinds import resolve
+from kubenet_nb.api.kinds import ResourceTable
 from kubenet_nb.api.well_known import LAST_APPLIED_ANNOTATION
 from kubenet_nb.io.manifests import (
     MAX_READ_BYTES,
@@ -113,20 +113,22 @@ def read_manifests(
     """Every object of the named files (`-` is stdin) with the source kubectl names it by, and
     in their places the documents it could not read (`Reading`), in file order."""
     items: list[tuple[dict, str] | KubenetError] = []
+    served = invocation.cluster.resources
     for filename in filenames:
         for text, source in _read(filename, invocation.stdin, recursive):
-            for item in read_documents(text, source).items:
+            for item in read_documents(text, source, served).items:
                 items.append(item if isinstance(item, KubenetError) else (item, source))
     return items
 
 
-def scoped(obj: dict, namespace: str, enforced: bool) -> dict:
+def scoped(obj: dict, namespace: str, enforced: bool, resources: ResourceTable) -> dict:
     """The object in the namespace kubectl sends it to; a clash with `-n` is refused.
 
-    >>> scoped({"kind": "Service", "metadata": {"name": "a"}}, "dev", True)["metadata"]
+    >>> service = {"kind": "Service", "metadata": {"name": "a"}}
+    >>> scoped(service, "dev", True, ResourceTable())["metadata"]
     {'name': 'a', 'namespace': 'dev'}
     """
-    info = resolve(obj["kind"])
+    info = resources.resolve(obj["kind"])
     if not info.namespaced:
         return obj
     meta = obj.get("metadata") or {}
@@ -151,11 +153,11 @@ def _live(invocation: Invocation, obj: dict) -> dict | None:
         return None
 
 
-def _missing_annotation_warning(live: dict) -> str | None:
+def _missing_annotation_warning(live: dict, resources: ResourceTable) -> str | None:
     """apply.go warningNoLastAppliedConfigAnnotation, for objects not created by apply."""
     if LAST_APPLIED_ANNOTATION in (live["metadata"].get("annotations") or {}):
         return None
-    plural = resolve(live["kind"]).plural
+    plural = resources.resolve(live["kind"]).plural
     return (
         f"Warning: resource {plural}/{live['metadata']['name']} is missing the "
         f"{LAST_APPLIED_ANNOTATION} "
@@ -194,7 +196,9 @@ def _scoped_objects(
             continue
         obj, source = item
         try:
-            scoped_items.append((scoped(obj, namespace, enforced), source))
+            scoped_items.append(
+                (scoped(obj, namespace, enforced, invocation.cluster.resources), source)
+            )
         except KubenetError as error:
             scoped_items.append(error)
     return scoped_items
@@ -221,7 +225,11 @@ def run(invocation: Invocation) -> None:
                 verb = "configured" if existed else "created"
             else:
                 check_request_size(obj, applied=True)
-                warning = _missing_annotation_warning(live) if live is not None else None
+                warning = (
+                    _missing_annotation_warning(live, invocation.cluster.resources)
+                    if live is not None
+                    else None
+                )
                 if warning:
                     invocation.terminal.err(warning)
                 obj, verb = invocation.cluster.apply_object(

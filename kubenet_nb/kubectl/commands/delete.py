@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
-from kubenet_nb.api.kinds import ResourceInfo, by_kind
+from kubenet_nb.api.kinds import ResourceInfo
 from kubenet_nb.kubectl.command import (
     DRY_RUN_FLAG,
     NAMESPACE_FLAG,
@@ -83,7 +83,7 @@ def select_targets(
         raise KubectlError("setting 'all' parameter but found a non empty selector. ")
     if not args:
         raise KubectlError(NO_RESOURCES)
-    requests, _ = parse_resource_args(args)
+    requests, _ = parse_resource_args(args, cluster.resources)
     named = any(r.name is not None for r in requests)
     if named and (selector or select_all):
         raise KubectlError("name cannot be provided when a selector is specified")
@@ -188,7 +188,7 @@ def run(invocation: Invocation) -> None:
                 "Warning: deleting cluster-scoped resources, not scoped to the provided namespace"
             )
             warn_scope = False
-        kind = by_kind(target.info.kind).qualified_kind
+        kind = target.info.qualified_kind
         if not dry_run:
             try:
                 obj = cluster.delete(

@@ -146,7 +146,7 @@ def pick_pod(cluster: ControlPlane, obj: dict) -> dict:
 def _target(cluster: ControlPlane, name: str, namespace: str) -> dict:
     if "/" not in name:
         return cluster.get("pods", name, namespace)
-    request = parse_resource_args([name])[0][0]
+    request = parse_resource_args([name], cluster.resources)[0][0]
     obj = cluster.get(request.info.plural, request.name or "", namespace)
     if request.info.kind == "Pod":
         return obj

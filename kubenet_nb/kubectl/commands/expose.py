@@ -12,7 +12,6 @@ object's own `metadata.labels` unless `--labels`.
 from __future__ import annotations
 
 from kubenet_nb.api.errors import KubectlError, KubenetError
-from kubenet_nb.api.kinds import resolve
 from kubenet_nb.kubectl.command import (
     DRY_RUN_FLAG,
     NAMESPACE_FLAG,
@@ -208,7 +207,12 @@ def _targets(
     if files:
         items = read_manifests(invocation, files)
         return [
-            Target(resolve(item[0]["kind"]), item[0]["metadata"]["name"], namespace, item[0])
+            Target(
+                invocation.cluster.resources.resolve(item[0]["kind"]),
+                item[0]["metadata"]["name"],
+                namespace,
+                item[0],
+            )
             for item in items
             if not isinstance(item, KubenetError)
         ], [item for item in items if isinstance(item, KubenetError)]

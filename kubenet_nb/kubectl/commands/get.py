@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from kubenet_nb.api.apiextensions import CustomKind
 from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound, StatusError
-from kubenet_nb.api.kinds import ResourceInfo, resolve
+from kubenet_nb.api.kinds import ResourceInfo, ResourceTable
 from kubenet_nb.kubectl.commands.api_resources import CATEGORIES
 from kubenet_nb.kubectl.flags import Flag, FlagSet
 from kubenet_nb.kubectl.printers import print_table, to_json, to_name, to_yaml
 from kubenet_nb.kubectl.printers.columns import table_for
+from kubenet_nb.kubectl.printers.custom import custom_printer
+from kubenet_nb.kubectl.printers.printer import Printer
 
 __all__ = ["ClusterView", "GetRequest", "parse_resource_args", "run"]
 
@@ -31,6 +34,11 @@ class ClusterView(Protocol):
 
     @property
     def now(self) -> datetime: ...
+
+    @property
+    def resources(self) -> ResourceTable: ...
+
+    def custom(self, kind: str) -> CustomKind | None: ...
 
     def get(self, kind: str, name: str, namespace: str = "default") -> dict: ...
 
@@ -115,17 +123,17 @@ class _Fetched:
     warnings: list[str] = field(default_factory=list)
 
 
-def _split_types(text: str) -> list[ResourceInfo]:
+def _split_types(text: str, resources: ResourceTable) -> list[ResourceInfo]:
     infos: list[ResourceInfo] = []
     for part in text.split(","):
         if not part:
             continue
         names = ALL if part == "all" else (part,)
-        infos.extend(resolve(name) for name in names)
+        infos.extend(resources.resolve(name) for name in names)
     return infos
 
 
-def parse_resource_args(args: list[str]) -> tuple[list[GetRequest], bool]:
+def parse_resource_args(args: list[str], resources: ResourceTable) -> tuple[list[GetRequest], bool]:
     """Resource arguments as kubectl's builder reads them; also whether one item is implied.
 
     `svc`, `svc web other`, `pods,svc`, `pods,svc web` (each type with each name),
@@ -153,9 +161,9 @@ def parse_resource_args(args: list[str]) -> tuple[list[GetRequest], bool]:
                 raise KubectlError(
                     "arguments in resource/name form must have a single resource and name"
                 )
-            requests.append(GetRequest(_split_types(kind)[0], name))
+            requests.append(GetRequest(_split_types(kind, resources)[0], name))
         return requests, len(requests) == 1
-    types = _split_types(args[0])
+    types = _split_types(args[0], resources)
     if len(args) == 1:
         return [GetRequest(info) for info in types], False
     requests = [GetRequest(info, name) for info in types for name in args[1:]]
@@ -249,6 +257,13 @@ def _generic(fetched: _Fetched, output: str, single: bool) -> str:
     return to_yaml(document) if output == "yaml" else to_json(document)
 
 
+def _custom_printer(cluster: ClusterView, info: ResourceInfo) -> Printer | None:
+    """A custom resource's table, when its CRD declares printer columns for the version read."""
+    custom = cluster.custom(info.kind)
+    columns = custom.columns(info.version) if custom is not None else []
+    return custom_printer(columns) if columns else None
+
+
 def _tables(cluster: ClusterView, fetched: _Fetched, flags: dict, all_namespaces: bool) -> str:
     infos = fetched.infos
     with_kind = flags["show-kind"] or len({info.kind for info, _ in infos}) > 1
@@ -261,7 +276,7 @@ def _tables(cluster: ClusterView, fetched: _Fetched, flags: dict, all_namespaces
     out: list[str] = []
     for info, objects in groups:
         text = print_table(
-            table_for(info.kind, objects, cluster.now),
+            table_for(info.kind, objects, cluster.now, _custom_printer(cluster, info)),
             wide=flags["output"] == "wide",
             no_headers=flags["no-headers"],
             with_namespace=all_namespaces and info.namespaced,
@@ -289,7 +304,7 @@ def run(cluster: ClusterView, argv: list[str]) -> str:
         )
     if not parsed.args:
         raise KubectlError(_NO_TYPE, prefix="")
-    requests, single = parse_resource_args(parsed.args)
+    requests, single = parse_resource_args(parsed.args, cluster.resources)
     named = any(r.name is not None for r in requests)
     if named and flags["selector"] is not None:
         raise KubectlError("name cannot be provided when a selector is specified")

@@ -3,7 +3,8 @@
 Follows k8s.io/kubectl/pkg/cmd/describe/describe.go (`Run`, `DescribeMatchingResources`: a
 name that is not found describes every object whose name starts with it) and the describers'
 own lookups in k8s.io/kubectl/pkg/describe/describe.go (`searchEvents`, the Service's
-EndpointSlices by `kubernetes.io/service-name`, a Deployment's ReplicaSets, a node's pods).
+EndpointSlices by `kubernetes.io/service-name`, a Deployment's ReplicaSets, a node's pods, a
+controller's pods by phase, an Ingress's backend Services, a Namespace's quotas and limits).
 """
 
 from __future__ import annotations
@@ -14,9 +15,15 @@ from datetime import datetime
 
 from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
 from kubenet_nb.api.kinds import ResourceInfo
-from kubenet_nb.api.selectors import selector_from_label_selector
+from kubenet_nb.api.selectors import Selector, selector_from_label_selector, selector_from_set
 from kubenet_nb.api.well_known import POD_TEMPLATE_HASH_LABEL, SERVICE_NAME_LABEL
 from kubenet_nb.kubectl.commands.get import ClusterView, parse_resource_args
+from kubenet_nb.kubectl.describe.apps import (
+    describe_daemonset,
+    describe_replicationcontroller,
+    describe_statefulset,
+)
+from kubenet_nb.kubectl.describe.autoscaling import describe_hpa
 from kubenet_nb.kubectl.describe.batch import describe_cronjob, describe_job
 from kubenet_nb.kubectl.describe.config import (
     describe_configmap,
@@ -24,7 +31,7 @@ from kubenet_nb.kubectl.describe.config import (
     describe_serviceaccount,
 )
 from kubenet_nb.kubectl.describe.generic import describe_generic
-from kubenet_nb.kubectl.describe.ingress import describe_ingressclass
+from kubenet_nb.kubectl.describe.ingress import describe_ingress, describe_ingressclass
 from kubenet_nb.kubectl.describe.network import (
     describe_endpoints,
     describe_endpointslice,
@@ -33,8 +40,11 @@ from kubenet_nb.kubectl.describe.network import (
 )
 from kubenet_nb.kubectl.describe.networkpolicy import describe_networkpolicy
 from kubenet_nb.kubectl.describe.node import describe_node
+from kubenet_nb.kubectl.describe.persistentvolume import describe_pv
 from kubenet_nb.kubectl.describe.policy import describe_pdb, describe_priorityclass
+from kubenet_nb.kubectl.describe.quota import describe_limitrange, describe_resourcequota
 from kubenet_nb.kubectl.describe.rbac import describe_binding, describe_role
+from kubenet_nb.kubectl.describe.servicecidr import describe_ipaddress, describe_servicecidr
 from kubenet_nb.kubectl.describe.storage import claim_pods, describe_pvc, describe_storageclass
 from kubenet_nb.kubectl.describe.workloads import (
     describe_deployment,
@@ -124,14 +134,48 @@ def _deployment(cluster: ClusterView, deploy: dict, events: list[dict] | None) -
     return describe_deployment(deploy, old, new, events, cluster.now)
 
 
-def _replicaset(cluster: ClusterView, rs: dict, events: list[dict] | None) -> str:
-    label_selector = selector_from_label_selector(rs["spec"].get("selector"))
-    phases = Counter(
+def _pod_phases(cluster: ClusterView, owner: dict, selector: Selector) -> Counter[str]:
+    """`getPodStatusForController`: the phases of the selected pods the owner controls."""
+    return Counter(
         (pod.get("status") or {}).get("phase", "")
-        for pod in cluster.list("pods", rs["metadata"].get("namespace") or "default")
-        if label_selector.matches(pod["metadata"].get("labels") or {}) and _owned_by(pod, rs)
+        for pod in cluster.list("pods", owner["metadata"].get("namespace") or "default")
+        if selector.matches(pod["metadata"].get("labels") or {}) and _owned_by(pod, owner)
     )
-    return describe_replicaset(rs, phases, events, cluster.now)
+
+
+def _controller(
+    describer: Callable[[dict, dict[str, int], list[dict] | None, datetime], str],
+) -> _Describer:
+    """A describer of a controller with a label selector, given its pods' phases."""
+
+    def describe(cluster: ClusterView, obj: dict, events: list[dict] | None) -> str:
+        selector = selector_from_label_selector(obj["spec"].get("selector"))
+        return describer(obj, _pod_phases(cluster, obj, selector), events, cluster.now)
+
+    return describe
+
+
+def _replicationcontroller(cluster: ClusterView, rc: dict, events: list[dict] | None) -> str:
+    phases = _pod_phases(cluster, rc, selector_from_set(rc["spec"].get("selector")))
+    return describe_replicationcontroller(rc, phases, events, cluster.now)
+
+
+def _ingress(cluster: ClusterView, ing: dict, events: list[dict] | None) -> str:
+    """The Ingress with its namespace's Services and their EndpointSlices (`describeBackendV1`)."""
+    namespace = ing["metadata"].get("namespace") or "default"
+    services = {svc["metadata"]["name"]: svc for svc in cluster.list("services", namespace)}
+    slices: dict[str, list[dict]] = {}
+    for slice_ in cluster.list("endpointslices", namespace):
+        service = (slice_["metadata"].get("labels") or {}).get(SERVICE_NAME_LABEL)
+        if service is not None:
+            slices.setdefault(service, []).append(slice_)
+    return describe_ingress(ing, services, slices, events, cluster.now)
+
+
+def _namespace(cluster: ClusterView, ns: dict, events: list[dict] | None) -> str:
+    name = ns["metadata"]["name"]
+    quotas, limits = cluster.list("resourcequotas", name), cluster.list("limitranges", name)
+    return describe_namespace(ns, quotas, limits)
 
 
 def _node(cluster: ClusterView, node: dict, events: list[dict] | None) -> str:
@@ -173,12 +217,15 @@ _DESCRIBERS: dict[str, _Describer] = {
     "Service": _service,
     "ServiceAccount": _serviceaccount,
     "Node": _node,
-    "Namespace": _alone(describe_namespace),
+    "Namespace": _namespace,
     "Endpoints": _timed(describe_endpoints),
     "ConfigMap": _timed(describe_configmap),
     "EndpointSlice": _timed(describe_endpointslice),
     "Deployment": _deployment,
-    "ReplicaSet": _replicaset,
+    "ReplicaSet": _controller(describe_replicaset),
+    "StatefulSet": _controller(describe_statefulset),
+    "DaemonSet": _controller(describe_daemonset),
+    "ReplicationController": _replicationcontroller,
     "Role": _alone(describe_role),
     "ClusterRole": _alone(describe_role),
     "RoleBinding": _alone(describe_binding),
@@ -191,16 +238,17 @@ _DESCRIBERS: dict[str, _Describer] = {
     "NetworkPolicy": _alone(describe_networkpolicy),
     "Job": _timed(describe_job),
     "CronJob": _timed(describe_cronjob),
+    "HorizontalPodAutoscaler": _timed(describe_hpa),
+    "Ingress": _ingress,
+    "ResourceQuota": _alone(describe_resourcequota),
+    "LimitRange": _alone(describe_limitrange),
+    "PersistentVolume": _timed(describe_pv),
+    "ServiceCIDR": _timed(describe_servicecidr),
+    "IPAddress": _timed(describe_ipaddress),
 }
 
 # The rest of describerMap: kubectl has a describer of its own for these, not simulated yet.
-_NOT_YET = frozenset(
-    (
-        "ReplicationController LimitRange ResourceQuota PersistentVolume HorizontalPodAutoscaler "
-        "Ingress ServiceCIDR IPAddress StatefulSet DaemonSet CertificateSigningRequest CSINode "
-        "VolumeAttributesClass"
-    ).split()
-)
+_NOT_YET = frozenset("CertificateSigningRequest CSINode VolumeAttributesClass".split())
 
 
 def describe_object(cluster: ClusterView, info: ResourceInfo, obj: dict, events: bool) -> str:
@@ -232,7 +280,7 @@ def run(cluster: ClusterView, argv: list[str]) -> str:
     flags = parsed.values
     if not parsed.args:
         raise KubectlError(_NO_TYPE)
-    requests, _ = parse_resource_args(parsed.args)
+    requests, _ = parse_resource_args(parsed.args, cluster.resources)
     namespace = flags["namespace"] or "default"
     all_namespaces = flags["all-namespaces"]
     if flags["selector"] is not None and any(r.name is not None for r in requests):

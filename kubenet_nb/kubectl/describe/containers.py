@@ -10,7 +10,7 @@ from kubenet_nb.api.quantity import Quantity
 from kubenet_nb.kubectl.describe.writer import Writer, bool_text
 from kubenet_nb.kubectl.printers.age import rfc1123z
 
-__all__ = ["controller_of", "print_containers", "print_volumes"]
+__all__ = ["controller_of", "print_containers", "print_host_path", "print_volumes"]
 
 
 def controller_of(meta: dict) -> str:
@@ -187,6 +187,16 @@ def _size_limit(text: str | None) -> str:
     return str(Quantity(text))
 
 
+def print_host_path(w: Writer, source: dict) -> None:
+    """`printHostPathVolumeSource`, for a pod's volume or a PersistentVolume."""
+    w.write(
+        2,
+        "Type:\tHostPath (bare host directory volume)\n"
+        f"    Path:\t{source.get('path', '')}\n"
+        f"    HostPathType:\t{'<none>' if source.get('type') is None else source['type']}\n",
+    )
+
+
 def print_volumes(w: Writer, volumes: list[dict], space: str) -> None:
     """`describeVolumes`: each volume with its source's fields, or `<none>`."""
     if not volumes:
@@ -252,12 +262,6 @@ def print_volumes(w: Writer, volumes: list[dict], space: str) -> None:
                 f"    ReadOnly:\t{str(bool(claim.get('readOnly'))).lower()}\n",
             )
         elif "hostPath" in volume:
-            source = volume["hostPath"]
-            w.write(
-                2,
-                "Type:\tHostPath (bare host directory volume)\n"
-                f"    Path:\t{source.get('path', '')}\n"
-                f"    HostPathType:\t{source.get('type') or '<none>'}\n",
-            )
+            print_host_path(w, volume["hostPath"])
         else:
             w.write(1, "<unknown>\n")

@@ -1,7 +1,8 @@
 """`kubectl describe` for Services, Endpoints, EndpointSlices and Namespaces.
 
 Field labels and layout follow k8s.io/kubectl/pkg/describe/describe.go (`describeService`,
-`formatEndpointSlices`, `describeEndpoints`, `describeEndpointSliceV1`, `describeNamespace`).
+`formatEndpointSlices`, `describeEndpoints`, `describeEndpointSliceV1`, `describeNamespace`;
+its quota and limit sections are quota.py's).
 kubectl computes the Service's `Endpoints:` line from its EndpointSlices, not from the Endpoints
 object (the real v1.32 client prints `<none>` when only the slices are missing).
 """
@@ -10,13 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kubenet_nb.kubectl.describe.writer import (
-    Writer,
-    describe_events,
-    header,
-    print_annotations,
-    print_labels,
-)
+from kubenet_nb.kubectl.describe.quota import print_limit_ranges, print_resource_quotas
+from kubenet_nb.kubectl.describe.writer import describe_events, header, print_conditions_since
 from kubenet_nb.kubectl.printers import format_labels, join_host_port
 
 __all__ = [
@@ -182,14 +178,15 @@ def describe_endpointslice(eps: dict, events: list[dict] | None, now: datetime) 
     return w.text()
 
 
-def describe_namespace(ns: dict) -> str:
-    """`describeNamespace`: no quotas or limit ranges exist in the simulation."""
-    meta = ns.get("metadata", {})
-    w = Writer()
-    w.write(0, f"Name:\t{meta.get('name', '')}\n")
-    print_labels(w, "Labels", meta.get("labels"))
-    print_annotations(w, "Annotations", meta.get("annotations"))
-    w.write(0, f"Status:\t{(ns.get('status') or {}).get('phase', '')}\n")
-    w.write(0, "\nNo resource quota.\n")
-    w.write(0, "\nNo LimitRange resource.\n")
+def describe_namespace(ns: dict, quotas: list[dict], limit_ranges: list[dict]) -> str:
+    """`describeNamespace`: status, conditions, then its ResourceQuotas and LimitRanges."""
+    status = ns.get("status") or {}
+    w = header(ns, namespace=False)
+    w.write(0, f"Status:\t{status.get('phase', '')}\n")
+    if status.get("conditions"):
+        print_conditions_since(w, status["conditions"])
+    w.write(0, "\n")
+    print_resource_quotas(w, quotas)
+    w.write(0, "\n")
+    print_limit_ranges(w, limit_ranges)
     return w.text()

@@ -14,14 +14,15 @@ from kubenet_nb.api.quantity import Quantity
 from kubenet_nb.kubectl.describe.writer import (
     Writer,
     bool_text,
+    condition_time,
     describe_events,
     print_annotations,
     print_labels,
 )
 from kubenet_nb.kubectl.printers import format_labels
-from kubenet_nb.kubectl.printers.age import age, rfc1123z
+from kubenet_nb.kubectl.printers.age import age
 
-__all__ = ["access_modes", "claim_pods", "describe_pvc", "describe_storageclass"]
+__all__ = ["access_modes", "claim_class", "claim_pods", "describe_pvc", "describe_storageclass"]
 
 _DEFAULT_CLASS = (
     "storageclass.kubernetes.io/is-default-class",
@@ -34,8 +35,6 @@ _MODES = (
     ("ReadWriteMany", "RWX"),
     ("ReadWriteOncePod", "RWOP"),
 )
-# Go's zero time.Time in time.RFC1123Z, for a condition's unset probe or transition time.
-_ZERO_TIME = "Mon, 01 Jan 0001 00:00:00 +0000"
 
 
 def access_modes(modes: list[str] | None) -> str:
@@ -109,16 +108,12 @@ def claim_pods(pvc: dict, pods: list[dict]) -> list[dict]:
     return found
 
 
-def _claim_class(pvc: dict) -> str:
+def claim_class(pvc: dict) -> str:
     """`GetPersistentVolumeClaimClass`: the beta annotation first, then spec.storageClassName."""
-    annotations = pvc["metadata"].get("annotations") or {}
+    annotations = (pvc.get("metadata") or {}).get("annotations") or {}
     if _BETA_CLASS in annotations:
         return annotations[_BETA_CLASS]
     return pvc.get("spec", {}).get("storageClassName") or ""
-
-
-def _time(stamp: str | None) -> str:
-    return rfc1123z(stamp) if stamp else _ZERO_TIME
 
 
 def describe_pvc(pvc: dict, pods: list[dict], events: list[dict] | None, now: datetime) -> str:
@@ -128,7 +123,7 @@ def describe_pvc(pvc: dict, pods: list[dict], events: list[dict] | None, now: da
     w = Writer()
     w.write(0, f"Name:\t{meta.get('name', '')}\n")
     w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    w.write(0, f"StorageClass:\t{_claim_class(pvc)}\n")
+    w.write(0, f"StorageClass:\t{claim_class(pvc)}\n")
     if meta.get("deletionTimestamp"):
         w.write(0, f"Status:\tTerminating (lasts {age(meta['deletionTimestamp'], now)})\n")
     else:
@@ -165,8 +160,9 @@ def describe_pvc(pvc: dict, pods: list[dict], events: list[dict] | None, now: da
         for c in status["conditions"]:
             w.write(
                 1,
-                f"{c.get('type', '')} \t{c.get('status', '')} \t{_time(c.get('lastProbeTime'))} \t"
-                f"{_time(c.get('lastTransitionTime'))} \t{c.get('reason', '')} \t"
+                f"{c.get('type', '')} \t{c.get('status', '')} \t"
+                f"{condition_time(c.get('lastProbeTime'))} \t"
+                f"{condition_time(c.get('lastTransitionTime'))} \t{c.get('reason', '')} \t"
                 f"{c.get('message', '')}\n",
             )
     if events is not None:

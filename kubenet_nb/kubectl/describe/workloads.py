@@ -18,13 +18,15 @@ from kubenet_nb.kubectl.describe.writer import (
     print_tolerations,
 )
 from kubenet_nb.kubectl.printers.age import age, rfc1123z
-from kubenet_nb.kubectl.printers.workloads import selector_text
+from kubenet_nb.kubectl.printers.workloads import format_label_selector, selector_text
 
 __all__ = [
     "describe_deployment",
     "describe_pod",
     "describe_replicaset",
     "pod_qos",
+    "pods_status",
+    "print_conditions",
     "print_pod_template",
 ]
 
@@ -49,6 +51,29 @@ def pod_qos(pod: dict) -> str:
     return "Guaranteed" if guaranteed else "Burstable"
 
 
+def pods_status(phases: dict[str, int]) -> str:
+    """The `Pods Status:` counts, by phase, of the pods a controller owns."""
+    return (
+        f"{phases.get('Running', 0)} Running / {phases.get('Pending', 0)} Waiting / "
+        f"{phases.get('Succeeded', 0)} Succeeded / {phases.get('Failed', 0)} Failed"
+    )
+
+
+def _topology_spread(w: Writer, constraints: list[dict], space: str) -> None:
+    """`describeTopologySpreadConstraints`: one `key:Action when max skew N ...` per line."""
+    if not constraints:
+        return
+    w.write(0, f"{space}Topology Spread Constraints:\t")
+    for i, tsc in enumerate(sorted(constraints, key=lambda c: c.get("topologyKey", ""))):
+        if i:
+            w.write(0, f"{space}\t")
+        text = f"{tsc.get('topologyKey', '')}:{tsc.get('whenUnsatisfiable', '')}"
+        text += f" when max skew {tsc.get('maxSkew', 0)} is exceeded"
+        if tsc.get("labelSelector") is not None:
+            text += f" for selector {format_label_selector(tsc['labelSelector'])}"
+        w.write(0, text + "\n")
+
+
 def print_pod_template(w: Writer, template: dict) -> None:
     """`DescribePodTemplate`: the template's labels, containers, volumes and scheduling."""
     meta, spec = template.get("metadata") or {}, template.get("spec") or {}
@@ -62,6 +87,7 @@ def print_pod_template(w: Writer, template: dict) -> None:
         print_containers(w, "Init Containers", spec["initContainers"], None, "  ")
     print_containers(w, "Containers", spec.get("containers") or [], None, "  ")
     print_volumes(w, spec.get("volumes") or [], "  ")
+    _topology_spread(w, spec.get("topologySpreadConstraints") or [], "  ")
     if spec.get("priorityClassName"):
         w.write(1, f"Priority Class Name:\t{spec['priorityClassName']}\n")
     print_labels(w, "  Node-Selectors", spec.get("nodeSelector"))
@@ -146,7 +172,8 @@ def describe_pod(pod: dict, events: list[dict] | None, now: datetime) -> str:
     return w.text()
 
 
-def _conditions(w: Writer, conditions: list[dict]) -> None:
+def print_conditions(w: Writer, conditions: list[dict]) -> None:
+    """The `Type Status Reason` conditions table of a Deployment, ReplicaSet or RC."""
     if conditions:
         w.write(0, "Conditions:\n  Type\tStatus\tReason\n")
         w.write(1, "----\t------\t------\n")
@@ -193,7 +220,7 @@ def describe_deployment(
             f"{rolling.get('maxSurge', 0)} max surge\n",
         )
     print_pod_template(w, spec.get("template") or {})
-    _conditions(w, status.get("conditions") or [])
+    print_conditions(w, status.get("conditions") or [])
     if old or new:
         w.write(0, f"OldReplicaSets:\t{_replica_sets(old)}\n")
         w.write(0, f"NewReplicaSet:\t{_replica_sets(new)}\n")
@@ -217,13 +244,9 @@ def describe_replicaset(
         w.write(0, f"Controlled By:\t{controller_of(meta)}\n")
     current = (rs.get("status") or {}).get("replicas", 0)
     w.write(0, f"Replicas:\t{current} current / {spec.get('replicas', 1)} desired\n")
-    w.write(
-        0,
-        f"Pods Status:\t{phases.get('Running', 0)} Running / {phases.get('Pending', 0)} Waiting"
-        f" / {phases.get('Succeeded', 0)} Succeeded / {phases.get('Failed', 0)} Failed\n",
-    )
+    w.write(0, f"Pods Status:\t{pods_status(phases)}\n")
     print_pod_template(w, spec.get("template") or {})
-    _conditions(w, (rs.get("status") or {}).get("conditions") or [])
+    print_conditions(w, (rs.get("status") or {}).get("conditions") or [])
     if events is not None:
         describe_events(w, events, now)
     return w.text()

@@ -12,20 +12,24 @@ from datetime import datetime
 
 from kubenet_nb.api.well_known import LAST_APPLIED_ANNOTATION
 from kubenet_nb.kubectl.printers import escape_terminal, tabwrite
-from kubenet_nb.kubectl.printers.age import age, parse_time
+from kubenet_nb.kubectl.printers.age import age, parse_time, rfc1123z
 
 __all__ = [
     "Writer",
     "bool_text",
+    "condition_time",
     "describe_events",
     "header",
     "print_annotations",
+    "print_conditions_since",
     "print_labels",
     "print_taints",
     "print_tolerations",
 ]
 
 _MAX_ANNOTATION = 140
+# Go's zero time.Time in time.RFC1123Z, for a condition's unset probe or transition time.
+_ZERO_TIME = "Mon, 01 Jan 0001 00:00:00 +0000"
 
 
 class Writer:
@@ -56,6 +60,25 @@ class Writer:
 def bool_text(value: bool) -> str:
     """describe.go `printBool`: True / False."""
     return "True" if value else "False"
+
+
+def condition_time(stamp: str | None) -> str:
+    """A condition's time in `time.RFC1123Z`, Go's zero time when unset."""
+    return rfc1123z(stamp) if stamp else _ZERO_TIME
+
+
+def print_conditions_since(w: Writer, conditions: list[dict]) -> None:
+    """A `Conditions:` table of type, status, last transition, reason and message."""
+    w.write(0, "Conditions:\n")
+    w.write(1, "Type\tStatus\tLastTransitionTime\tReason\tMessage\n")
+    w.write(1, "----\t------\t------------------\t------\t-------\n")
+    for c in conditions:
+        w.write(
+            1,
+            f"{c.get('type', '')}\t{c.get('status', '')}\t"
+            f"{condition_time(c.get('lastTransitionTime'))}\t{c.get('reason', '')}\t"
+            f"{c.get('message', '')}\n",
+        )
 
 
 def print_labels(

@@ -86,8 +86,11 @@ def _printer(kind: str) -> Printer:
     return _DEFAULT
 
 
-def table_for(kind: str, objects: list[dict], now: datetime) -> Table:
-    """The server-side table for objects of one kind, all cells computed (wide included)."""
-    printer = _printer(kind)
+def table_for(
+    kind: str, objects: list[dict], now: datetime, printer: Printer | None = None
+) -> Table:
+    """The server-side table for objects of one kind, all cells computed (wide included);
+    `printer`: a custom resource's own (its CRD's printer columns, printers/custom.py)."""
+    printer = printer or _printer(kind)
     ordered = printer.order(list(objects)) if printer.order else list(objects)
     return Table(list(printer.columns), [printer.row(obj, now) for obj in ordered], ordered)
