@@ -108,6 +108,7 @@ def _pod(name: str, namespace: str, rs: str, labels: dict, node: tuple, ip: str,
                 {
                     "name": "main",
                     "image": "registry.k8s.io/e2e-test-images/agnhost:2.53",
+                    "args": ["netexec", f"--http-port={port}"],
                     "imagePullPolicy": "IfNotPresent",
                     "ports": [{"containerPort": port, "protocol": "TCP"}],
                     "resources": {},
@@ -194,6 +195,7 @@ TEMPLATE = {
             {
                 "name": "main",
                 "image": "registry.k8s.io/e2e-test-images/agnhost:2.53",
+                "args": ["netexec", "--http-port=8080"],
                 "imagePullPolicy": "IfNotPresent",
                 "resources": {},
                 "terminationMessagePath": "/dev/termination-log",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from recorded_cluster import RecordedCluster, cases, expected, replay
 
@@ -87,14 +89,56 @@ def test_kinds_whose_describer_is_not_simulated_are_refused() -> None:
     # Kinds with no describer of their own (events among them) get kubectl's generic describer
     # (test_describe_generic.py); kinds kubectl describes its own way wait for theirs.
     cluster = Cluster()
+    pem = b"-----BEGIN CERTIFICATE REQUEST-----\nMIIBAA==\n-----END CERTIFICATE REQUEST-----\n"
+    cluster.create(
+        {
+            "apiVersion": "certificates.k8s.io/v1",
+            "kind": "CertificateSigningRequest",
+            "metadata": {"name": "csr-a"},
+            "spec": {
+                "request": base64.b64encode(pem).decode(),
+                "signerName": "kubernetes.io/kube-apiserver-client",
+                "usages": ["client auth"],
+            },
+        }
+    )
+    with pytest.raises(KubectlError) as error:
+        describe.run(cluster.control_plane, ["csr", "csr-a"])
+    assert str(error.value) == ("error: kubenet-nb cannot describe certificatesigningrequests yet")
+
+
+def test_csinode_as_kubectl_describes_it() -> None:
+    # kubernetes/kubectl pkg/describe/describe.go @ v0.33.1 describeCSINode: each driver's
+    # node ID, allocatable count and topology keys (a []string printed with %s).
+    cluster = Cluster()
     cluster.create(
         {
             "apiVersion": "storage.k8s.io/v1",
             "kind": "CSINode",
-            "metadata": {"name": "kind-worker"},
-            "spec": {"drivers": []},
+            "metadata": {"name": "kind-worker", "labels": {"a": "b"}},
+            "spec": {
+                "drivers": [
+                    {
+                        "name": "ebs.csi.aws.com",
+                        "nodeID": "i-0123",
+                        "allocatable": {"count": 25},
+                        "topologyKeys": ["topology.ebs.csi.aws.com/zone"],
+                    }
+                ]
+            },
         }
     )
-    with pytest.raises(KubectlError) as error:
-        describe.run(cluster.control_plane, ["csinode", "kind-worker"])
-    assert str(error.value) == "error: kubenet-nb cannot describe csinodes yet"
+    assert cluster.kubectl("describe csinode kind-worker") == (
+        "Name:               kind-worker\n"
+        "Labels:             a=b\n"
+        "Annotations:        <none>\n"
+        "CreationTimestamp:  Wed, 01 Jan 2025 00:05:00 +0000\n"
+        "Spec:\n"
+        "  Drivers:\n"
+        "    ebs.csi.aws.com:\n"
+        "      Node ID:  i-0123\n"
+        "      Allocatables:\n"
+        "        Count:        25\n"
+        "      Topology Keys:  [topology.ebs.csi.aws.com/zone]\n"
+        "Events:               <none>"
+    )

@@ -45,7 +45,12 @@ from kubenet_nb.kubectl.describe.policy import describe_pdb, describe_prioritycl
 from kubenet_nb.kubectl.describe.quota import describe_limitrange, describe_resourcequota
 from kubenet_nb.kubectl.describe.rbac import describe_binding, describe_role
 from kubenet_nb.kubectl.describe.servicecidr import describe_ipaddress, describe_servicecidr
-from kubenet_nb.kubectl.describe.storage import claim_pods, describe_pvc, describe_storageclass
+from kubenet_nb.kubectl.describe.storage import (
+    claim_pods,
+    describe_csinode,
+    describe_pvc,
+    describe_storageclass,
+)
 from kubenet_nb.kubectl.describe.workloads import (
     describe_deployment,
     describe_pod,
@@ -232,6 +237,7 @@ _DESCRIBERS: dict[str, _Describer] = {
     "ClusterRoleBinding": _alone(describe_binding),
     "PersistentVolumeClaim": _pvc,
     "StorageClass": _timed(describe_storageclass),
+    "CSINode": _timed(describe_csinode),
     "PriorityClass": _timed(describe_priorityclass),
     "PodDisruptionBudget": _timed(describe_pdb),
     "IngressClass": _timed(describe_ingressclass),
@@ -248,7 +254,7 @@ _DESCRIBERS: dict[str, _Describer] = {
 }
 
 # The rest of describerMap: kubectl has a describer of its own for these, not simulated yet.
-_NOT_YET = frozenset("CertificateSigningRequest CSINode VolumeAttributesClass".split())
+_NOT_YET = frozenset(("CertificateSigningRequest", "VolumeAttributesClass"))
 
 
 def describe_object(cluster: ClusterView, info: ResourceInfo, obj: dict, events: bool) -> str:

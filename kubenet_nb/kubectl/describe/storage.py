@@ -16,13 +16,21 @@ from kubenet_nb.kubectl.describe.writer import (
     bool_text,
     condition_time,
     describe_events,
+    header,
     print_annotations,
     print_labels,
 )
 from kubenet_nb.kubectl.printers import format_labels
-from kubenet_nb.kubectl.printers.age import age
+from kubenet_nb.kubectl.printers.age import age, rfc1123z
 
-__all__ = ["access_modes", "claim_class", "claim_pods", "describe_pvc", "describe_storageclass"]
+__all__ = [
+    "access_modes",
+    "claim_class",
+    "claim_pods",
+    "describe_csinode",
+    "describe_pvc",
+    "describe_storageclass",
+]
 
 _DEFAULT_CLASS = (
     "storageclass.kubernetes.io/is-default-class",
@@ -165,6 +173,28 @@ def describe_pvc(pvc: dict, pods: list[dict], events: list[dict] | None, now: da
                 f"{condition_time(c.get('lastTransitionTime'))} \t{c.get('reason', '')} \t"
                 f"{c.get('message', '')}\n",
             )
+    if events is not None:
+        describe_events(w, events, now)
+    return w.text()
+
+
+def describe_csinode(node: dict, events: list[dict] | None, now: datetime) -> str:
+    """`describeCSINode`: each driver's node ID, allocatable count and topology keys."""
+    w = header(node, namespace=False)
+    w.write(0, f"CreationTimestamp:\t{rfc1123z(node['metadata'].get('creationTimestamp', ''))}\n")
+    w.write(0, "Spec:\n")
+    drivers = (node.get("spec") or {}).get("drivers")
+    if drivers is not None:
+        w.write(1, "Drivers:\n")
+        for driver in drivers:
+            w.write(2, f"{driver.get('name', '')}:\n")
+            w.write(3, f"Node ID:\t{driver.get('nodeID', '')}\n")
+            count = (driver.get("allocatable") or {}).get("count")
+            if count is not None:
+                w.write(3, "Allocatables:\n")
+                w.write(4, f"Count:\t{count}\n")
+            if driver.get("topologyKeys") is not None:
+                w.write(3, f"Topology Keys:\t[{' '.join(driver['topologyKeys'])}]\n")
     if events is not None:
         describe_events(w, events, now)
     return w.text()
