@@ -33,6 +33,10 @@ class KindRules:
       client may not write (None: the kind has none, or the client's status is kept).
     - `generation`: the strategy keeps metadata.generation (spec changes bump it).
     - `warnings`: the API server's warnings for a successful write.
+    - `checks_metadata`: `validate` and `validate_update` run ValidateObjectMeta(Update)
+      themselves, as the apps and core validators upstream do (then `name` is not used).
+    - `client_status`: a create may carry a status, laid over `status` (Nodes:
+      pkg/registry/core/node/strategy.go keeps it).
     """
 
     kind: str
@@ -43,3 +47,5 @@ class KindRules:
     status: dict[str, Any] | None = None
     generation: bool = False
     warnings: Callable[[dict], list[str]] = field(default=lambda obj: [])
+    checks_metadata: bool = False
+    client_status: bool = False

@@ -1,71 +1,32 @@
-"""Per-kind registry strategies for everything but Services: api defaulting and validation.
+"""The core kinds' strategies: Pods (admission, warnings, their IP given back), the workloads,
+Namespaces, Nodes and endpoint objects, each as its `KindRules` run by the generic strategy.
 
 As upstream's REST strategies: create resets status, update keeps the status the client may not
-write (PUT of the main resource ignores it), and pods give their IP back when they leave.
+write (PUT of the main resource ignores it); these kinds' validators check ObjectMeta
+themselves, as ValidatePod, ValidateDeployment, ... do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from kubenet_nb.api.apps import daemonset, workloads
 from kubenet_nb.api.core import endpoints, nodes, pod
 from kubenet_nb.api.errors import FieldError, Forbidden
+from kubenet_nb.api.generic import KindRules
+from kubenet_nb.api.kinds import by_kind
 from kubenet_nb.api.meta import go_quote
 from kubenet_nb.api.well_known import MIRROR_POD_ANNOTATION
 from kubenet_nb.cluster.apiserver import Strategy
 from kubenet_nb.cluster.kubelet import Kubelets
 from kubenet_nb.cluster.randomness import ALPHANUMS, MAX_GENERATED_NAME_LENGTH, Randomness
+from kubenet_nb.cluster.registry.generic import GenericStrategy
 from kubenet_nb.cluster.store import Store
 
 __all__ = ["admission_name", "core_strategies"]
 
 """Static pods' mirror annotation: the kubelet, not admission, made these pods."""
-
-Validate = Callable[[dict], list[FieldError]]
-ValidateUpdate = Callable[[dict, dict], list[FieldError]]
-
-
-class KindStrategy(Strategy):
-    """A strategy assembled from an api module's functions."""
-
-    def __init__(
-        self,
-        kind: str,
-        default: Callable[[dict], None],
-        validate: Validate,
-        validate_update: ValidateUpdate,
-        *,
-        initial_status: dict | None = None,
-        keeps_status: bool = True,
-        generation: bool = False,
-    ) -> None:
-        self.kind = kind
-        self._default, self._validate, self._validate_update = default, validate, validate_update
-        self._initial_status = initial_status
-        self._keeps_status = keeps_status
-        self.generation = generation
-
-    def prepare_create(self, obj: dict) -> None:
-        if self._initial_status is not None:
-            # Nodes may set their status on create (pkg/registry/core/node/strategy.go).
-            obj["status"] = (
-                {**self._initial_status, **(obj.get("status") or {})}
-                if self.kind == "Node"
-                else dict(self._initial_status)
-            )
-        self._default(obj)
-
-    def validate_create(self, obj: dict) -> list[FieldError]:
-        return self._validate(obj)
-
-    def prepare_update(self, obj: dict, old: dict) -> None:
-        if self._keeps_status and "status" in old and "status" not in obj:
-            obj["status"] = old["status"]
-        self._default(obj)
-
-    def validate_update(self, obj: dict, old: dict) -> list[FieldError]:
-        return self._validate_update(obj, old)
 
 
 def admission_name(meta: dict) -> str:
@@ -82,22 +43,17 @@ def admission_name(meta: dict) -> str:
     return name
 
 
-class PodStrategy(KindStrategy):
+class PodStrategy(GenericStrategy):
     """Pods: ServiceAccount admission, warnings for duplicate ports, IP released when gone."""
 
     def __init__(self, kubelets: Kubelets, randomness: Randomness, store: Store) -> None:
         self.random, self.store = randomness, store
-        super().__init__(
-            "Pod",
-            pod.default_pod,
-            pod.validate_pod,
-            pod.validate_pod_update,
-            initial_status={"phase": "Pending", "qosClass": "BestEffort"},
-        )
+        rules = _rules("Pod", pod.default_pod, pod.validate_pod, pod.validate_pod_update)
+        super().__init__(by_kind("Pod"), rules)
         self.kubelets = kubelets
 
     def prepare_create(self, obj: dict) -> None:
-        self._default(obj)
+        pod.default_pod(obj)
         obj["status"] = pod.initial_pod_status(obj)
         annotations = obj["metadata"].get("annotations") or {}
         if MIRROR_POD_ANNOTATION not in annotations:
@@ -132,36 +88,50 @@ class PodStrategy(KindStrategy):
         self.kubelets.release(obj)
 
 
-def _no_change(_: dict, __: dict) -> list[FieldError]:
-    return []
+def _rules(
+    kind: str,
+    default: Callable[[dict], None],
+    validate: Callable[[dict], list[FieldError]],
+    validate_update: Callable[[dict, dict], list[FieldError]] | None = None,
+    **extra: Any,
+) -> KindRules:
+    """The rules of a core kind whose validators check ObjectMeta themselves, as upstream's
+    ValidatePod, ValidateDeployment, ... do."""
+    return KindRules(
+        kind,
+        default=default,
+        validate=validate,
+        validate_update=validate_update,
+        checks_metadata=True,
+        **extra,
+    )
 
 
 def core_strategies(kubelets: Kubelets, randomness: Randomness, store: Store) -> list[Strategy]:
     """The strategies of Pods, workloads, Namespaces, Nodes and endpoint objects."""
-    return [
-        PodStrategy(kubelets, randomness, store),
-        KindStrategy(
+    rules = [
+        _rules(
             "Deployment",
             workloads.default_deployment,
             workloads.validate_deployment,
             workloads.validate_deployment_update,
-            initial_status={},
+            status={},
             generation=True,
         ),
-        KindStrategy(
+        _rules(
             "ReplicaSet",
             workloads.default_replicaset,
             workloads.validate_replicaset,
             workloads.validate_replicaset_update,
-            initial_status={"replicas": 0},
+            status={"replicas": 0},
             generation=True,
         ),
-        KindStrategy(
+        _rules(
             "DaemonSet",
             daemonset.default_daemonset,
             daemonset.validate_daemonset,
             daemonset.validate_daemonset_update,
-            initial_status={
+            status={
                 "currentNumberScheduled": 0,
                 "desiredNumberScheduled": 0,
                 "numberMisscheduled": 0,
@@ -169,31 +139,34 @@ def core_strategies(kubelets: Kubelets, randomness: Randomness, store: Store) ->
             },
             generation=True,
         ),
-        KindStrategy(
+        _rules(
             "Namespace",
             nodes.default_namespace,
             nodes.validate_namespace,
             nodes.validate_namespace_update,
-            initial_status={"phase": "Active"},
+            status={"phase": "Active"},
         ),
-        KindStrategy(
+        _rules(
             "Node",
             nodes.default_node,
             nodes.validate_node,
             nodes.validate_node_update,
-            initial_status={},
+            status={},
+            client_status=True,
         ),
-        KindStrategy(
+        _rules(
             "EndpointSlice",
             lambda obj: None,
             endpoints.validate_endpoint_slice,
             endpoints.validate_endpoint_slice_update,
             generation=True,
         ),
-        KindStrategy(
+        _rules(
             "Endpoints",
             endpoints.default_endpoints,
             endpoints.validate_endpoints,
             endpoints.validate_endpoints_update,
         ),
     ]
+    strategies: list[Strategy] = [PodStrategy(kubelets, randomness, store)]
+    return strategies + [GenericStrategy(by_kind(r.kind), r) for r in rules]

@@ -28,22 +28,35 @@ class GenericStrategy(Strategy):
         self._info, self._rules = info, rules
 
     def prepare_create(self, obj: dict) -> None:
-        if self._rules.status is not None:
-            obj["status"] = copy.deepcopy(self._rules.status)
-        self._rules.default(obj)
+        rules = self._rules
+        if rules.status is not None:
+            status = copy.deepcopy(rules.status)
+            obj["status"] = (
+                {**status, **(obj.get("status") or {})} if rules.client_status else status
+            )
+        rules.default(obj)
 
     def validate_create(self, obj: dict) -> list[FieldError]:
+        if self._rules.checks_metadata:
+            return self._rules.validate(obj)
         errors = validate_object_meta(obj["metadata"], self._info.namespaced, self._rules.name)
         return errors + self._rules.validate(obj)
 
     def prepare_update(self, obj: dict, old: dict) -> None:
+        # A controller's write without a status keeps the stored one (a client's PUT never
+        # writes status: the API server puts the stored one back before this runs).
+        if "status" in old and "status" not in obj:
+            obj["status"] = old["status"]
         self._rules.default(obj)
 
     def validate_update(self, obj: dict, old: dict) -> list[FieldError]:
+        rules = self._rules
+        if rules.checks_metadata and rules.validate_update is not None:
+            return rules.validate_update(obj, old)
         errors = validate_object_meta_update(obj["metadata"], old["metadata"])
-        if self._rules.validate_update is not None:
-            return errors + self._rules.validate_update(obj, old)
-        return errors + self._rules.validate(obj)
+        if rules.validate_update is not None:
+            return errors + rules.validate_update(obj, old)
+        return errors + rules.validate(obj)
 
     def warnings(self, obj: dict) -> list[str]:
         return self._rules.warnings(obj)
