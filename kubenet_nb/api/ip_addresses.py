@@ -12,9 +12,18 @@ import ipaddress
 
 from kubenet_nb.api.errors import FieldError
 
-__all__ = ["IPAddress", "parse_ip_sloppy", "validate_non_special_ip"]
+__all__ = ["IPAddress", "is_ip", "parse_ip_sloppy", "validate_non_special_ip"]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def is_ip(text: str) -> bool:
+    """Whether the text is an IP address as Python's ipaddress reads it (no leading zeros)."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _parse_ipv4_sloppy(text: str) -> ipaddress.IPv4Address | None:

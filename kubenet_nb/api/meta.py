@@ -9,6 +9,7 @@ The one-field checks every kind uses (DNS labels, qualified names, ports) are he
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,7 @@ __all__ = [
     "TOTAL_ANNOTATION_SIZE_LIMIT",
     "GoValue",
     "NameFn",
+    "field_diff",
     "go_quote",
     "go_string_map",
     "name_is_dns1035_label",
@@ -86,6 +88,19 @@ _GO_ESCAPES = {
     "\\": "\\\\",
     '"': '\\"',
 }
+
+
+def field_diff(type_name: str, old: dict, new: dict) -> str:
+    """What the "field is immutable" messages quote: upstream prints a go-cmp diff of the Go
+    struct (`cmp.Diff`); this lists the changed fields, `-` old and `+` new, in that frame."""
+    lines = [f"  {type_name}{{"]
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) != new.get(key):
+            if key in old:
+                lines.append(f"- \t{key}: {json.dumps(old[key], sort_keys=True)},")
+            if key in new:
+                lines.append(f"+ \t{key}: {json.dumps(new[key], sort_keys=True)},")
+    return "\n".join([*lines, "  }"]) + "\n"
 
 
 def go_quote(text: str) -> str:

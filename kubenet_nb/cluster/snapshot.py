@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from kubenet_nb.api.decode import decode
+from kubenet_nb.api.ip_addresses import is_ip
 from kubenet_nb.api.kinds import RESOURCES
 from kubenet_nb.api.names import is_dns1123_subdomain
 from kubenet_nb.cluster.allocators import AllocationError
@@ -157,7 +158,7 @@ def snapshot_settings(objects: list[dict]) -> dict[str, Any]:
     pod_cidr = _proxy_cluster_cidr(objects) or _around(ends, 16)
     if pod_cidr is not None:
         mask = max(mask, pod_cidr.prefixlen)
-    node_ips = [ipaddress.ip_address(ip) for ip in map(node_internal_ip, nodes) if _is_ip(ip)]
+    node_ips = [ipaddress.ip_address(ip) for ip in map(node_internal_ip, nodes) if is_ip(ip)]
     names = [n["metadata"]["name"] for n in nodes]
     kind_names = [n.removesuffix("-control-plane") for n in names if n.endswith("-control-plane")]
     return {
@@ -169,14 +170,6 @@ def snapshot_settings(objects: list[dict]) -> dict[str, Any]:
         "node_network": str(_around(node_ips, 16) or DEFAULTS.node_network),
         "cluster_domain": _cluster_domain(objects) or DEFAULTS.cluster_domain,
     }
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _network(text: str) -> Network | None:
@@ -222,13 +215,13 @@ def _service_cidr(objects: list[dict]) -> Network | None:
         None,
     )
     first = (api or {}).get("spec", {}).get("clusterIP", "")
-    if not _is_ip(first):
+    if not is_ip(first):
         return None
     ips = [
         ipaddress.ip_address(ip)
         for s in services
         for ip in (s.get("spec") or {}).get("clusterIPs") or ()
-        if _is_ip(ip)
+        if is_ip(ip)
     ]
     return _around([ipaddress.ip_address(first) - 1, *ips], 16)
 
@@ -291,7 +284,7 @@ class _ObservedPodIPs(PodIPAllocator):
     def __init__(self, cidr: str, on_undo: Undo, taken: Iterable[str]) -> None:
         super().__init__(cidr, on_undo)
         for ip in taken:
-            address = int(ipaddress.ip_address(ip)) if _is_ip(ip) else 0
+            address = int(ipaddress.ip_address(ip)) if is_ip(ip) else 0
             if self._first <= address <= self._last:
                 self._used.add(address)
         if self._used:

@@ -13,6 +13,7 @@ import ipaddress
 from typing import TYPE_CHECKING
 
 from kubenet_nb.api.errors import KubenetError
+from kubenet_nb.api.ip_addresses import is_ip
 from kubenet_nb.network.hops import Client
 from kubenet_nb.network.wiring import Wiring
 
@@ -23,14 +24,6 @@ __all__ = ["DEFAULT_PORT", "PROTOCOLS", "client_for", "protocol_name", "split_de
 
 DEFAULT_PORT = 80
 PROTOCOLS = ("TCP", "UDP", "SCTP")
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _pod_client(pod: dict) -> Client:
@@ -49,7 +42,7 @@ def client_for(store: Store, wiring: Wiring, src: str | dict) -> Client:
         meta = src.get("metadata") or {}
         current = store.get("Pod", meta.get("namespace") or "default", meta.get("name") or "")
         return _pod_client(current or src)
-    if _is_ip(src):
+    if is_ip(src):
         ip = str(ipaddress.ip_address(src))
         if ip in wiring.node_by_ip:
             return Client("node", ip, wiring.node_by_ip[ip])

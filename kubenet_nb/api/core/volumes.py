@@ -11,7 +11,6 @@ VolumeAttributesClass dropped while its gate is off) and pkg/api/persistentvolum
 from __future__ import annotations
 
 import copy
-import json
 
 from kubenet_nb.api.core.volume_spec import (
     VOLUME_MODES,
@@ -21,7 +20,7 @@ from kubenet_nb.api.core.volume_spec import (
 )
 from kubenet_nb.api.errors import FieldError
 from kubenet_nb.api.generic.rules import KindRules
-from kubenet_nb.api.meta import GoValue, name_is_dns_label
+from kubenet_nb.api.meta import GoValue, field_diff, name_is_dns_label
 from kubenet_nb.api.names import is_dns1123_subdomain
 from kubenet_nb.api.quantity import parse_quantity
 from kubenet_nb.api.selectors import validate_label_selector
@@ -34,18 +33,6 @@ _PV_SOURCE_KEYS = (
     "iscsi cinder fc flexVolume azureFile vsphereVolume photonPersistentDisk portworxVolume "
     "azureDisk scaleIO local storageos csi"
 ).split()
-
-
-def _diff(type_name: str, old: dict, new: dict) -> str:
-    """Upstream prints a go-cmp diff of the struct; this lists the changed fields instead."""
-    lines = [f"  {type_name}{{"]
-    for key in sorted(set(old) | set(new)):
-        if old.get(key) != new.get(key):
-            if key in old:
-                lines.append(f"- \t{key}: {json.dumps(old[key], sort_keys=True)},")
-            if key in new:
-                lines.append(f"+ \t{key}: {json.dumps(new[key], sort_keys=True)},")
-    return "\n".join([*lines, "  }"]) + "\n"
 
 
 def _default_pv(obj: dict) -> None:
@@ -79,7 +66,7 @@ def _validate_pv_update(new: dict, old: dict) -> list[FieldError]:
             FieldError.forbidden(
                 "spec.persistentvolumesource",
                 "spec.persistentvolumesource is immutable after creation\n"
-                + _diff("core.PersistentVolumeSource", old_source, source),
+                + field_diff("core.PersistentVolumeSource", old_source, source),
             )
         )
     if spec.get("volumeMode") != old_spec.get("volumeMode"):
@@ -262,7 +249,7 @@ def _validate_pvc_update(new: dict, old: dict) -> list[FieldError]:
                 "spec",
                 "spec is immutable after creation except resources.requests and "
                 "volumeAttributesClassName for bound claims\n"
-                + _diff("core.PersistentVolumeClaimSpec", old_spec, spec),
+                + field_diff("core.PersistentVolumeClaimSpec", old_spec, spec),
             )
         )
     new_size = ((new.get("spec") or {}).get("resources") or {}).get("requests", {}).get("storage")

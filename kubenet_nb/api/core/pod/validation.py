@@ -6,11 +6,10 @@ Follows ValidatePodCreate and ValidatePodUpdate in pkg/apis/core/validation/vali
 
 from __future__ import annotations
 
-import json
-
 from kubenet_nb.api.core.pod.spec import validate_pod_spec, validate_tolerations
 from kubenet_nb.api.errors import FieldError
 from kubenet_nb.api.meta import (
+    field_diff,
     name_is_dns_subdomain,
     validate_object_meta,
     validate_object_meta_update,
@@ -75,19 +74,6 @@ def _container_image_errors(
 
 def _without_seconds(toleration: dict) -> dict:
     return {k: v for k, v in toleration.items() if k != "tolerationSeconds"}
-
-
-def _spec_diff(old: dict, new: dict) -> str:
-    # Upstream prints a go-cmp diff of core.PodSpec; this lists the changed fields instead.
-    lines = ["  core.PodSpec{"]
-    for key in sorted(set(old) | set(new)):
-        if old.get(key) != new.get(key):
-            if key in old:
-                lines.append(f"- \t{key}: {json.dumps(old[key], sort_keys=True)},")
-            if key in new:
-                lines.append(f"+ \t{key}: {json.dumps(new[key], sort_keys=True)},")
-    lines.append("  }")
-    return "\n".join(lines) + "\n"
 
 
 def validate_pod_update(new: dict, old: dict) -> list[FieldError]:
@@ -171,7 +157,7 @@ def validate_pod_update(new: dict, old: dict) -> list[FieldError]:
                 "pod updates may not change fields other than "
                 + ",".join(UPDATABLE_POD_SPEC_FIELDS)
                 + "\n"
-                + _spec_diff(old_spec, munged),
+                + field_diff("core.PodSpec", old_spec, munged),
             )
         )
     return errs
