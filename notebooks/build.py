@@ -12,6 +12,10 @@ execution count and its timing (cell metadata `execution`), and the notebook's `
 and widget state. A cell that is new or changed has no outputs until the notebook is executed
 again (`./kubenet execute` syncs, then executes).
 
+The builder also writes the cells that tie the workbook together, so that they cannot drift from
+the notebooks they name: after each notebook's title, a line of links (previous, contents, next)
+and the list of its sections; at its end, the same links; in 00, the contents of the workbook.
+
     python notebooks/build.py              # sync every notebook from notebooks/src/*.py
     python notebooks/build.py SOURCE...    # sync only these sources
 """
@@ -23,6 +27,7 @@ import copy
 import difflib
 import re
 import sys
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,10 +41,12 @@ __all__ = [
     "SOURCES",
     "build",
     "build_text",
+    "catalog",
     "cell_id",
     "ipynb_for",
     "main",
     "merge_outputs",
+    "navigation_cells",
     "notebook_number",
     "sync",
 ]
@@ -57,6 +64,10 @@ _NEW_CELL = {
     "markdown": nbformat.v4.new_markdown_cell,
     "raw": nbformat.v4.new_raw_cell,
 }
+_HEADING = re.compile(r"^(#{1,2}) (.+)$", re.MULTILINE)
+_MARKUP = re.compile(r"[`*_]")
+CONTENTS_NUMBER = "00"
+"""The notebook that holds the workbook's contents."""
 
 
 def notebook_number(path: str | Path) -> str:
@@ -83,25 +94,104 @@ def cell_id(number: str, index: int, count: int) -> str:
     return f"n{number}-{index:0{width}d}"
 
 
-def build_text(text: str, number: str) -> nbformat.NotebookNode:
-    """The notebook (no outputs) that the percent script `text` describes, as notebook `number`."""
+def anchor(heading: str) -> str:
+    """The link to a heading of the same notebook, as JupyterLab names it (spaces become `-`,
+    inline markup is dropped).
+
+    >>> anchor("`externalTrafficPolicy`: Cluster or Local")
+    '#externalTrafficPolicy:-Cluster-or-Local'
+    """
+    text = _MARKUP.sub("", heading).strip().replace(" ", "-")
+    return "#" + urllib.parse.quote(text, safe="-:.,()'!")
+
+
+def title(text: str) -> str:
+    """The title of the percent script `text`: its first Markdown `# ` heading."""
+    for cell in jupytext.reads(text, fmt=FORMAT).cells:
+        if cell.cell_type == "markdown":
+            for level, heading in _HEADING.findall(cell.source):
+                if level == "#":
+                    return heading.strip()
+    raise ValueError("a notebook's source has no `# Title` heading in Markdown")
+
+
+def catalog(sources: Path = SOURCES) -> list[tuple[str, str, str]]:
+    """Every notebook of the workbook in reading order: (number, file name, title)."""
+    return [
+        (notebook_number(path), f"{path.stem}.ipynb", title(path.read_text(encoding="utf-8")))
+        for path in sorted(sources.glob("*.py"))
+    ]
+
+
+def _link(entry: tuple[str, str, str]) -> str:
+    number, name, heading = entry
+    return f"[{number} · {heading}]({name})"
+
+
+def _links(number: str, workbook: list[tuple[str, str, str]]) -> str:
+    """Previous · Contents · Next, for notebook `number` of `workbook`."""
+    index = next(i for i, entry in enumerate(workbook) if entry[0] == number)
+    contents = next((e[1] for e in workbook if e[0] == CONTENTS_NUMBER), workbook[0][1])
+    parts = []
+    if index > 0:
+        parts.append(f"← **Previous:** {_link(workbook[index - 1])}")
+    parts.append(f"**[Contents]({contents}{anchor('Contents')})**")
+    if index + 1 < len(workbook):
+        parts.append(f"**Next:** {_link(workbook[index + 1])} →")
+    return " · ".join(parts)
+
+
+def navigation_cells(
+    number: str, sections: list[str], workbook: list[tuple[str, str, str]]
+) -> tuple[str, str]:
+    """The Markdown of the cell after the title and of the last cell of notebook `number`."""
+    links = _links(number, workbook)
+    if number == CONTENTS_NUMBER:
+        rows = [f"{i}. {_link(entry)}" for i, entry in enumerate(workbook) if entry[0] != number]
+        head = f"{links}\n\n## Contents\n\n" + "\n".join(rows)
+    else:
+        listed = " · ".join(f"[{_MARKUP.sub('', s)}]({anchor(s)})" for s in sections)
+        head = f"{links}\n\nIn this notebook: {listed}" if listed else links
+    return head, f"---\n\n{links}"
+
+
+def build_text(
+    text: str, number: str, workbook: list[tuple[str, str, str]] | None = None
+) -> nbformat.NotebookNode:
+    """The notebook (no outputs) that the percent script `text` describes, as notebook `number`;
+    with `workbook` (see `catalog`), its navigation cells too."""
     read = jupytext.reads(text, fmt=FORMAT)
     metadata = {key: value for key, value in read.metadata.items() if key != "jupytext"}
     notebook = nbformat.v4.new_notebook(metadata=metadata)
-    count = len(read.cells)
-    for index, cell in enumerate(read.cells):
-        new_cell = _NEW_CELL[cell.cell_type]
-        metadata = copy.deepcopy(cell.metadata)
+    cells = [(cell.cell_type, cell.source, cell.metadata) for cell in read.cells]
+    if workbook is not None and any(entry[0] == number for entry in workbook):
+        sections = [h for c in cells if c[0] == "markdown" for h in _sections(c[1])]
+        head, tail = navigation_cells(number, sections, workbook)
+        first = next((i for i, c in enumerate(cells) if c[0] == "markdown"), -1)
+        cells.insert(first + 1, ("markdown", head, {}))
+        cells.append(("markdown", tail, {}))
+    count = len(cells)
+    for index, (cell_type, source, cell_metadata) in enumerate(cells):
         notebook.cells.append(
-            new_cell(source=cell.source, metadata=metadata, id=cell_id(number, index, count))
+            _NEW_CELL[cell_type](
+                source=source,
+                metadata=copy.deepcopy(cell_metadata),
+                id=cell_id(number, index, count),
+            )
         )
     return notebook
 
 
+def _sections(markdown: str) -> list[str]:
+    """The `## ` headings of a Markdown cell."""
+    return [heading for level, heading in _HEADING.findall(markdown) if level == "##"]
+
+
 def build(source_path: str | Path) -> nbformat.NotebookNode:
-    """The notebook (no outputs) that the source at `source_path` describes."""
+    """The notebook (no outputs) that the source at `source_path` describes, with the links to
+    its neighbours in the workbook of notebooks/src/."""
     path = Path(source_path)
-    return build_text(path.read_text(encoding="utf-8"), notebook_number(path))
+    return build_text(path.read_text(encoding="utf-8"), notebook_number(path), catalog())
 
 
 def merge_outputs(built: nbformat.NotebookNode, old: nbformat.NotebookNode) -> None:

@@ -50,13 +50,15 @@ def apt_packages() -> list[str]:
 def test_binder_holds_only_the_files_we_mean_repo2docker_to_read() -> None:
     # repo2docker: an environment.yml selects the conda buildpack, which ignores requirements.txt,
     # a Dockerfile makes every other file ignored, and `binder/` beside `.binder/` is an error
-    # (docs/source/use/repository.md, docs/source/configuration/*.md). No postBuild is needed:
-    # ipywidgets 8 ships its JupyterLab extension prebuilt in jupyterlab_widgets.
+    # (docs/source/use/repository.md, docs/source/configuration/*.md). ipywidgets 8 ships its
+    # JupyterLab extension prebuilt in jupyterlab_widgets; postBuild only trusts the notebooks.
     assert sorted(path.name for path in BINDER.iterdir()) == [
         "apt.txt",
+        "postBuild",
         "requirements.txt",
         "runtime.txt",
     ]
+    assert os.access(BINDER / "postBuild", os.X_OK)  # repo2docker runs it as a program
     assert not (REPO / ".binder").exists()
 
 
@@ -212,6 +214,37 @@ def test_graphviz_binding_in_the_binder_env_renders_with_dot(binder_env: BinderE
     rendered = binder_env.run("python", "-c", code, timeout=60)
     assert rendered.returncode == 0, failure(rendered)
     assert "<svg" in rendered.stdout
+
+
+TRUSTED = """
+import sys
+import nbformat
+from nbformat.sign import NotebookNotary
+
+notary = NotebookNotary()
+for path in sys.argv[1:]:
+    print(path, notary.check_signature(nbformat.read(path, as_version=4)))
+"""
+
+
+def test_post_build_trusts_every_committed_notebook(binder_env: BinderEnv) -> None:
+    notebooks = sorted(str(path.relative_to(REPO)) for path in (REPO / "notebooks").glob("*.ipynb"))
+    before = binder_env.run("python", "-c", TRUSTED, *notebooks, timeout=60)
+    assert before.returncode == 0, failure(before)
+    assert before.stdout.split()[1::2] == ["False"] * len(notebooks)
+    built = subprocess.run(
+        ["bash", "binder/postBuild"],
+        cwd=binder_env.root,
+        env=binder_env.env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+    )
+    assert built.returncode == 0, failure(built)
+    after = binder_env.run("python", "-c", TRUSTED, *notebooks, timeout=60)
+    assert after.stdout.split()[1::2] == ["True"] * len(notebooks), failure(after)
 
 
 def test_start_here_notebook_executes_without_errors_in_the_binder_env(

@@ -99,7 +99,8 @@ def test_the_check_fails_when_a_source_changes() -> None:
     text = (SOURCES / f"{name}.py").read_text(encoding="utf-8")
     changed = text.replace("\n# %%\n", "\n# %%\nprint('one more line')\n", 1)
     assert changed != text
-    mine, theirs = authored(build.build_text(changed, name[:2])), authored(committed(name))
+    built = build.build_text(changed, name[:2], build.catalog())
+    mine, theirs = authored(built), authored(committed(name))
     assert mine != theirs
     first_code = next(cell for cell in theirs["cells"] if cell["cell_type"] == "code")
     assert len(mine["cells"]) == len(theirs["cells"])
@@ -147,6 +148,58 @@ def test_sync_keeps_outputs_of_unchanged_cells_only(tmp_path: Path) -> None:
             assert after.get("execution_count") == before.get("execution_count")
             assert after.metadata == before.metadata
     assert new.metadata == old.metadata
+
+
+LINK = re.compile(r"\[([^\]]+)\]\(([^)#]*)(#[^)]*)?\)")
+
+
+def links(cell: nbformat.NotebookNode) -> list[tuple[str, str, str]]:
+    """(text, file, fragment) of every Markdown link in a cell."""
+    return [(text, file, fragment) for text, file, fragment in LINK.findall(cell.source)]
+
+
+@pytest.mark.parametrize("index", range(len(NAMES)))
+def test_each_notebook_links_to_its_neighbours_and_the_contents(index: int) -> None:
+    name = NAMES[index]
+    cells = committed(name).cells
+    head, tail = cells[1], cells[-1]
+    assert cells[0].cell_type == head.cell_type == tail.cell_type == "markdown"
+    assert cells[0].source.startswith("# ")
+    for cell in (head, tail):
+        files = [file for _text, file, _fragment in links(cell)]
+        neighbours = NAMES[max(index - 1, 0) : index + 2]
+        expected = [f"{n}.ipynb" for n in neighbours if n != name]
+        expected.insert(1 if index > 0 else 0, f"{NAMES[0]}.ipynb")  # Contents, in 00
+        assert files[: len(expected)] == expected
+    assert tail.source.startswith("---")
+
+
+@pytest.mark.parametrize("name", NAMES[1:])
+def test_the_sections_listed_are_the_notebooks_own(name: str) -> None:
+    cells = committed(name).cells
+    listed = [fragment for _text, file, fragment in links(cells[1]) if not file]
+    headings = [
+        line[3:]
+        for cell in cells[2:-1]
+        if cell.cell_type == "markdown"
+        for line in cell.source.splitlines()
+        if line.startswith("## ")
+    ]
+    assert listed == [build.anchor(heading) for heading in headings]
+    assert listed, "a notebook without sections"
+
+
+def test_the_contents_in_00_lists_every_other_notebook_by_its_title() -> None:
+    cells = committed(NAMES[0]).cells
+    assert "\n## Contents\n" in cells[1].source
+    listed = [(text, file) for text, file, _fragment in links(cells[1])][2:]
+    titles = [
+        build.title((SOURCES / f"{name}.py").read_text(encoding="utf-8")) for name in NAMES[1:]
+    ]
+    assert listed == [
+        (f"{name[:2]} · {title}", f"{name}.ipynb")
+        for name, title in zip(NAMES[1:], titles, strict=True)
+    ]
 
 
 def test_builder_doctests() -> None:

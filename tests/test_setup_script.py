@@ -172,6 +172,9 @@ def test_lab_opens_a_browser_only_on_a_desktop(
     assert ("--no-browser" not in args) == browser
     assert ("--allow-root" in args) == (os.geteuid() == 0)
     assert args[-2:] == ["--port=9999", "notebooks/00-start-here.ipynb"]
+    # The printed URL opens the notebook, not the Launcher; the notebooks are trusted first.
+    assert "--LabApp.default_url=/lab/tree/00-start-here.ipynb" in args
+    assert sandbox.log[-2] == "jupyter trust notebooks/00-start-here.ipynb"
 
 
 def test_unchanged_pyproject_skips_pip(sandbox: Sandbox) -> None:
