@@ -17,6 +17,7 @@ from kubenet_nb.api.errors import KubectlError
 
 __all__ = [
     "ALL_VERBS",
+    "ALSO_SERVED",
     "CREATE_ONLY",
     "READ_ONLY",
     "RESOURCES",
@@ -205,7 +206,11 @@ for _info in reversed(RESOURCES):  # the first row wins a shared name: core's `e
     for _name in _names(_info):
         _BY_NAME[_name] = _info
 _BY_KIND = {info.kind: info for info in reversed(RESOURCES)}
-_VERSIONS = frozenset((info.api_version, info.kind) for info in RESOURCES)
+ALSO_SERVED: tuple[tuple[str, str], ...] = (("autoscaling/v1", "HorizontalPodAutoscaler"),)
+"""(apiVersion, kind) served beside a kind's preferred version, which alone discovery (and so
+`kubectl api-resources`) lists; the API server converts them to the stored version
+(api/autoscaling/v1.py)."""
+_VERSIONS = frozenset([*((info.api_version, info.kind) for info in RESOURCES), *ALSO_SERVED])
 
 
 def _unknown(name: str) -> KubectlError:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from kubenet_nb.api.apiextensions import CustomKind, decode_custom
-from kubenet_nb.api.decode import Decoded, decode
+from kubenet_nb.api.decode import Decoded, decode, served_as
 from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound
 from kubenet_nb.api.generic import rules_for
 from kubenet_nb.api.kinds import RESOURCES, ResourceInfo, ResourceTable
@@ -455,7 +455,8 @@ class ControlPlane:
         existing = self.store.get(info.kind, namespace, meta.get("name", ""))
         if existing is None:
             return self._write(self.api.create, desired, field_validation), "created"
-        patched = patched_for_apply(existing, desired)
+        # kubectl reads the live object in the version it applies (autoscaling/v1 HPAs too)
+        patched = patched_for_apply(served_as(existing, desired.get("apiVersion")), desired)
         if patched is None:
             self.last_warnings = decoded.warnings
             return existing, "unchanged"

@@ -171,8 +171,9 @@ def test_leases(cluster: ControlPlane) -> None:
 
 def test_rbac(cluster: ControlPlane) -> None:
     cluster_roles = names(cluster, "clusterroles")[""]
-    assert len(cluster_roles) == 69
-    assert len(names(cluster, "clusterrolebindings")[""]) == 55
+    # v1.33 has system:controller:selinux-warning-controller (test_bootstrap_rbac.py).
+    assert len(cluster_roles) == 70
+    assert len(names(cluster, "clusterrolebindings")[""]) == 56
     assert {"admin", "cluster-admin", "edit", "view", "system:discovery", "kindnet"} <= set(
         cluster_roles
     )

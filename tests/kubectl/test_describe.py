@@ -85,9 +85,9 @@ def test_nothing_to_describe() -> None:
     )
 
 
-def test_kinds_whose_describer_is_not_simulated_are_refused() -> None:
-    # Kinds with no describer of their own (events among them) get kubectl's generic describer
-    # (test_describe_generic.py); kinds kubectl describes its own way wait for theirs.
+def test_a_csr_whose_request_kubectl_cannot_parse_is_refused() -> None:
+    # kubectl parses the request to describe it (test_describe_csr.py); a PEM block holding no
+    # DER request is refused.
     cluster = Cluster()
     pem = b"-----BEGIN CERTIFICATE REQUEST-----\nMIIBAA==\n-----END CERTIFICATE REQUEST-----\n"
     cluster.create(
@@ -104,7 +104,7 @@ def test_kinds_whose_describer_is_not_simulated_are_refused() -> None:
     )
     with pytest.raises(KubectlError) as error:
         describe.run(cluster.control_plane, ["csr", "csr-a"])
-    assert str(error.value) == ("error: kubenet-nb cannot describe certificatesigningrequests yet")
+    assert str(error.value) == "error: Error parsing CSR: x509: malformed certificate request"
 
 
 def test_csinode_as_kubectl_describes_it() -> None:

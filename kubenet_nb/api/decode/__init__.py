@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
+from kubenet_nb.api.autoscaling import v1 as autoscaling_v1
 from kubenet_nb.api.decode.checker import (
     Mismatch,
     Refused,
@@ -27,10 +28,21 @@ from kubenet_nb.api.decode.wording import (
 )
 from kubenet_nb.api.errors import KubectlError
 
-__all__ = ["FIELD_VALIDATION", "Decoded", "decode", "field_validation_for"]
+__all__ = ["FIELD_VALIDATION", "Decoded", "decode", "field_validation_for", "served_as"]
 
 FIELD_VALIDATION = ("Strict", "Warn", "Ignore")
 """The fieldValidation query parameter's values (metav1.FieldValidation*)."""
+_CONVERSIONS = {("autoscaling/v1", "HorizontalPodAutoscaler"): autoscaling_v1.to_v2}
+"""A version served beside the stored one: its decoded object → the stored version's."""
+_READ_AS = {("autoscaling/v1", "HorizontalPodAutoscaler"): autoscaling_v1.to_v1}
+"""The way back: a stored object as a client of that version reads it."""
+
+
+def served_as(obj: dict[str, Any], api_version: object) -> dict[str, Any]:
+    """A stored object as a client asking for `api_version` reads it (kubectl apply's live
+    object for its three-way patch); the stored version, or one not served, as it is."""
+    convert = _READ_AS.get((api_version, obj["kind"])) if isinstance(api_version, str) else None
+    return obj if convert is None else convert(obj)
 
 
 @dataclass(frozen=True)
@@ -76,7 +88,18 @@ def decode(obj: dict[str, Any], field_validation: str = "Strict") -> Decoded:
     if field_validation not in FIELD_VALIDATION:
         raise KubectlError(f"invalid fieldValidation {field_validation!r}")
     kind = obj["kind"]
-    checker = kind_checker(kind)
+    api_version = obj.get("apiVersion")
+    convert = _CONVERSIONS.get((api_version, kind)) if isinstance(api_version, str) else None
+    decoded = _decode(obj, field_validation)
+    if convert is None:
+        return decoded
+    return Decoded(convert(decoded.obj), decoded.warnings, decoded.private)
+
+
+def _decode(obj: dict[str, Any], field_validation: str) -> Decoded:
+    kind = obj["kind"]
+    api_version = obj.get("apiVersion")
+    checker = kind_checker(kind, api_version if isinstance(api_version, str) else "")
     if checker is None:
         return Decoded(obj)
     try:

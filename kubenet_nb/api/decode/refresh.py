@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kubenet_nb.api.kinds import RESOURCES, by_kind
+from kubenet_nb.api.kinds import ALSO_SERVED, RESOURCES, by_kind
 
 __all__ = ["KUBERNETES_VERSION", "SCHEMAS_PATH", "build", "definitions_path"]
 
@@ -76,7 +76,8 @@ def _spec(schema: dict[str, Any], defs: dict[str, Any], todo: list[str]) -> Any:
 
 
 def build() -> dict[str, Any]:
-    """The compact schemas: the served kinds' root definitions and every struct they reach."""
+    """The compact schemas: the served kinds' root definitions (an `ALSO_SERVED` version's keyed
+    `group/version/Kind`) and every struct they reach."""
     defs = json.loads(definitions_path().read_text())["$defs"]
     kinds: dict[str, str] = {}
     for name, schema in defs.items():
@@ -88,6 +89,9 @@ def build() -> dict[str, Any]:
                     info.kind,
                 ):
                     kinds[info.kind] = name
+            version = f"{gvk['group']}/{gvk['version']}" if gvk["group"] else gvk["version"]
+            if (version, gvk["kind"]) in ALSO_SERVED:
+                kinds[f"{version}/{gvk['kind']}"] = name
     todo = sorted(kinds.values())
     structs: dict[str, dict[str, Any]] = {}
     patch: dict[str, dict[str, list[Any]]] = {}

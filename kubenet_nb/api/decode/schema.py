@@ -75,7 +75,9 @@ def _compile(spec: Any, named: str | None) -> Checker:
 
 
 @functools.cache
-def kind_checker(kind: str) -> StructChecker | None:
-    """The checker of a served kind's root struct (None: a kind without a schema)."""
-    definition = schemas()["kinds"].get(kind)
+def kind_checker(kind: str, api_version: str = "") -> StructChecker | None:
+    """The checker of a served kind's root struct (None: a kind without a schema); an
+    `ALSO_SERVED` apiVersion has its own (kinds.py)."""
+    kinds = schemas()["kinds"]
+    definition = kinds.get(f"{api_version}/{kind}") or kinds.get(kind)
     return None if definition is None else _struct(definition)

@@ -191,7 +191,8 @@ def rbac_objects() -> list[dict]:
     roles = _aggregated(policy.RULES)
     objects = [_role("ClusterRole", name, rules) for name, rules in roles.items()]
     objects += [
-        _role("ClusterRole", f"system:controller:{name}", []) for name in policy.CONTROLLER_ROLES
+        _role("ClusterRole", f"system:controller:{name}", rules)
+        for name, rules in policy.CONTROLLER_ROLES.items()
     ]
     objects += [
         _binding("ClusterRoleBinding", name, ref)

@@ -3,12 +3,17 @@
 kubernetes/kubernetes @ v1.33.0 plugin/pkg/auth/authorizer/rbac/bootstrappolicy: policy.go
 (ClusterRoles, ClusterRoleBindings, NamespaceRoles, NamespaceRoleBindings), controller_policy.go
 (one `system:controller:<name>` role and binding per controller); the same objects are dumped in
-its testdata/*.yaml. Rules are given for the user-facing roles (cluster-admin, the aggregated
-admin, edit and view, and the discovery roles); the other roles are listed by name only (their
-rules are left empty here). The rule builder sorts verbs, groups and resources, as here.
+its testdata/*.yaml. The user-facing roles (cluster-admin, the aggregated admin, edit and view,
+the discovery roles) are written here with the rule builder, which sorts verbs, groups and
+resources as upstream's does; the rules of the other roles, as established for v1.33.0, are the
+data file `rbac_rules.yaml` beside this module (its header says how).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
 
 __all__ = [
     "AGGREGATION",
@@ -34,6 +39,15 @@ def rule(verbs: tuple[str, ...], group: str, *resources: str, names: tuple[str, 
     if names:
         built["resourceNames"] = sorted(names)
     return built
+
+
+def _data() -> dict:
+    """rbac_rules.yaml: clusterRoles, controllerRoles and namespaceRoles, name -> rules."""
+    with open(Path(__file__).with_name("rbac_rules.yaml"), encoding="utf-8") as file:
+        return yaml.safe_load(file)
+
+
+_DATA = _data()
 
 
 def url_rule(*urls: str) -> Rule:
@@ -89,7 +103,7 @@ _ADMIN = [
     rule(READ_WRITE, "rbac.authorization.k8s.io", "roles", "rolebindings"),
 ]
 
-RULES: dict[str, list[Rule]] = {
+_USER_FACING: dict[str, list[Rule]] = {
     "admin": [],
     "cluster-admin": [
         rule(("*",), "*", "*"),
@@ -99,7 +113,6 @@ RULES: dict[str, list[Rule]] = {
     "system:aggregate-to-admin": _ADMIN,
     "system:aggregate-to-edit": _EDIT,
     "system:aggregate-to-view": _VIEW,
-    "system:auth-delegator": [],
     "system:basic-user": [
         rule(
             ("create",),
@@ -109,12 +122,6 @@ RULES: dict[str, list[Rule]] = {
         ),
         rule(("create",), "authentication.k8s.io", "selfsubjectreviews"),
     ],
-    "system:certificates.k8s.io:certificatesigningrequests:nodeclient": [],
-    "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient": [],
-    "system:certificates.k8s.io:kube-apiserver-client-approver": [],
-    "system:certificates.k8s.io:kube-apiserver-client-kubelet-approver": [],
-    "system:certificates.k8s.io:kubelet-serving-approver": [],
-    "system:certificates.k8s.io:legacy-unknown-approver": [],
     "system:discovery": [
         url_rule(
             "/livez",
@@ -130,12 +137,6 @@ RULES: dict[str, list[Rule]] = {
             "/apis/*",
         ),
     ],
-    "system:heapster": [],
-    "system:kube-aggregator": [],
-    "system:kube-controller-manager": [],
-    "system:kube-dns": [],
-    "system:kube-scheduler": [],
-    "system:kubelet-api-admin": [],
     "system:monitoring": [
         url_rule(
             "/healthz",
@@ -148,11 +149,6 @@ RULES: dict[str, list[Rule]] = {
             "/metrics/slis",
         ),
     ],
-    "system:node": [],
-    "system:node-bootstrapper": [],
-    "system:node-problem-detector": [],
-    "system:node-proxier": [],
-    "system:persistent-volume-provisioner": [],
     "system:public-info-viewer": [
         url_rule("/livez", "/readyz", "/healthz", "/version", "/version/"),
     ],
@@ -164,10 +160,10 @@ RULES: dict[str, list[Rule]] = {
             "/openid/v1/jwks/",
         ),
     ],
-    "system:volume-scheduler": [],
     "view": [],
 }
-"""The ClusterRoles of policy.go ClusterRoles(), with the rules of the user-facing ones."""
+RULES: dict[str, list[Rule]] = dict(sorted({**_USER_FACING, **_DATA["clusterRoles"]}.items()))
+"""The ClusterRoles of policy.go ClusterRoles() (admin, edit and view are aggregated later)."""
 
 AGGREGATION: dict[str, tuple[str, dict[str, str]]] = {
     "admin": ("rbac.authorization.k8s.io/aggregate-to-admin", {}),
@@ -185,44 +181,9 @@ AGGREGATION: dict[str, tuple[str, dict[str, str]]] = {
 }
 """Per role: the label its aggregationRule selects ("" for none) and the labels it carries."""
 
-CONTROLLER_ROLES = (
-    "attachdetach-controller",
-    "certificate-controller",
-    "clusterrole-aggregation-controller",
-    "cronjob-controller",
-    "daemon-set-controller",
-    "deployment-controller",
-    "disruption-controller",
-    "endpoint-controller",
-    "endpointslice-controller",
-    "endpointslicemirroring-controller",
-    "ephemeral-volume-controller",
-    "expand-controller",
-    "generic-garbage-collector",
-    "horizontal-pod-autoscaler",
-    "job-controller",
-    "legacy-service-account-token-cleaner",
-    "namespace-controller",
-    "node-controller",
-    "persistent-volume-binder",
-    "pod-garbage-collector",
-    "pv-protection-controller",
-    "pvc-protection-controller",
-    "replicaset-controller",
-    "replication-controller",
-    "resourcequota-controller",
-    "root-ca-cert-publisher",
-    "route-controller",
-    "service-account-controller",
-    "service-cidrs-controller",
-    "service-controller",
-    "statefulset-controller",
-    "ttl-after-finished-controller",
-    "ttl-controller",
-    "validatingadmissionpolicy-status-controller",
-)
-"""controller_policy.go: `system:controller:<name>` ClusterRoles, each bound to the kube-system
-ServiceAccount <name> by a ClusterRoleBinding of the same name."""
+CONTROLLER_ROLES: dict[str, list[Rule]] = _DATA["controllerRoles"]
+"""controller_policy.go: name -> rules of the `system:controller:<name>` ClusterRole, each bound to
+the kube-system ServiceAccount <name> by a ClusterRoleBinding of the same name."""
 
 Subject = tuple[str, str]
 """(kind, name); a ServiceAccount's name is `namespace/name`."""
@@ -256,12 +217,11 @@ NAMESPACE_ROLES: dict[tuple[str, str], list[Rule]] = {
     ("kube-system", "extension-apiserver-authentication-reader"): [
         rule(READ, "", "configmaps", names=("extension-apiserver-authentication",)),
     ],
-    ("kube-system", "system::leader-locking-kube-controller-manager"): [],
-    ("kube-system", "system::leader-locking-kube-scheduler"): [],
-    ("kube-system", "system:controller:bootstrap-signer"): [],
-    ("kube-system", "system:controller:cloud-provider"): [],
-    ("kube-system", "system:controller:token-cleaner"): [],
-    ("kube-public", "system:controller:bootstrap-signer"): [],
+    **{
+        (namespace, name): rules
+        for namespace, roles in _DATA["namespaceRoles"].items()
+        for name, rules in roles.items()
+    },
 }
 """policy.go NamespaceRoles()."""
 

@@ -25,6 +25,7 @@ from kubenet_nb.kubectl.describe.apps import (
 )
 from kubenet_nb.kubectl.describe.autoscaling import describe_hpa
 from kubenet_nb.kubectl.describe.batch import describe_cronjob, describe_job
+from kubenet_nb.kubectl.describe.certificates import describe_csr
 from kubenet_nb.kubectl.describe.config import (
     describe_configmap,
     describe_secret,
@@ -251,10 +252,11 @@ _DESCRIBERS: dict[str, _Describer] = {
     "PersistentVolume": _timed(describe_pv),
     "ServiceCIDR": _timed(describe_servicecidr),
     "IPAddress": _timed(describe_ipaddress),
+    "CertificateSigningRequest": _timed(describe_csr),
 }
 
 # The rest of describerMap: kubectl has a describer of its own for these, not simulated yet.
-_NOT_YET = frozenset(("CertificateSigningRequest", "VolumeAttributesClass"))
+_NOT_YET = frozenset(("VolumeAttributesClass",))
 
 
 def describe_object(cluster: ClusterView, info: ResourceInfo, obj: dict, events: bool) -> str:
