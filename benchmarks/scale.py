@@ -85,7 +85,13 @@ def deployment(index: int, replicas: int = REPLICAS) -> dict:
                 "metadata": {"labels": {"app": name}},
                 "spec": {
                     "containers": [
-                        {"name": "web", "image": "nginx:1.27", "ports": [{"containerPort": 80}]}
+                        {
+                            "name": "web",
+                            "image": "nginx:1.27",
+                            "ports": [{"containerPort": 80}],
+                            # set_ready flips what this probe reports
+                            "readinessProbe": {"httpGet": {"path": "/", "port": 80}},
+                        }
                     ]
                 },
             },

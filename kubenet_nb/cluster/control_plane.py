@@ -28,6 +28,7 @@ from kubenet_nb.cluster.apply import patched_for_apply, with_last_applied
 from kubenet_nb.cluster.bootstrap import create_leases, seed_system_objects
 from kubenet_nb.cluster.bootstrap.writer import SystemRandomness, system_seed, system_writer
 from kubenet_nb.cluster.clock import Clock
+from kubenet_nb.cluster.container_logs import ContainerLogs
 from kubenet_nb.cluster.controllers.base import Controller, SyncError
 from kubenet_nb.cluster.controllers.crd import CRDController
 from kubenet_nb.cluster.controllers.daemonset import DaemonSetController
@@ -41,6 +42,7 @@ from kubenet_nb.cluster.controllers.replicaset import ReplicaSetController
 from kubenet_nb.cluster.controllers.root_ca_publisher import RootCACertPublisher
 from kubenet_nb.cluster.controllers.service_index import ServiceIndex
 from kubenet_nb.cluster.controllers.serviceaccounts import ServiceAccountsController
+from kubenet_nb.cluster.ephemeral_containers import add_ephemeral_container
 from kubenet_nb.cluster.ipam import NodeCIDRAllocator
 from kubenet_nb.cluster.kind import KindSettings
 from kubenet_nb.cluster.kubelet import Kubelets
@@ -112,6 +114,8 @@ class ControlPlane:
         cluster_domain: str = "cluster.local",
         node_network: str = "172.18.0.0/16",
         load_balancer_pool: str = "172.18.255.200-172.18.255.250",
+        load_balancer: str | None = "metallb",
+        internet: bool = False,
         max_endpoints_per_slice: int = 100,
         shutdown_seconds: float = 1.0,
         system_pods: bool = True,
@@ -127,6 +131,8 @@ class ControlPlane:
             node_port_range=node_port_range,
             cluster_domain=cluster_domain,
             load_balancer_pool=load_balancer_pool,
+            load_balancer=load_balancer,
+            internet=internet,
         )
         self.seed = seed
         self.clock = Clock()
@@ -178,7 +184,7 @@ class ControlPlane:
                 self.store, self.api, max_endpoints_per_slice, self.service_index
             ),
             EndpointsController(self.store, self.api, self.service_index),
-            LoadBalancerController(self.store, self.api, load_balancer_pool),
+            LoadBalancerController(self.store, self.api, self.settings),
             GarbageCollector(self.store, self.api, self.owners),
             ServiceAccountsController(self.store, self.writer),
             RootCACertPublisher(self.store, self.writer, self.settings),
@@ -187,6 +193,8 @@ class ControlPlane:
         self.store.watch(self.service_index.handle)
         for controller in self.controllers:
             self.store.watch(controller.handle)
+        self.container_logs = ContainerLogs()
+        """What containers wrote since they started (`kubectl logs` reads it)."""
         self.last_warnings: builtins.list[str] = []
         self.failures: dict[tuple[str, tuple[str, str]], int] = {}
         """Failed syncs not yet retried with success: (controller, key) -> failures in a row."""
@@ -206,7 +214,7 @@ class ControlPlane:
                 )
             names = settings.node_names()
             control_plane = kind_defaults.node_manifest(
-                names[0], settings.node_ip(0), control_plane=True
+                names[0], settings.node_ip(0), control_plane=True, alone=len(names) == 1
             )
             self.api.create(control_plane, trusted=True)
             self._settle()
@@ -412,12 +420,36 @@ class ControlPlane:
         return clone(deleted)
 
     def set_ready(self, pod: str, ready: bool, namespace: str = "default") -> dict:
-        """Make a pod's readiness probe pass or fail; EndpointSlices and rules follow."""
+        """Make the pod's readiness probes fail or pass; EndpointSlices and rules follow.
+        A pod without a readinessProbe cannot fail one (refused)."""
 
         def flip() -> dict:
             return self.kubelets.set_ready(self.store.require("Pod", namespace, pod), ready)
 
         return clone(self._current(self._request(flip)))
+
+    def kill(
+        self, pod: str, container: str | None = None, exit_code: int = 1, namespace: str = "default"
+    ) -> dict:
+        """A container's main process exits with `exit_code`; the kubelet restarts it."""
+
+        def stop() -> dict:
+            found = self.store.require("Pod", namespace, pod)
+            return self.kubelets.kill(found, container, exit_code)
+
+        return clone(self._current(self._request(stop)))
+
+    def add_ephemeral_container(
+        self, pod: str, container: dict, namespace: str = "default", exit_code: int | None = None
+    ) -> dict:
+        """PATCH pods/NAME/ephemeralcontainers (`kubectl debug`): the container is added and
+        the kubelet starts it; `exit_code`: its process has already ended with it."""
+
+        def add() -> dict:
+            found = self.store.require("Pod", namespace, pod)
+            return add_ephemeral_container(self.api, found, container, exit_code)
+
+        return clone(self._current(self._request(add)))
 
     def apply(
         self, objects: builtins.list[dict], *, field_validation: str = "Strict"

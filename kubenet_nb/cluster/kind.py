@@ -54,6 +54,12 @@ class KindSettings:
     node_port_range: str = "30000-32767"
     cluster_domain: str = "cluster.local"
     load_balancer_pool: str = "172.18.255.200-172.18.255.250"
+    """MetalLB's IPAddressPool (used when `load_balancer` is "metallb")."""
+    load_balancer: str | None = "metallb"
+    """Who serves LoadBalancer Services: "metallb", "cloud-provider-kind" or None (a stock kind
+    cluster: EXTERNAL-IP stays `<pending>`); see cluster/controllers/loadbalancer.py."""
+    internet: bool = False
+    """Whether the host reaches a DNS resolver beyond Docker's (network/dns/upstream.py)."""
 
     def node_names(self) -> list[str]:
         workers = [f"{self.name}-worker" + (str(i + 1) if i else "") for i in range(self.workers)]
@@ -75,9 +81,20 @@ def system_namespaces() -> list[str]:
 
 
 def node_manifest(
-    name: str, ip: str, *, control_plane: bool = False, labels: dict[str, str] | None = None
+    name: str,
+    ip: str,
+    *,
+    control_plane: bool = False,
+    alone: bool = False,
+    labels: dict[str, str] | None = None,
 ) -> dict:
-    """A Node as kind's kubelet registers it (labels, taint, addresses, node info)."""
+    """A Node as kind's kubelet registers it (labels, taint, addresses, node info).
+
+    kubeadm marks a control-plane node with the NoSchedule taint and the exclude-from-external-
+    load-balancers label; when it is the cluster's only node (`alone`, what a plain `kind create
+    cluster` makes), kind removes both so that pods and load balancers can use it
+    (kubernetes-sigs/kind pkg/cluster/internal/create/actions/kubeadminit/init.go @ v0.29.0).
+    """
     node_labels = {
         ARCH_BETA_LABEL: "amd64",
         OS_BETA_LABEL: "linux",
@@ -87,10 +104,11 @@ def node_manifest(
     }
     if control_plane:
         node_labels[CONTROL_PLANE_ROLE_LABEL] = ""
+    if control_plane and not alone:
         node_labels[EXCLUDE_FROM_LB_LABEL] = ""
     node_labels.update(labels or {})
     spec: dict = {"providerID": f"kind://docker/kind/{name}"}
-    if control_plane:
+    if control_plane and not alone:
         spec["taints"] = [{"key": CONTROL_PLANE_TAINT, "effect": "NoSchedule"}]
     return {
         "apiVersion": "v1",

@@ -9,7 +9,10 @@ environment (`kubelet_env`), create, start. A container that cannot start waits
 (k/k pkg/kubelet/pod_workers.go @ v1.33.0: backOffPeriod 10s, jitter 0.5). The kubelet reads
 ConfigMaps and Secrets through a watch-fed cache (pkg/kubelet/util/manager/
 watch_based_manager.go): a watch event on one a waiting pod names refreshes what the pod's next
-retry sees. Readiness follows a per-pod probe result the user can flip. A pod marked for
+retry sees. A running container is ready unless its readinessProbe fails: the user can make the
+probes of a pod's containers fail or pass (`kubelet_probes`); a container without one is ready
+while it runs, and goes unready only when it exits (`kill`, then restarted with the kubelet's
+back-off: `kubelet_restarts`). A pod marked for
 deletion stops after `shutdown_seconds` (its containers exit on SIGTERM), or at the end of its
 grace period if that is shorter, and the kubelet then removes it.
 """
@@ -18,15 +21,29 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from kubenet_nb.api.core.pod import pod_qos_class
+from kubenet_nb.api.errors import BadRequest, KubectlError, KubenetError
+from kubenet_nb.api.well_known import DEFAULT_CONTAINER_ANNOTATION
 from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.controllers.base import Controller
 from kubenet_nb.cluster.ipam import PodIPAllocator
 from kubenet_nb.cluster.kubelet_env import env_error
 from kubenet_nb.cluster.kubelet_images import ImageManager, full_reference
+from kubenet_nb.cluster.kubelet_probes import has_readiness_probe, readiness_failure
+from kubenet_nb.cluster.kubelet_restarts import (
+    RELIST_SECONDS,
+    BackOff,
+    Exit,
+    back_off_event,
+    back_off_state,
+    instance_id,
+    restarts,
+    terminated_state,
+)
 from kubenet_nb.cluster.kubelet_volumes import mount_backoff, mount_failures, references
-from kubenet_nb.cluster.listeners import Listener, conflicts
+from kubenet_nb.cluster.listeners import conflicts
 from kubenet_nb.cluster.node_pods import NodePods
 from kubenet_nb.cluster.store import Store, WatchEvent
 from kubenet_nb.cluster.timers import Timers
@@ -84,7 +101,10 @@ class Kubelets(Controller):
         self.shutdown_seconds = shutdown_seconds
         self.allocators: dict[str, PodIPAllocator] = {}
         self.not_ready: set[Key] = set()
-        self.crashing: dict[Key, dict[str, Listener]] = {}
+        """Pods whose containers' readiness probes fail (containers without one are unaffected)."""
+        self.back_off = BackOff(store.on_undo)
+        self.exits: dict[tuple[str, str, str], Exit] = {}
+        """(namespace, pod, container) -> its last exit, until the kubelet restarts it."""
         self.images = ImageManager(api, store.on_undo)
         self._terminating: set[Key] = set()
         self._waiting: dict[Key, Waiting] = {}
@@ -273,7 +293,7 @@ class Kubelets(Controller):
             elif "running" in statuses.get(name, {}).get("state", {}):
                 containers.append(statuses[name])
             else:
-                ready = _pod_key(pod) not in self.not_ready
+                ready = self._probe_ready(pod, container)
                 containers.append(self._container_status(container, ready, now, pod))
         unready = " ".join(c["name"] for c in containers if not c["ready"])
         conditions = self._conditions(False, started, now, unready)
@@ -293,16 +313,23 @@ class Kubelets(Controller):
             self.api.set_status(pod, status)
 
     def _running(self, pod: dict, node: dict, ip: str) -> None:
-        """Every container started: Running, Ready unless its probe fails or a bind failed."""
+        """Every container started: Running, Ready unless a probe fails or a bind failed."""
         now = self.api.clock.timestamp()
         node_ip = node_internal_ip(node)
-        key = _pod_key(pod)
         failed = conflicts(pod)
-        ready = key not in self.not_ready and not failed
-        unready = " ".join(failed) if failed else _names(pod)
         old = pod.get("status", {})
         started = old.get("startTime") or now
         statuses = {c["name"]: c for c in old.get("containerStatuses") or ()}
+        containers = [
+            self._crashing_status(c, now, pod)
+            if c["name"] in failed
+            else self._container_status(
+                c, self._probe_ready(pod, c), now, pod, statuses.get(c["name"])
+            )
+            for c in pod["spec"]["containers"]
+        ]
+        ready = all(c["ready"] for c in containers)
+        unready = " ".join(c["name"] for c in containers if not c["ready"])
         status = {
             "phase": "Running",
             "conditions": _kept_transitions(self._conditions(ready, started, now, unready), old),
@@ -311,30 +338,12 @@ class Kubelets(Controller):
             "podIP": ip,
             "podIPs": [{"ip": ip}],
             "startTime": started,
-            "containerStatuses": [
-                self._crashing_status(c, now, pod)
-                if c["name"] in failed
-                else self._container_status(
-                    c, key not in self.not_ready, now, pod, statuses.get(c["name"])
-                )
-                for c in pod["spec"]["containers"]
-            ],
+            "containerStatuses": containers,
             "qosClass": pod_qos_class(pod),
         }
         self.api.set_status(pod, status)
         for name in failed:
-            self.api.record_event(
-                pod,
-                "Warning",
-                "BackOff",
-                "kubelet",
-                f"Back-off restarting failed container {name} in pod "
-                f"{pod['metadata']['name']}_{pod['metadata']['namespace']}"
-                f"({pod['metadata']['uid']})",
-            )
-        if failed:
-            self.crashing[key] = dict(failed)
-            self.store.on_undo(lambda: self.crashing.pop(key, None))
+            self.api.record_event(pod, "Warning", "BackOff", "kubelet", back_off_event(name, pod))
 
     @staticmethod
     def _conditions(ready: bool, started: str, changed: str, names: str) -> list[dict]:
@@ -376,67 +385,168 @@ class Kubelets(Controller):
         """A container whose bind failed ("Address already in use"): it exits with 1 and the
         kubelet restarts it with a growing back-off (CrashLoopBackOff)."""
         status = self._container_status(container, False, now, pod)
-        meta = pod["metadata"]
         status["started"] = False
         status["restartCount"] = 1
-        status["state"] = {
-            "waiting": {
-                "reason": "CrashLoopBackOff",
-                "message": f"back-off 10s restarting failed container={container['name']} "
-                f"pod={meta['name']}_{meta['namespace']}({meta['uid']})",
-            }
-        }
-        status["lastState"] = {
-            "terminated": {
-                "exitCode": 1,
-                "reason": "Error",
-                "startedAt": now,
-                "finishedAt": now,
-                "containerID": status["containerID"],
-            }
-        }
+        status["state"] = back_off_state(10, container["name"], pod)
+        status["lastState"] = terminated_state(1, now, now, status["containerID"])
         return status
 
+    # -- readiness probes and exits --------------------------------------------------------
+
+    def _probe_ready(self, pod: dict, container: dict) -> bool:
+        """A running container's readiness: its probe's result; no probe, always ready."""
+        return not has_readiness_probe(container) or _pod_key(pod) not in self.not_ready
+
     def set_ready(self, pod: dict, ready: bool) -> dict:
-        """Report a readiness probe result: flips Ready/ContainersReady and container `ready`."""
+        """Make the readiness probes of the pod's containers fail (the application starts
+        failing them) or pass again: Ready/ContainersReady and each container's `ready`
+        follow, with the kubelet's Unhealthy event for each probe that fails.
+
+        A pod none of whose containers has a readinessProbe cannot fail one: refused (to pass
+        one is no change)."""
+        probed = [c for c in pod["spec"]["containers"] if has_readiness_probe(c)]
+        if not probed:
+            if ready:
+                return pod
+            raise KubenetError(_no_probe(pod))
         key = _pod_key(pod)
-        if ready:
+        if ready and key in self.not_ready:
             self.not_ready.discard(key)
             self.store.on_undo(lambda: self.not_ready.add(key))
-        elif key not in self.not_ready:
+        elif not ready and key not in self.not_ready:
             self.not_ready.add(key)
             self.store.on_undo(lambda: self.not_ready.discard(key))
         status = pod.get("status", {})
-        crashing = self.crashing.get(key, {})
-        if not status.get("podIP") or crashing or key in self._waiting:
+        if not status.get("podIP") or key in self._waiting:
             return pod
-        current = next(
-            (c["status"] == "True" for c in status.get("conditions", []) if c["type"] == "Ready"),
-            False,
-        )
-        if current == ready:
-            return pod
-        now = self.api.clock.timestamp()
-        started = status.get("startTime", now)
-        conditions = self._conditions(ready, started, now, _names(pod))
-        for condition in conditions:
-            if condition["type"] not in ("Ready", "ContainersReady"):
-                condition["lastTransitionTime"] = next(
-                    (
-                        c["lastTransitionTime"]
-                        for c in status.get("conditions", [])
-                        if c["type"] == condition["type"]
-                    ),
-                    started,
-                )
-        new_status = dict(status)
-        new_status["conditions"] = conditions
-        new_status["containerStatuses"] = [
-            {**c, "ready": ready} for c in status.get("containerStatuses", [])
+        specs = {c["name"]: c for c in pod["spec"]["containers"]}
+        statuses = [
+            {**c, "ready": self._probe_ready(pod, specs[c["name"]])}
+            if "running" in c.get("state", {})
+            else c
+            for c in status.get("containerStatuses") or ()
         ]
-        if not ready:
-            self.api.record_event(pod, "Warning", "Unhealthy", "kubelet", "Readiness probe failed")
-        return self.api.set_status(pod, new_status)
+        if statuses == status.get("containerStatuses"):
+            return pod
+        for before, after in zip(status["containerStatuses"], statuses, strict=True):
+            if before["ready"] and not after["ready"]:
+                message = readiness_failure(specs[after["name"]], status["podIP"])
+                self.api.record_event(pod, "Warning", "Unhealthy", "kubelet", message)
+        return self._report(pod, statuses)
+
+    def _report(self, pod: dict, statuses: list[dict], phase: str | None = None) -> dict:
+        """Write new container statuses, with the Ready and ContainersReady they make."""
+        status = dict(pod.get("status", {}))
+        now = self.api.clock.timestamp()
+        ready = all(c["ready"] for c in statuses)
+        unready = " ".join(c["name"] for c in statuses if not c["ready"])
+        started = status.get("startTime", now)
+        fresh = {c["type"]: c for c in self._conditions(ready, started, now, unready)}
+        if phase in ("Succeeded", "Failed"):
+            for kind in ("Ready", "ContainersReady"):
+                fresh[kind] = {**fresh[kind], "reason": "PodCompleted"}
+                fresh[kind].pop("message", None)
+        conditions = [
+            fresh[c["type"]] if c["type"] in ("Ready", "ContainersReady") else c
+            for c in status.get("conditions") or ()
+        ]
+        status["conditions"] = _kept_transitions(conditions, status)
+        status["containerStatuses"] = statuses
+        if phase is not None:
+            status["phase"] = phase
+        return self.api.set_status(pod, status)
+
+    def kill(self, pod: dict, container: str | None, code: int) -> dict:
+        """The container's main process exits with `code` (as after `kubectl exec POD -- kill
+        1`): terminated and not ready; the kubelet restarts it as the restartPolicy says, at
+        its next relist or when its back-off ends. Refused, in the words of that `kubectl
+        exec`, for a container the pod lacks, an unscheduled pod, a container not running."""
+        meta, spec = pod["metadata"], pod["spec"]
+        name = container or _default_container(pod)
+        if not any(c["name"] == name for c in spec["containers"]):
+            raise BadRequest(f"container {name} is not valid for pod {meta['name']}")
+        if not spec.get("nodeName"):
+            raise BadRequest(f"pod {meta['name']} does not have a host assigned")
+        if not 0 <= code <= 255:
+            raise KubenetError(f"exit code {code} is out of range: a process exits with 0 to 255")
+        status = pod.get("status", {})
+        statuses = list(status.get("containerStatuses") or ())
+        index = next((i for i, c in enumerate(statuses) if c["name"] == name), None)
+        if index is None or "running" not in statuses[index].get("state", {}):
+            raise KubectlError(f'unable to upgrade connection: container not found ("{name}")')
+        now = self.api.clock.timestamp()
+        old = statuses[index]
+        started = old["state"]["running"].get("startedAt", now)
+        statuses[index] = {
+            **old,
+            "ready": False,
+            "started": False,
+            "state": terminated_state(code, started, now, old.get("containerID", "")),
+        }
+        exit = Exit(meta["uid"], name, code, self.api.clock.seconds)
+        key = (meta["namespace"], meta["name"], name)
+        before = self.exits.get(key)
+        self.exits[key] = exit
+        self.store.on_undo(lambda: self._restore_exit(key, before))
+        phase = None
+        if not restarts(spec.get("restartPolicy", "Always"), code):
+            phase = _finished_phase(statuses)
+        else:
+            self.timers.at(exit.at + RELIST_SECONDS, lambda: self._after_exit(key, exit))
+        return self._report(pod, statuses, phase)
+
+    def _restore_exit(self, key: tuple[str, str, str], exit: Exit | None) -> None:
+        if exit is None:
+            self.exits.pop(key, None)
+        else:
+            self.exits[key] = exit
+
+    def _after_exit(self, key: tuple[str, str, str], exit: Exit) -> None:
+        """The kubelet's sync after an exit: restart now, or wait out the back-off."""
+        pod = self.store.get("Pod", key[0], key[1])
+        if (
+            self.exits.get(key) is not exit
+            or pod is None
+            or pod["metadata"].get("deletionTimestamp")
+        ):
+            return
+        now = self.api.clock.seconds
+        window = self.back_off.waiting(exit, now)
+        statuses = list(pod["status"]["containerStatuses"])
+        index = next(i for i, c in enumerate(statuses) if c["name"] == exit.container)
+        old = statuses[index]
+        if window is not None:
+            last = old["state"] if "terminated" in old["state"] else old["lastState"]
+            statuses[index] = {**old, "state": back_off_state(window, exit.container, pod)}
+            statuses[index]["lastState"] = last
+            self.api.record_event(
+                pod, "Warning", "BackOff", "kubelet", back_off_event(exit.container, pod)
+            )
+            self.timers.at(exit.at + window, lambda: self._after_exit(key, exit))
+            self._report(pod, statuses)
+            return
+        self.back_off.next(exit, now)
+        container = next(c for c in pod["spec"]["containers"] if c["name"] == exit.container)
+        self.images.ensure(pod, container, pod["spec"]["nodeName"])
+        self.api.record_event(
+            pod, "Normal", "Created", "kubelet", f"Created container: {exit.container}"
+        )
+        self.api.record_event(
+            pod, "Normal", "Started", "kubelet", f"Started container {exit.container}"
+        )
+        restart = old.get("restartCount", 0) + 1
+        statuses[index] = {
+            **old,
+            "containerID": instance_id(pod, exit.container, restart),
+            "ready": self._probe_ready(pod, container),
+            "started": True,
+            "restartCount": restart,
+            "state": {"running": {"startedAt": self.api.clock.timestamp()}},
+            "lastState": old["state"] if "terminated" in old["state"] else old["lastState"],
+        }
+        del self.exits[key]
+        self.store.on_undo(lambda: self.exits.__setitem__(key, exit))
+        self._report(pod, statuses)
 
     def _begin_termination(self, pod: dict) -> None:
         key = _pod_key(pod)
@@ -448,7 +558,7 @@ class Kubelets(Controller):
         delay = min(self.shutdown_seconds, grace)
         uid = pod["metadata"]["uid"]
         statuses = pod.get("status", {}).get("containerStatuses") or ()
-        started = {c["name"] for c in statuses if "waiting" not in c.get("state", {})}
+        started = {c["name"] for c in statuses if "running" in c.get("state", {})}
         for container in pod["spec"]["containers"]:
             if container["name"] in started:
                 self.api.record_event(
@@ -468,9 +578,10 @@ class Kubelets(Controller):
         if key in self.not_ready:
             self.not_ready.discard(key)
             self.store.on_undo(lambda: self.not_ready.add(key))
-        crashing = self.crashing.pop(key, None)
-        if crashing is not None:
-            self.store.on_undo(lambda: self.crashing.__setitem__(key, crashing))
+        for exited in [k for k in self.exits if k[:2] == key]:
+            gone = self.exits.pop(exited)
+            self.store.on_undo(partial(self._restore_exit, exited, gone))
+        self.back_off.forget(pod["metadata"]["uid"])
         self._unwait(key)
         node = pod["spec"].get("nodeName")
         ip = pod.get("status", {}).get("podIP")
@@ -482,8 +593,29 @@ def _pod_key(pod: dict) -> Key:
     return pod["metadata"]["namespace"], pod["metadata"]["name"]
 
 
-def _names(pod: dict) -> str:
-    return " ".join(c["name"] for c in pod["spec"]["containers"])
+def _default_container(pod: dict) -> str:
+    """The container `kubectl exec` picks without -c: the annotated default, else the first."""
+    annotated = (pod["metadata"].get("annotations") or {}).get(DEFAULT_CONTAINER_ANNOTATION)
+    names = [c["name"] for c in pod["spec"]["containers"]]
+    return annotated if isinstance(annotated, str) and annotated in names else names[0]
+
+
+def _finished_phase(statuses: list[dict]) -> str | None:
+    """Every container terminated for good: Succeeded if all exited 0, else Failed."""
+    ends = [c["state"].get("terminated") for c in statuses]
+    if not all(ends):
+        return None
+    return "Succeeded" if all(end["exitCode"] == 0 for end in ends if end) else "Failed"
+
+
+def _no_probe(pod: dict) -> str:
+    name = pod["metadata"]["name"]
+    return (
+        f'pod "{name}" has no readinessProbe, so no probe can fail: the kubelet reports a '
+        "container without a readinessProbe ready for as long as it runs. Give its containers "
+        f"a readinessProbe to fail, or make a container exit with c.kill({name!r}): it is not "
+        "ready until the kubelet restarts it."
+    )
 
 
 def _waiting_status(container: dict, state: dict) -> dict:

@@ -33,8 +33,11 @@ from kubenet_nb.kubectl.main import run_kubectl
 from kubenet_nb.network.dns import Answer, cluster_dns_state
 from kubenet_nb.network.dns import resolve as dns_resolve
 from kubenet_nb.network.kindnet import pod_subnets, with_kindnet
+from kubenet_nb.network.port_forward import forwarded_trace
+from kubenet_nb.network.port_forward import forwards as port_forwards
 from kubenet_nb.network.proxy import ProxySettings, iptables_save
 from kubenet_nb.network.send import send as send_traffic
+from kubenet_nb.network.tools.libc import pod_libc
 from kubenet_nb.network.trace import Trace
 from kubenet_nb.network.trace import trace as trace_packet
 from kubenet_nb.views.picture import Picture
@@ -55,7 +58,12 @@ class Cluster:
     """A kind-style cluster in memory: control-plane plus workers, CoreDNS, kube-proxy.
 
     Takes the control plane's settings (seed, workers, CIDRs, node-port range, cluster domain,
-    ...; see `ControlPlane`) plus `proxy`: kube-proxy's settings, its own defaults unless given.
+    `load_balancer` ("metallb", "cloud-provider-kind" or None for a stock kind cluster),
+    `internet` (False: names outside the cluster get SERVFAIL), ...; see `ControlPlane`) plus
+    `proxy`: kube-proxy's settings, its own defaults unless given.
+    The default two workers are kind with a config listing a control-plane and two workers;
+    `workers=0` is what a plain `kind create cluster` makes: one node, which kind untaints so
+    that it runs every pod.
 
     >>> c = Cluster()
     >>> [n["metadata"]["name"] for n in c.list("nodes")]
@@ -194,8 +202,28 @@ class Cluster:
         return self.control_plane.delete(kind, name, namespace, grace_period)
 
     def set_ready(self, pod: str, ready: bool, namespace: str = "default") -> dict:
-        """Make a pod's readiness probe pass or fail; EndpointSlices and rules follow."""
+        """Make the readiness probes of the pod's containers fail (the application starts
+        failing them) or pass again: the pod turns 0/1 ready with the kubelet's `Readiness
+        probe failed` event, its EndpointSlice entry `ready: false`, and kube-proxy's rules
+        leave it out. Only a container with a readinessProbe can fail one: for a pod without
+        any, `set_ready(pod, False)` is refused; make a container exit with `kill` instead."""
         return self.control_plane.set_ready(pod, ready, namespace)
+
+    def kill(
+        self,
+        pod: str,
+        container: str | None = None,
+        *,
+        exit_code: int = 1,
+        namespace: str = "default",
+    ) -> dict:
+        """Make a container's main process exit, as `kubectl exec POD -- kill 1` would:
+        the container is terminated with `exit_code` and not ready, then the kubelet restarts
+        it (RESTARTS +1) at its next relist, 1s later. Exiting again soon after a restart puts
+        it in CrashLoopBackOff for 10s, then 20s, 40s, ... 5m. `container` defaults to the
+        pod's default container (the first one); `c.advance(seconds)` lets the restart happen.
+        """
+        return self.control_plane.kill(pod, container, exit_code, namespace)
 
     # -- kubectl, the data plane and the views ---------------------------------------------
 
@@ -245,13 +273,19 @@ class Cluster:
         """The cluster DNS's answer, as the pod's resolver gets it (search list, ndots:5).
 
         `from_pod` is a pod name in `namespace` (or "namespace/name", or the pod object); without
-        it the name is asked of CoreDNS as written, as `dig` would.
+        it the name is asked of CoreDNS as written, as `dig` would. From a pod, an A or AAAA
+        question is asked as `getaddrinfo` asks it, A and AAAA for each candidate name, by the
+        rules of the pod's C library (musl in Alpine-based images, else glibc); `qtype` picks
+        the addresses returned, and `.tried` lists every query.
 
         >>> Cluster().resolve("kube-dns.kube-system.svc.cluster.local").addresses
         ['10.96.0.10']
         """
-        pod = self._pod(from_pod, namespace) if from_pod is not None else None
-        return dns_resolve(cluster_dns_state(self.control_plane), name, qtype, pod)
+        state = cluster_dns_state(self.control_plane)
+        if from_pod is None:
+            return dns_resolve(state, name, qtype)
+        pod = self._pod(from_pod, namespace)
+        return dns_resolve(state, name, qtype, pod, pod_libc(pod))
 
     def trace(
         self,
@@ -267,15 +301,24 @@ class Cluster:
 
         `src` is a pod ("name" or "namespace/name"), a node name or an outside IP; `dst` a
         service name as a pod types it, or `ip:port`; `via` picks the node an outside client's
-        packet enters by.
+        packet enters by. `src="localhost"` is the laptop, reaching a pod through a
+        `kubectl port-forward` listening on `dst` (`localhost:8080`).
 
         >>> c = Cluster()
         >>> c.trace("kind-worker", "10.96.0.1:443").verdict
         'delivered'
         """
+        laptop = src == "localhost" and not self.control_plane.store.get("Pod", "default", src)
+        if laptop:
+            return forwarded_trace(self.control_plane, dst, port, protocol)
         return trace_packet(
             self.control_plane, src, dst, port, protocol, seed, via=via, proxy=self.proxy
         )
+
+    def stop_port_forward(self, local_port: int | None = None) -> int:
+        """Stop the `kubectl port-forward` listening on `local_port` (every one without it),
+        as Ctrl-C stops it in a terminal; returns how many listeners were closed."""
+        return len(port_forwards(self.control_plane).stop(local_port))
 
     def send(
         self,
@@ -313,10 +356,11 @@ class Cluster:
         return Workbench(self, namespace)
 
     def endpoints_table(
-        self, namespace: str | None = None, service: str | None = None
+        self, namespace: str | None = None, service: str | None = None, *, wide: bool = False
     ) -> pd.DataFrame:
-        """Service port -> endpoint ip:port -> pod -> node, with conditions and why not."""
-        return endpoints_table(self, namespace, service)
+        """Service port -> endpoint ip:port -> pod -> node, ready, why not; `wide=True` adds
+        port name, protocol, targetPort, IP and port apart, serving, terminating (`-o wide`)."""
+        return endpoints_table(self, namespace, service, wide=wide)
 
     def services_table(
         self,

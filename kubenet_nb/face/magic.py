@@ -24,7 +24,8 @@ from kubenet_nb.kubectl.main import execute, split_command_line
 __all__ = ["KubectlMagics", "commands", "reads_stdin", "register", "run", "unregister"]
 
 _BODY_UNUSED = (
-    'the cell body is read only as the standard input of "-f -", as in "%%kubectl apply -f -"; '
+    'the cell body is read only as the standard input of "-f -", as in "%%kubectl apply -f -", '
+    'or as the edited buffer of "edit"; '
     'to run several commands, write "%%kubectl" alone on the first line and one command per line '
     "below it"
 )
@@ -46,6 +47,10 @@ class KubectlMagics(Magics):
             The first line is the command; the cell body is its standard input (YAML or JSON).
             The body is read only by a command with "-f -" (or --filename=-).
 
+        %%kubectl edit deploy/web
+            `edit` has no editor here: the cell body is the edited buffer, as if saved from
+            the editor kubectl opens.
+
         %%kubectl
             Alone on the first line: each line of the body is a command, run in order like a
             shell script. A refused command prints its error and the next one still runs. Blank
@@ -62,18 +67,22 @@ class KubectlMagics(Magics):
 
 
 def reads_stdin(line: str) -> bool:
-    """Whether a command line reads its standard input: `-f -` in one of pflag's spellings.
+    """Whether a command line reads its standard input: `-f -` in one of pflag's spellings,
+    or `edit`, whose edited buffer comes as its standard input.
 
     >>> reads_stdin("apply -f -"), reads_stdin("create --filename=- -n demo")
     (True, True)
-    >>> reads_stdin("apply -f web.yaml")
-    False
+    >>> reads_stdin("apply -f web.yaml"), reads_stdin("kubectl edit deploy/web")
+    (False, True)
 
     A line that cannot be split counts as reading, so that kubectl reports what is wrong with it.
     """
     try:
         argv = split_command_line(line)
     except ValueError:
+        return True
+    verb = argv[1:2] if argv[:1] == ["kubectl"] else argv[:1]
+    if verb == ["edit"]:
         return True
     for i, token in enumerate(argv):
         if token in ("-f-", "-f=-", "--filename=-"):

@@ -16,8 +16,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DRY_RUN_FLAG",
+    "FILENAME_FLAGS",
     "NAMESPACE_FLAG",
     "OUTPUT_FLAG",
+    "TEMPLATE_FLAGS",
     "Invocation",
     "KubectlOutput",
     "Terminal",
@@ -35,6 +37,19 @@ __all__ = [
 NAMESPACE_FLAG = Flag("namespace", "n")
 OUTPUT_FLAG = Flag("output", "o", default="")
 DRY_RUN_FLAG = Flag("dry-run", default="none")
+FILENAME_FLAGS = (
+    Flag("filename", "f", "list"),
+    Flag("recursive", "R", "bool"),
+    Flag("kustomize", "k"),
+)
+"""`-f` and `-R` (cmdutil.AddFilenameOptionFlags) and `-k` (AddKustomizeFlag) of the verbs
+that read manifests."""
+TEMPLATE_FLAGS = (
+    Flag("allow-missing-template-keys", kind="bool", default=True),
+    Flag("show-managed-fields", kind="bool"),
+    Flag("template", default=""),
+)
+"""The printing flags genericclioptions.PrintFlags adds besides `-o`."""
 _PRINTER_FORMATS = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file"
 _PRINTER_FORMATS += ",name,template,templatefile,yaml"
 

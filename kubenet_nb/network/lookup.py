@@ -1,6 +1,7 @@
 """Name resolution for a trace's sender, through the cluster DNS state (one source of truth).
 
-A pod resolves through its own resolv.conf (search list, ndots:5, via CoreDNS). A node, and an
+A pod resolves through its own resolv.conf (search list, ndots:5, via CoreDNS), by the rules of
+its image's C library. A node, and an
 outside machine on the kind Docker network, use the node's resolv.conf: Docker's DNS, which
 knows the node containers by name but nothing of the cluster's zone.
 """
@@ -13,6 +14,7 @@ from kubenet_nb.network.dns import Answer, cluster_dns_state, resolve
 from kubenet_nb.network.dns.resolver import search
 from kubenet_nb.network.hops import Client, Hop
 from kubenet_nb.network.netfilter import host_port
+from kubenet_nb.network.tools.libc import pod_libc
 
 if TYPE_CHECKING:
     from kubenet_nb.cluster.control_plane import ControlPlane
@@ -26,7 +28,7 @@ def lookup(cluster: ControlPlane, client: Client, name: str, qtype: str = "A") -
     """What the sender's resolver gets for `name`, with every query it tried."""
     state = cluster_dns_state(cluster)
     if client.pod is not None:
-        return resolve(state, name, qtype, client.pod)
+        return resolve(state, name, qtype, client.pod, pod_libc(client.pod))
     conf = state.node_resolv_conf
     server = conf.nameservers[0]
     replies, rcode = search(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import ipaddress
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,10 +30,21 @@ from kubenet_nb.network.walk import Connection
 if TYPE_CHECKING:
     from kubenet_nb.cluster.control_plane import ControlPlane
 
-__all__ = ["COLUMNS", "Trace", "TraceRequest", "prepare", "trace"]
+__all__ = ["COLUMNS", "Steps", "Trace", "TraceRequest", "prepare", "trace"]
 
 COLUMNS = ("stage", "node", "table", "chain", "rule", "action", "src", "dst")
 """The columns of `Trace.to_frame()`, one row per hop."""
+
+_MOVES = ("DNAT", "MASQUERADE", "DROP", "REJECT")
+"""The actions `Trace.steps` always keeps: they rewrite the packet's addresses or stop it."""
+
+
+class Steps(str):
+    """Lines of text that a notebook shows as they are, whether printed or left last in a cell
+    (the repr is the text itself, so the cell's output is the same lines either way)."""
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,22 @@ class Trace:
         if self.source_seen is not None and self.verdict == "delivered":
             text += f"; the backend saw the client as {self.source_seen}"
         return text
+
+    def steps(self, chains: str | Iterable[str] = ()) -> Steps:
+        """The hops that move the packet (DNS, routing, delivery, the reply), the rules that
+        rewrite its addresses or stop it, then the verdict; `chains` adds the rules that
+        matched in chains whose names start with one of these prefixes."""
+        prefixes = (chains,) if isinstance(chains, str) else tuple(chains)
+        lines = []
+        for hop in self.hops:
+            shown = hop.action.startswith(_MOVES) or (
+                bool(prefixes) and hop.chain.startswith(prefixes) and bool(hop.rule)
+            )
+            if hop.stage != "netfilter" or shown:
+                where = f"{hop.chain}: " if hop.stage == "netfilter" else ""
+                lines.append(f"{hop.stage:<9} {hop.node:<18} {where}{hop.action}")
+        lines.append(self.summary())
+        return Steps("\n".join(lines))
 
     def __str__(self) -> str:
         lines = [f"trace {self.source} → {self.destination}", f"  to {self.target}"]

@@ -98,6 +98,8 @@ def pod_templates(draw: st.DrawFn, name: str) -> dict:
     )
     split = draw(st.integers(0, len(entries))) if draw(st.booleans()) else len(entries)
     containers = [{"name": "app", "image": "nginx", "ports": _container_ports(entries[:split])}]
+    if draw(st.booleans()):  # only a container with a readinessProbe can fail one
+        containers[0]["readinessProbe"] = {"tcpSocket": {"port": 80}}
     if split < len(entries):
         containers.append(
             {"name": "sidecar", "image": "busybox", "ports": _container_ports(entries[split:])}
@@ -273,7 +275,23 @@ class ClusterMachine(RuleBasedStateMachine):
             ("kube-system", n) for n in self.names("Pod", "kube-system") if "coredns" in n
         ]
         namespace, name = data.draw(st.sampled_from(pods))
-        self.c.set_ready(name, ready, namespace=namespace)
+        containers = self.c.get("pod", name, namespace)["spec"]["containers"]
+        if ready or any(c.get("readinessProbe") for c in containers):
+            self.c.set_ready(name, ready, namespace=namespace)
+        else:  # no probe to fail: the kubelet calls a running container ready
+            self.refused(lambda: self.c.set_ready(name, ready, namespace=namespace))
+
+    @precondition(lambda self: self.names("Pod"))
+    @rule(data=st.data(), code=st.sampled_from((0, 1, 137)))
+    def kill_container(self, data: st.DataObject, code: int) -> None:
+        pod = self.c.get("pod", data.draw(st.sampled_from(self.names("Pod"))))
+        name = pod["metadata"]["name"]
+        container = data.draw(st.sampled_from([c["name"] for c in pod["spec"]["containers"]]))
+        statuses = (pod.get("status") or {}).get("containerStatuses") or ()
+        if any(s["name"] == container and "running" in s["state"] for s in statuses):
+            self.c.kill(name, container, code)
+        else:  # `kubectl exec` finds no running container (or the pod has no node)
+            self.refused(lambda: self.c.kill(name, container, code))
 
     @rule(seconds=st.sampled_from(STEP_SECONDS))
     def advance(self, seconds: float) -> None:

@@ -10,6 +10,7 @@ from kubenet_nb import KubenetError
 from kubenet_nb.cluster.control_plane import ControlPlane
 from kubenet_nb.cluster.controllers.deployment import pod_template_hash
 from kubenet_nb.io.manifests import load_manifests
+from tests.readiness_probes import with_probe
 
 
 def deployment(name: str, replicas: int = 3, image: str = "nginx", port: int = 80) -> dict:
@@ -117,7 +118,7 @@ def test_scale_up_and_down(cluster: ControlPlane) -> None:
 
 
 def test_scale_down_removes_not_ready_pods_first(cluster: ControlPlane) -> None:
-    cluster.create(deployment("web", replicas=3))
+    cluster.create(with_probe(deployment("web", replicas=3)))
     victim = pods_of(cluster, "web")[1]["metadata"]["name"]
     cluster.set_ready(victim, False)
     obj = cluster.get("deploy", "web")
@@ -188,7 +189,7 @@ def test_pod_ips_are_handed_out_in_order_and_not_reused_at_once(cluster: Control
 
 
 def test_readiness_flip(cluster: ControlPlane) -> None:
-    cluster.create(deployment("web", replicas=1))
+    cluster.create(with_probe(deployment("web", replicas=1)))
     name = pods_of(cluster, "web")[0]["metadata"]["name"]
     pod = cluster.set_ready(name, False)
     ready = {c["type"]: c["status"] for c in pod["status"]["conditions"]}

@@ -155,7 +155,8 @@ def _service_manifest(
 
 
 def _deployment_manifest(name: str, replicas: int, port: int) -> str:
-    """A Deployment in YAML, the shape `kubectl create deployment --dry-run -o yaml` prints."""
+    """A Deployment in YAML, the shape `kubectl create deployment --dry-run -o yaml` prints,
+    with a readinessProbe that `set_ready` can fail."""
     return f"""apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -176,6 +177,9 @@ spec:
         ports:
         - containerPort: {port}
           name: http
+        readinessProbe:
+          tcpSocket:
+            port: http
 """
 
 
@@ -500,7 +504,8 @@ class KubectlMachine(RuleBasedStateMachine):
 
     @rule(data=st.data(), ready=st.booleans())
     def set_ready(self, data: st.DataObject, ready: bool) -> None:
-        """A pod's readiness probe starts passing or failing; a missing pod is refused."""
+        """A pod's readiness probe starts passing or failing; a missing pod, or one with no
+        readinessProbe to fail, is refused."""
         name = self.pick(data, "Pod", "missing")
         before = snapshot(self.c.control_plane)
         try:

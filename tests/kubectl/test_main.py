@@ -55,8 +55,8 @@ def test_namespace_flag_may_come_before_the_command() -> None:
 
 
 def test_commands_not_simulated_are_named(cluster: Cluster) -> None:
-    with pytest.raises(KubectlError, match='"kubectl logs" is not supported by kubenet-nb'):
-        run_kubectl(cluster.control_plane, "kubectl logs web")
+    with pytest.raises(KubectlError, match='"kubectl attach" is not supported by kubenet-nb'):
+        run_kubectl(cluster.control_plane, "kubectl attach web")
     with pytest.raises(KubectlError, match="a command is required"):
         run_kubectl(cluster.control_plane, "kubectl")
 

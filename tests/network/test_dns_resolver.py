@@ -3,7 +3,8 @@
 Sources: kubernetes/kubernetes pkg/kubelet/network/dns/dns.go (GetPodDNS, generateSearchesFor
 DNSClusterFirst, defaultDNSOptions ndots:5, formDNSConfigFitsLimits); containerd's
 parseDNSOptions (search, nameserver, options order); glibc resolv/res_query.c
-__res_context_search (search order); kind's node entrypoint (`enable_network_magic`).
+__res_context_search (search order) with nss_dns's T_QUERY_A_AND_AAAA (getaddrinfo asks A and
+AAAA for every candidate); kind's node entrypoint (`enable_network_magic`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ def conf_text(pod: dict, node: ResolvConf | None = None) -> str:
 
 def tried(name: str, pod: dict = CLIENT, qtype: str = "A") -> list[tuple[str, str, str]]:
     return resolve(STATE, name, qtype, from_pod=pod).tried
+
+
+def pairs(*candidates: tuple[str, str]) -> list[tuple[str, str, str]]:
+    """getaddrinfo's queries: A then AAAA for each (name, rcode) candidate (glibc
+    __res_context_query with T_QUERY_A_AND_AAAA; the zone's Services are IPv4-only, so the
+    AAAA reply has the A reply's rcode: NOERROR without records, or NXDOMAIN)."""
+    return [(name, qtype, rcode) for name, rcode in candidates for qtype in ("A", "AAAA")]
 
 
 # -- resolv.conf ---------------------------------------------------------------------------------
@@ -126,9 +134,9 @@ def test_limits_on_nameservers_and_search_domains():
 # -- the search list -----------------------------------------------------------------------------
 
 
-def test_short_name_resolves_in_the_pods_namespace_with_one_query():
+def test_short_name_resolves_in_the_pods_namespace_with_one_pair_of_queries():
     answer = resolve(STATE, "webapp1", from_pod=CLIENT)
-    assert answer.tried == [("webapp1.default.svc.cluster.local.", "A", "NOERROR")]
+    assert answer.tried == pairs(("webapp1.default.svc.cluster.local.", "NOERROR"))
     assert (answer.addresses, answer.fqdn, answer.server) == (
         ["10.96.12.34"],
         "webapp1.default.svc.cluster.local.",
@@ -138,68 +146,72 @@ def test_short_name_resolves_in_the_pods_namespace_with_one_query():
 
 def test_service_dot_namespace_takes_two_queries():
     # dns-pod-service.md: `data.prod` resolves as data.prod.svc.cluster.local.
-    assert tried("webapp1.default") == [
-        ("webapp1.default.default.svc.cluster.local.", "A", "NXDOMAIN"),
-        ("webapp1.default.svc.cluster.local.", "A", "NOERROR"),
-    ]
-    assert tried("webapp1.default.svc") == [
-        ("webapp1.default.svc.default.svc.cluster.local.", "A", "NXDOMAIN"),
-        ("webapp1.default.svc.svc.cluster.local.", "A", "NXDOMAIN"),
-        ("webapp1.default.svc.cluster.local.", "A", "NOERROR"),
-    ]
+    assert tried("webapp1.default") == pairs(
+        ("webapp1.default.default.svc.cluster.local.", "NXDOMAIN"),
+        ("webapp1.default.svc.cluster.local.", "NOERROR"),
+    )
+    assert tried("webapp1.default.svc") == pairs(
+        ("webapp1.default.svc.default.svc.cluster.local.", "NXDOMAIN"),
+        ("webapp1.default.svc.svc.cluster.local.", "NXDOMAIN"),
+        ("webapp1.default.svc.cluster.local.", "NOERROR"),
+    )
 
 
 def test_four_dot_fqdn_without_final_dot_walks_the_whole_list_first():
     # glibc: fewer than ndots (5) dots -> search domains first, the name itself last.
-    assert tried("webapp1.default.svc.cluster.local") == [
-        ("webapp1.default.svc.cluster.local.default.svc.cluster.local.", "A", "NXDOMAIN"),
-        ("webapp1.default.svc.cluster.local.svc.cluster.local.", "A", "NXDOMAIN"),
-        ("webapp1.default.svc.cluster.local.cluster.local.", "A", "NXDOMAIN"),
-        ("webapp1.default.svc.cluster.local.", "A", "NOERROR"),
-    ]
+    assert tried("webapp1.default.svc.cluster.local") == pairs(
+        ("webapp1.default.svc.cluster.local.default.svc.cluster.local.", "NXDOMAIN"),
+        ("webapp1.default.svc.cluster.local.svc.cluster.local.", "NXDOMAIN"),
+        ("webapp1.default.svc.cluster.local.cluster.local.", "NXDOMAIN"),
+        ("webapp1.default.svc.cluster.local.", "NOERROR"),
+    )
 
 
 def test_trailing_dot_is_one_query():
     # glibc: a trailing dot means "as is", and nothing else.
-    assert tried("webapp1.default.svc.cluster.local.") == [
-        ("webapp1.default.svc.cluster.local.", "A", "NOERROR")
-    ]
-    assert tried("webapp1.") == [("webapp1.", "A", "NXDOMAIN")]
+    assert tried("webapp1.default.svc.cluster.local.") == pairs(
+        ("webapp1.default.svc.cluster.local.", "NOERROR")
+    )
+    # upstream.py: the name leaves the cluster zone, and Docker's DNS reaches no resolver.
+    assert tried("webapp1.") == pairs(("webapp1.", "SERVFAIL"))
 
 
 def test_five_dots_are_tried_as_is_first_then_the_search_list():
     answer = resolve(STATE, "a.b.c.d.e.f", from_pod=CLIENT)
-    assert answer.tried == [
-        ("a.b.c.d.e.f.", "A", "NXDOMAIN"),
-        ("a.b.c.d.e.f.default.svc.cluster.local.", "A", "NXDOMAIN"),
-        ("a.b.c.d.e.f.svc.cluster.local.", "A", "NXDOMAIN"),
-        ("a.b.c.d.e.f.cluster.local.", "A", "NXDOMAIN"),
-    ]
-    assert (answer.rcode, answer.found) == ("NXDOMAIN", False)
+    assert answer.tried == pairs(
+        ("a.b.c.d.e.f.", "SERVFAIL"),
+        ("a.b.c.d.e.f.default.svc.cluster.local.", "NXDOMAIN"),
+        ("a.b.c.d.e.f.svc.cluster.local.", "NXDOMAIN"),
+        ("a.b.c.d.e.f.cluster.local.", "NXDOMAIN"),
+    )
+    # glibc: the as-is query went first, so its error (TRY_AGAIN) is the final one.
+    assert (answer.rcode, answer.found) == ("SERVFAIL", False)
 
 
 def test_as_is_error_wins_when_it_went_first():
-    # glibc: "if we did an initial full query, return that query's H_ERRNO": NODATA here.
-    answer = resolve(STATE, "_http._tcp.webapp1.default.svc.cluster.local", "AAAA", CLIENT)
-    assert [rcode for _, _, rcode in answer.tried] == [
-        "NOERROR",
-        "NXDOMAIN",
-        "NXDOMAIN",
-        "NXDOMAIN",
-    ]
+    # glibc: "if we did an initial full query, return that query's H_ERRNO": NODATA here
+    # (`svc.<zone>` exists without records; with ndots:1 its one dot sends it as is first).
+    pod = make_pod(dnsConfig={"options": [{"name": "ndots", "value": "1"}]})
+    answer = resolve(STATE, "svc.cluster.local", "AAAA", pod)
+    assert answer.tried == pairs(
+        ("svc.cluster.local.", "NOERROR"),
+        ("svc.cluster.local.default.svc.cluster.local.", "NXDOMAIN"),
+        ("svc.cluster.local.svc.cluster.local.", "NXDOMAIN"),
+        ("svc.cluster.local.cluster.local.", "NXDOMAIN"),
+    )
     assert (answer.rcode, answer.found) == ("NOERROR", False)
 
 
 def test_short_name_of_another_namespace_fails():
     # dns-pod-service.md: a short name only finds Services of the pod's own namespace.
     answer = resolve(STATE, "db", from_pod=CLIENT)
-    assert answer.tried == [
-        ("db.default.svc.cluster.local.", "A", "NXDOMAIN"),
-        ("db.svc.cluster.local.", "A", "NXDOMAIN"),
-        ("db.cluster.local.", "A", "NXDOMAIN"),
-        ("db.", "A", "NXDOMAIN"),
-    ]
-    assert (answer.rcode, answer.addresses) == ("NXDOMAIN", [])
+    assert answer.tried == pairs(
+        ("db.default.svc.cluster.local.", "NXDOMAIN"),
+        ("db.svc.cluster.local.", "NXDOMAIN"),
+        ("db.cluster.local.", "NXDOMAIN"),
+        ("db.", "SERVFAIL"),
+    )
+    assert (answer.rcode, answer.addresses) == ("SERVFAIL", [])
     assert resolve(STATE, "db.other", from_pod=CLIENT).addresses == ["10.96.40.4"]
     assert resolve(STATE, "db", from_pod=make_pod(namespace="other")).addresses == ["10.96.40.4"]
 
@@ -207,12 +219,12 @@ def test_short_name_of_another_namespace_fails():
 def test_nodata_moves_on_and_is_the_final_answer():
     # glibc: NO_DATA keeps searching; with no success the error is NO_DATA, not NXDOMAIN.
     answer = resolve(STATE, "default", from_pod=CLIENT)
-    assert answer.tried == [
-        ("default.default.svc.cluster.local.", "A", "NXDOMAIN"),
-        ("default.svc.cluster.local.", "A", "NOERROR"),
-        ("default.cluster.local.", "A", "NXDOMAIN"),
-        ("default.", "A", "NXDOMAIN"),
-    ]
+    assert answer.tried == pairs(
+        ("default.default.svc.cluster.local.", "NXDOMAIN"),
+        ("default.svc.cluster.local.", "NOERROR"),
+        ("default.cluster.local.", "NXDOMAIN"),
+        ("default.", "SERVFAIL"),
+    )
     assert (answer.rcode, answer.found) == ("NOERROR", False)
 
 
@@ -225,10 +237,10 @@ def test_resolution_is_case_insensitive():
     )
 
 
-def test_external_names_cost_four_queries_and_end_upstream():
+def test_external_names_cost_eight_queries_and_end_upstream():
     answer = resolve(STATE, "www.example.com", from_pod=CLIENT)
-    assert [q.source for q in answer.queries] == ["kubernetes"] * 3 + ["forward"]
-    assert answer.rcode == "NXDOMAIN"
+    assert [q.source for q in answer.queries] == ["kubernetes"] * 6 + ["forward"] * 2
+    assert answer.rcode == "SERVFAIL"
     assert resolve(STATE, "kind-worker", from_pod=CLIENT).addresses == ["172.18.0.3"]
 
 
@@ -236,7 +248,7 @@ def test_default_policy_pod_cannot_see_cluster_names():
     # Default: the node's resolver (Docker's DNS, ndots:0) knows the nodes, not the cluster.
     pod = make_pod(dnsPolicy="Default")
     answer = resolve(STATE, "webapp1", from_pod=pod)
-    assert (answer.server, answer.tried) == ("172.18.0.1", [("webapp1.", "A", "NXDOMAIN")])
+    assert (answer.server, answer.tried) == ("172.18.0.1", pairs(("webapp1.", "SERVFAIL")))
     assert resolve(STATE, "kind-worker", from_pod=pod).addresses == ["172.18.0.3"]
 
 
@@ -244,7 +256,7 @@ def test_without_a_pod_the_name_is_asked_as_written():
     assert resolve(STATE, "webapp1.default.svc.cluster.local").tried == [
         ("webapp1.default.svc.cluster.local.", "A", "NOERROR")
     ]
-    assert resolve(STATE, "webapp1").rcode == "NXDOMAIN"
+    assert resolve(STATE, "webapp1").rcode == "SERVFAIL"  # outside the zone: upstream.py
     srv = resolve(STATE, "_http._tcp.webapp1.default.svc.cluster.local", "srv")
     assert (srv.qtype, srv.addresses, [r.rtype for r in srv.records]) == ("SRV", [], ["SRV"])
 
@@ -260,7 +272,12 @@ spec:
   selector: {matchLabels: {app: webapp1}}
   template:
     metadata: {labels: {app: webapp1}}
-    spec: {containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]}
+    spec:
+      containers:
+      - name: web
+        image: nginx
+        ports: [{containerPort: 80}]
+        readinessProbe: {tcpSocket: {port: 80}}
 ---
 apiVersion: v1
 kind: Service

@@ -39,8 +39,9 @@ def test_service_name():
 
 
 def test_nxdomain():
-    # printmessage: "** server can't find <name>: NXDOMAIN" after the whole search; exit 1.
-    assert run("nope") == (HEADER + "** server can't find nope: NXDOMAIN\n\n", 1)
+    # printmessage: "** server can't find <name>: <RCODE>" after the whole search; exit 1. The
+    # last query, `nope.`, leaves the cluster zone and gets the upstream's SERVFAIL (no internet).
+    assert run("nope") == (HEADER + "** server can't find nope: SERVFAIL\n\n", 1)
 
 
 def test_queries_sent_search_then_aaaa():
@@ -51,7 +52,7 @@ def test_queries_sent_search_then_aaaa():
         ("webapp1.other.default.svc.cluster.local.", "A", "NXDOMAIN"),
         ("webapp1.other.svc.cluster.local.", "A", "NXDOMAIN"),
         ("webapp1.other.cluster.local.", "A", "NXDOMAIN"),
-        ("webapp1.other.", "A", "NXDOMAIN"),
+        ("webapp1.other.", "A", "SERVFAIL"),
     ]
     found = nslookup(STATE, "db.other", CLIENT).queries
     assert [(q.qname, q.qtype, q.rcode) for q in found] == [
@@ -65,7 +66,7 @@ def test_cross_namespace_names():
     assert run("db.other")[0] == (
         HEADER + "Name:\tdb.other.svc.cluster.local\nAddress: 10.96.40.4\n\n"
     )
-    assert run("db") == (HEADER + "** server can't find db: NXDOMAIN\n\n", 1)
+    assert run("db") == (HEADER + "** server can't find db: SERVFAIL\n\n", 1)
     assert run("db", make_pod(namespace="other"))[1] == 0
 
 
@@ -93,17 +94,17 @@ def test_reverse_lookup_prints_no_header():
         0,
     )
     assert run("10.244.99.99") == (
-        "** server can't find 99.99.244.10.in-addr.arpa: NXDOMAIN\n\n",
+        "** server can't find 99.99.244.10.in-addr.arpa: SERVFAIL\n\n",
         1,
     )
 
 
 def test_external_name_without_internet():
-    # The CNAME is printed; the AAAA lookup of the target gets the upstream's NXDOMAIN.
+    # The CNAME is printed; the AAAA lookup of the target gets the upstream's SERVFAIL.
     assert run("ext") == (
         HEADER
         + "ext.default.svc.cluster.local\tcanonical name = www.example.com.\n"
-        + "** server can't find www.example.com: NXDOMAIN\n\n",
+        + "** server can't find www.example.com: SERVFAIL\n\n",
         1,
     )
 
@@ -150,7 +151,7 @@ def test_default_policy_pod_asks_the_node_resolver():
     pod = make_pod(dnsPolicy="Default")
     assert run("webapp1", pod) == (
         "Server:\t\t172.18.0.1\nAddress:\t172.18.0.1#53\n\n"
-        "** server can't find webapp1: NXDOMAIN\n\n",
+        "** server can't find webapp1: SERVFAIL\n\n",
         1,
     )
 

@@ -24,6 +24,7 @@ from kubenet_nb import Cluster, KubenetError
 from kubenet_nb.network.dataplane import dataplane, default_proxy
 from kubenet_nb.network.proxy import iptables_save
 from kubenet_nb.network.trace import COLUMNS, trace
+from tests.readiness_probes import create_deployment
 
 OUTSIDE = "172.18.0.100"
 """A machine on the kind Docker network, outside the cluster."""
@@ -316,9 +317,10 @@ def test_no_endpoints_is_refused(world: World) -> None:
 
 
 def test_not_ready_backend_leaves_no_endpoints(world: World) -> None:
-    world.cluster.set_ready(world.backend["metadata"]["name"], False)
+    # nginx has no readinessProbe: it is unready only while its container is down.
+    world.cluster.kill(world.backend["metadata"]["name"])
     assert trace(world.cluster.control_plane, "near", "cip", seed=1).verdict == "refused"
-    world.cluster.set_ready(world.backend["metadata"]["name"], True)
+    world.cluster.advance(1)  # the kubelet restarts it
     assert trace(world.cluster.control_plane, "near", "cip", seed=1).verdict == "delivered"
 
 
@@ -337,20 +339,29 @@ def test_nothing_listening_on_the_target_port_is_refused(world: World) -> None:
     assert "listens on" in t.reason
 
 
-def test_unknown_name_is_nxdomain_after_every_search_domain(world: World) -> None:
-    # ndots:5 and the search list (kubernetes-dns-spec, glibc res_nsearch).
+def test_unknown_name_fails_after_every_search_domain(world: World) -> None:
+    # ndots:5 and the search list (kubernetes-dns-spec, glibc resolv/res_query.c @ glibc-2.36
+    # __res_context_search), A and AAAA for each name (getaddrinfo's T_QUERY_A_AND_AAAA); the
+    # bare name leaves the cluster zone and Docker's DNS, with no internet, answers SERVFAIL
+    # (moby libnetwork/resolver.go serveDNS), which CoreDNS passes on.
     t = trace(world.cluster.control_plane, "near", "nope", seed=1)
-    assert t.verdict == "nxdomain"
+    assert t.verdict == "servfail"
     assert [h.action for h in t.hops] == [
-        "nope.default.svc.cluster.local. A → NXDOMAIN",
-        "nope.svc.cluster.local. A → NXDOMAIN",
-        "nope.cluster.local. A → NXDOMAIN",
-        "nope. A → NXDOMAIN",
+        f"{name} {qtype} → {rcode}"
+        for name, rcode in [
+            ("nope.default.svc.cluster.local.", "NXDOMAIN"),
+            ("nope.svc.cluster.local.", "NXDOMAIN"),
+            ("nope.cluster.local.", "NXDOMAIN"),
+            ("nope.", "SERVFAIL"),
+        ]
+        for qtype in ("A", "AAAA")
     ]
 
 
 def test_a_node_resolves_through_docker_dns_not_the_cluster(world: World) -> None:
-    assert trace(world.cluster.control_plane, world.node, "cip", seed=1).verdict == "nxdomain"
+    # Docker's DNS knows the node containers only; other names go to the host's resolvers,
+    # unreachable without internet: SERVFAIL (moby libnetwork/resolver.go serveDNS).
+    assert trace(world.cluster.control_plane, world.node, "cip", seed=1).verdict == "servfail"
 
 
 def test_pod_ip_from_outside_times_out(world: World) -> None:
@@ -366,8 +377,8 @@ def test_pod_ip_from_outside_times_out(world: World) -> None:
 def test_names_resolve_through_the_search_list(world: World) -> None:
     t = trace(world.cluster.control_plane, "near", "cip.default", seed=1)
     dns = [h.action.split(" → ")[1] for h in t.hops if h.stage == "dns"]
-    assert dns[0] == "NXDOMAIN"
-    assert dns[1].startswith("NOERROR ")
+    assert dns[:2] == ["NXDOMAIN", "NXDOMAIN"]  # cip.default.default.svc..., A and AAAA
+    assert dns[2].startswith("NOERROR ")
     assert t.verdict == "delivered"
 
 
@@ -517,7 +528,7 @@ def test_every_cluster_ip_reaches_a_ready_endpoint_or_is_refused(
     flips = iter(ready)
     for index, count in enumerate(replicas):
         name = f"app{index}"
-        c.kubectl(f"create deployment {name} --image=nginx --replicas={count} --port=80")
+        create_deployment(c, f"{name} --image=nginx --replicas={count} --port=80")
         c.kubectl(f"expose deployment {name} --port={ports[index]} --target-port=80")
         for backend in c.list("pods", selector=f"app={name}"):
             if not next(flips):

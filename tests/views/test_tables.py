@@ -31,6 +31,7 @@ from kubenet_nb.views.tables import (
 from kubenet_nb.views.tables.endpoints import endpoints_frame, endpoints_table
 from kubenet_nb.views.tables.rules import rules_frame
 from kubenet_nb.views.tables.style import COLOURS, readiness, styled
+from tests.readiness_probes import create_deployment
 
 HOSTILE = "<script>alert(\"x\")</script>{a}:'b'\\\n&amp;"
 """Markup, quotes, braces, a colon, a backslash, a newline and an entity."""
@@ -279,8 +280,8 @@ def hostile_cluster() -> Cluster:
 
 def test_hostile_text_from_the_api() -> None:
     c = hostile_cluster()
-    assert_literal(endpoints_table(c, "default", "manual"), HOSTILE)
-    for table in (services_table(c), pods_table(c), c.dns_table(), endpoints_table(c)):
+    assert_literal(endpoints_table(c, "default", "manual", wide=True), HOSTILE)
+    for table in (services_table(c), pods_table(c), c.dns_table(), endpoints_table(c, wide=True)):
         html_cells(table._repr_html_())
         xml_cells(table.to_html())
         html_cells(styled(table, "t").to_html())
@@ -367,7 +368,7 @@ def test_styled_rows_by_readiness() -> None:
 
 def test_styled_pods() -> None:
     c = Cluster()
-    c.kubectl("create deployment web --image=nginx --replicas=2 --port=80")
+    create_deployment(c, "web --image=nginx --replicas=2 --port=80")
     c.set_ready(c.list("pods", selector="app=web")[0]["metadata"]["name"], False)
     states = [readiness(row) for _, row in pods_table(c).iterrows()]
     assert states == ["not ready", "ready"]
@@ -376,8 +377,8 @@ def test_styled_pods() -> None:
 
 
 def test_styled_html_is_deterministic_and_blank_for_missing(c: Cluster) -> None:
-    first = styled(endpoints_table(c), "endpoints").to_html()
-    assert first == styled(endpoints_table(c), "endpoints").to_html()
+    first = styled(endpoints_table(c, wide=True), "endpoints").to_html()
+    assert first == styled(endpoints_table(c, wide=True), "endpoints").to_html()
     assert 'id="T_endpoints"' in first
     assert "<NA>" not in first
     html_cells(first)

@@ -26,14 +26,23 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from kubenet_nb import Cluster
-from kubenet_nb.views.tables.endpoints import ENDPOINT_COLUMNS, endpoints_frame, endpoints_table
+from kubenet_nb.views.tables.endpoints import (
+    ENDPOINT_COLUMNS,
+    brief,
+    endpoints_frame,
+    endpoints_table,
+)
+from tests.readiness_probes import create_deployment
 
 NOT_READY = "not ready: no traffic"
 SLICE_LABEL = "kubernetes.io/service-name"
 
 
 def pod(name: str, node: str | None, labels: dict, ports: list[dict] | None = None) -> dict:
-    spec: dict = {"containers": [{"name": "app", "image": "nginx", "ports": ports or []}]}
+    """A bare pod whose container has a readinessProbe, so that `set_ready` can fail it."""
+    container = {"name": "app", "image": "nginx", "ports": ports or []}
+    container["readinessProbe"] = {"tcpSocket": {"port": 80}}
+    spec: dict = {"containers": [container]}
     if node is not None:
         spec["nodeName"] = node
     else:
@@ -130,7 +139,7 @@ def test_named_ports_resolved_per_pod(c: Cluster) -> None:
             row("web", METRICS, "10.244.2.2", 9100, "web-b", "kind-worker2", READY),
         ]
     )
-    assert_frame_equal(endpoints_table(c, "default", "web"), expected)
+    assert_frame_equal(endpoints_table(c, "default", "web", wide=True), expected)
     # Three port lists, three slices: 8080+9100, 8081+9100, 9100 alone.
     assert len(c.list("endpointslices", selector=f"{SLICE_LABEL}=web")) == 3
 
@@ -151,14 +160,14 @@ def test_named_port_missing_on_every_pod(c: Cluster) -> None:
             ),
         ]
     )
-    assert_frame_equal(endpoints_table(c, "default", "solo"), expected)
+    assert_frame_equal(endpoints_table(c, "default", "solo", wide=True), expected)
 
 
 def test_named_port_needs_the_same_protocol(c: Cluster) -> None:
     c.create(pod("dns", "kind-worker", {"app": "dns"}, [{"name": "dns", "containerPort": 53}]))
     ports = [{"name": "dns", "port": 53, "targetPort": "dns", "protocol": "UDP"}]
     c.create(service("dns", {"app": "dns"}, ports))
-    table = endpoints_table(c, "default", "dns")
+    table = endpoints_table(c, "default", "dns", wide=True)
     assert table["note"].tolist() == ['no container port named "dns" (UDP) in this pod']
 
 
@@ -173,7 +182,7 @@ def test_no_pods_match_the_selector(c: Cluster) -> None:
             ),
         ]
     )
-    assert_frame_equal(endpoints_table(c, "default", "lonely"), expected)
+    assert_frame_equal(endpoints_table(c, "default", "lonely", wide=True), expected)
 
 
 def test_pods_match_but_none_ready(c: Cluster) -> None:
@@ -190,14 +199,14 @@ def test_pods_match_but_none_ready(c: Cluster) -> None:
             row("api", port, "10.244.2.2", 80, "api-b", "kind-worker2", not_ready, NOT_READY),
         ]
     )
-    assert_frame_equal(endpoints_table(c, "default", "api"), expected)
+    assert_frame_equal(endpoints_table(c, "default", "api", wide=True), expected)
 
 
 def test_publish_not_ready_addresses_makes_every_endpoint_ready(c: Cluster) -> None:
     c.create(pod("db-0", "kind-worker", {"app": "db"}))
     c.create(service("db", {"app": "db"}, [{"port": 5432}], publishNotReadyAddresses=True))
     c.set_ready("db-0", False)
-    table = endpoints_table(c, "default", "db")
+    table = endpoints_table(c, "default", "db", wide=True)
     assert table[["ready", "serving", "terminating"]].iloc[0].tolist() == [True, False, False]
     assert table["note"].isna().all()
 
@@ -207,7 +216,7 @@ def test_terminating_endpoints(c: Cluster) -> None:
     c.create(pod("web-b", "kind-worker2", {"app": "web"}))
     c.create(service("web", {"app": "web"}, [{"port": 80}]))
     c.delete("pod", "web-a")
-    table = endpoints_table(c, "default", "web")
+    table = endpoints_table(c, "default", "web", wide=True)
     assert table[["pod", "ready", "serving", "terminating"]].values.tolist() == [
         ["web-a", False, True, True],
         ["web-b", True, True, False],
@@ -216,13 +225,13 @@ def test_terminating_endpoints(c: Cluster) -> None:
         "terminating: no new connections while another endpoint is ready"
     )
     c.delete("pod", "web-b")
-    table = endpoints_table(c, "default", "web")
+    table = endpoints_table(c, "default", "web", wide=True)
     assert (
         table["note"].tolist()
         == ["terminating: still serving, gets the traffic as no endpoint is ready"] * 2
     )
     c.advance(60)
-    assert endpoints_table(c, "default", "web")["note"].tolist() == [
+    assert endpoints_table(c, "default", "web", wide=True)["note"].tolist() == [
         "no pods match the selector app=web"
     ]
 
@@ -240,7 +249,7 @@ def test_pending_pod_has_no_ip(c: Cluster) -> None:
             )
         ]
     )
-    assert_frame_equal(endpoints_table(c, "default", "queued"), expected)
+    assert_frame_equal(endpoints_table(c, "default", "queued", wide=True), expected)
 
 
 def test_finished_pods_are_not_endpoints() -> None:
@@ -280,7 +289,7 @@ def test_without_selector(c: Cluster) -> None:
             )
         ]
     )
-    assert_frame_equal(endpoints_table(c, "default", "manual"), expected)
+    assert_frame_equal(endpoints_table(c, "default", "manual", wide=True), expected)
     c.create(
         {
             "apiVersion": "discovery.k8s.io/v1",
@@ -292,7 +301,7 @@ def test_without_selector(c: Cluster) -> None:
         }
     )
     expected = frame([row("manual", port, "192.168.5.7", 8080, None, "kind-worker", READY)])
-    assert_frame_equal(endpoints_table(c, "default", "manual"), expected)
+    assert_frame_equal(endpoints_table(c, "default", "manual", wide=True), expected)
 
 
 def test_manual_slice_without_the_port(c: Cluster) -> None:
@@ -307,7 +316,7 @@ def test_manual_slice_without_the_port(c: Cluster) -> None:
             "endpoints": [{"addresses": ["192.168.5.7"]}],
         }
     )
-    assert endpoints_table(c, "default", "manual")["note"].tolist() == [
+    assert endpoints_table(c, "default", "manual", wide=True)["note"].tolist() == [
         "no selector: the EndpointSlices written for it list no endpoint for this port"
     ]
 
@@ -317,7 +326,7 @@ def test_external_name(c: Cluster) -> None:
     expected = frame(
         [row("ext", None, note="ExternalName: DNS answers with a CNAME to db.example.com")]
     )
-    assert_frame_equal(endpoints_table(c, "default", "ext"), expected)
+    assert_frame_equal(endpoints_table(c, "default", "ext", wide=True), expected)
 
 
 def test_headless(c: Cluster) -> None:
@@ -349,7 +358,7 @@ def test_headless(c: Cluster) -> None:
             ),
         ]
     )
-    assert_frame_equal(endpoints_table(c, "default", "db"), expected)
+    assert_frame_equal(endpoints_table(c, "default", "db", wide=True), expected)
     # CoreDNS agrees: only the ready endpoint is in the answer.
     assert c.resolve("db.default.svc.cluster.local").addresses == ["10.244.1.2"]
 
@@ -362,7 +371,7 @@ def test_more_than_one_slice() -> None:
     c.kubectl("expose deployment big --port=80 --target-port=8080")
     slices = c.list("endpointslices", selector=f"{SLICE_LABEL}=big")
     assert sorted(len(s["endpoints"]) for s in slices) == [50, 100, 100]
-    table = endpoints_table(c, "default", "big")
+    table = endpoints_table(c, "default", "big", wide=True)
     pods = {p["metadata"]["name"]: p for p in c.list("pods", selector="app=big")}
     assert len(table) == 250
     assert set(table["pod"]) == set(pods)
@@ -432,7 +441,7 @@ def test_row_order_and_filters(c: Cluster) -> None:
     c.kubectl("create namespace shop")
     c.kubectl("create service clusterip web --tcp=80")
     c.kubectl("create service clusterip web --tcp=80 -n shop")
-    everything = endpoints_table(c)
+    everything = endpoints_table(c, wide=True)
     assert list(zip(everything["namespace"], everything["service"], strict=True)) == [
         ("default", "kubernetes"),
         ("default", "web"),
@@ -444,15 +453,15 @@ def test_row_order_and_filters(c: Cluster) -> None:
         ("kube-system", "kube-dns"),
         ("shop", "web"),
     ]
-    assert endpoints_table(c, service="web")["namespace"].tolist() == ["default", "shop"]
-    assert endpoints_table(c, "shop")["service"].tolist() == ["web"]
-    empty = endpoints_table(c, "shop", "nothing")
+    assert endpoints_table(c, service="web", wide=True)["namespace"].tolist() == ["default", "shop"]
+    assert endpoints_table(c, "shop", wide=True)["service"].tolist() == ["web"]
+    empty = endpoints_table(c, "shop", "nothing", wide=True)
     assert empty.empty
     assert empty.dtypes.to_dict() == frame([]).dtypes.to_dict()
 
 
 def test_columns_and_dtypes(c: Cluster) -> None:
-    table = endpoints_table(c)
+    table = endpoints_table(c, wide=True)
     assert list(table.columns) == [
         "service",
         "namespace",
@@ -474,7 +483,7 @@ def test_columns_and_dtypes(c: Cluster) -> None:
 
 def build(seed: int) -> Cluster:
     c = Cluster(seed=seed)
-    c.kubectl("create deployment web --image=nginx --replicas=5 --port=80")
+    create_deployment(c, "web --image=nginx --replicas=5 --port=80")
     c.kubectl("expose deployment web --port=80")
     c.kubectl("create service clusterip lonely --tcp=80")
     c.set_ready(c.list("pods", selector="app=web")[0]["metadata"]["name"], False)
@@ -483,14 +492,59 @@ def build(seed: int) -> Cluster:
 
 def test_deterministic() -> None:
     first, second = build(3), build(3)
-    assert_frame_equal(endpoints_table(first), endpoints_table(second))
-    assert_frame_equal(endpoints_table(first), endpoints_table(first))
-    assert endpoints_table(first).to_html() == endpoints_table(second).to_html()
+    assert_frame_equal(endpoints_table(first, wide=True), endpoints_table(second, wide=True))
+    assert_frame_equal(endpoints_table(first, wide=True), endpoints_table(first, wide=True))
+    html = endpoints_table(first, wide=True).to_html()
+    assert html == endpoints_table(second, wide=True).to_html()
 
 
 def test_reads_without_writing(c: Cluster) -> None:
     c.kubectl("create deployment web --image=nginx --replicas=2 --port=80")
     c.kubectl("expose deployment web --port=80")
     version = c.control_plane.store.resource_version
-    endpoints_table(c)
+    endpoints_table(c, wide=True)
     assert c.control_plane.store.resource_version == version
+
+
+# -- the brief columns (the default) and -o wide ------------------------------------------
+
+
+def test_brief_by_default_every_column_when_wide(c: Cluster) -> None:
+    c.kubectl("create deployment web --image=nginx --replicas=2 --port=80")
+    c.kubectl("expose deployment web --port=80 --target-port=8080")
+    wide = endpoints_table(c, "default", "web", wide=True)
+    short = endpoints_table(c, "default", "web")
+    assert list(short.columns) == ["service", "port", "endpoint", "pod", "node", "ready", "note"]
+    # An endpoint as `kubectl get endpoints` prints one: ip:port.
+    assert short["endpoint"].tolist() == [f"{ip}:8080" for ip in wide["endpoint_ip"]]
+    assert_frame_equal(
+        short.drop(columns="endpoint"), wide[["service", "port", "pod", "node", "ready", "note"]]
+    )
+    assert short["endpoint"].dtype == "string"
+    # With every namespace the namespace comes first, as `kubectl get -A` prints it.
+    everything = c.endpoints_table()
+    assert list(everything.columns)[:2] == ["namespace", "service"]
+    assert_frame_equal(c.endpoints_table(wide=True), endpoints_table(c, wide=True))
+    assert_frame_equal(c.endpoints_table("default", "web"), short)
+
+
+def test_brief_endpoint_of_ipv6_headless_and_no_endpoint() -> None:
+    svc = service("web", None, [{"port": 80, "targetPort": 8080, "protocol": "TCP"}])
+    svc["metadata"]["namespace"] = "default"
+    six = _slice("web-6", [_endpoint("fd00:10:244::5", "a", False)])
+    six["addressType"] = "IPv6"
+    assert brief(endpoints_frame([svc], [six], []))["endpoint"].tolist() == [
+        "[fd00:10:244::5]:8080"
+    ]
+    headless = service("db", None, [], clusterIP="None")
+    headless["metadata"]["namespace"] = "default"
+    portless = _slice("db-1", [_endpoint("10.244.1.7", "db-0", False)])
+    portless["metadata"]["labels"] = {SLICE_LABEL: "db"}
+    portless["ports"] = []
+    assert brief(endpoints_frame([headless], [portless], []))["endpoint"].tolist() == ["10.244.1.7"]
+    lonely = endpoints_frame([svc], [], [])
+    assert brief(lonely)["endpoint"].isna().all()
+    # A row that is no endpoint says why, in the brief table too.
+    assert brief(lonely)["note"].tolist() == [
+        "no selector: endpoints come from EndpointSlices written by hand, and none exists"
+    ]

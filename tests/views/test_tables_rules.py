@@ -112,7 +112,7 @@ def test_service_rows_match_the_endpoints_table(c: Cluster) -> None:
     rules = rules_table(c, "kind-worker", "nat", service="api")
     svc_chain = rules[rules["chain"].str.startswith("KUBE-SVC-")]
     jumps = svc_chain[svc_chain["target"].str.startswith("KUBE-SEP-")]["comment"].tolist()
-    endpoints = endpoints_table(c, "default", "api")
+    endpoints = endpoints_table(c, "default", "api", wide=True)
     expected = [
         f"default/api -> {ip}:{port}"
         for ip, port in zip(endpoints["endpoint_ip"], endpoints["endpoint_port"], strict=True)

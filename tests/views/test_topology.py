@@ -13,7 +13,9 @@ import pytest
 from kubenet_nb import Cluster
 from kubenet_nb.views import Picture, topology
 from kubenet_nb.views.dot import TIMES
+from kubenet_nb.views.topology import CAPTION_WIDTH
 from kubenet_nb.views.topology.styles import CONNECTION_STYLES, FAILED, HIGHLIGHT, POD_STYLES
+from tests.readiness_probes import create_deployment
 
 SVG = "{http://www.w3.org/2000/svg}"
 DATA = Path(__file__).parent / "data"
@@ -59,10 +61,10 @@ def svg_texts(picture: Picture) -> str:
 
 
 def web(replicas: int = 2, kind: str = "ClusterIP", port: int = 80, target: int = 8080) -> Cluster:
-    """A cluster with Deployment web (app=web, nginx) and a Service web of the given type;
-    traces need target 80, where nginx listens."""
+    """A cluster with Deployment web (app=web, nginx, with a readinessProbe `set_ready` can
+    fail) and a Service web of the given type; traces need target 80, where nginx listens."""
     c = Cluster()
-    c.kubectl(f"create deployment web --image=nginx --replicas={replicas} --port={target}")
+    create_deployment(c, f"web --image=nginx --replicas={replicas} --port={target}")
     c.kubectl(f"expose deploy web --port={port} --target-port={target} --type={kind}")
     return c
 
@@ -279,17 +281,51 @@ def test_external_name_is_a_cname_to_an_outside_name() -> None:
     )
 
 
-def test_a_legend_explains_every_style() -> None:
-    with_legend = topology(Cluster()).source
-    assert "subgraph cluster_legend {" in with_legend
-    for words in (
+def legend_rows(picture: Picture) -> list[str]:
+    """The words of each legend row, in order ([] without a legend)."""
+    found = [s for s in picture.source.splitlines() if s.strip().startswith("legend [")]
+    if not found:
+        return []
+    return re.findall(r'<TD ALIGN="LEFT">([^<]*)</TD></TR>', found[0])
+
+
+def test_the_legend_lists_only_what_the_picture_shows() -> None:
+    c = Cluster()
+    # default holds Service kubernetes, whose endpoint is the API server on a node.
+    assert legend_rows(topology(c, "default")) == [
+        "Service: virtual IP (ClusterIP) and ports",
+        "Service → ready endpoint (port → target port)",
+    ]
+    c.kubectl("create deployment web --image=nginx --replicas=2 --port=80")
+    c.kubectl("expose deploy web --port=80 --type=NodePort")
+    c.kubectl("create deployment stuck --image=nginx")
+    unschedulable = '{"spec":{"template":{"spec":{"nodeSelector":{"x":"y"}}}}}'
+    c.kubectl(f"patch deploy stuck -p '{unschedulable}'")
+    pod = pod_names(c, "app=web")[0]
+    rows = legend_rows(topology(c, "default", c.trace(f"default/{pod}", "web:80")))
+    assert rows == [
         "pod: ready",
-        "pod: not ready",
-        "pod: terminating",
-        "externalTrafficPolicy Local",
-    ):
-        assert words in with_legend
-    assert "cluster_legend" not in topology(Cluster(), legend=False).source
+        "pod: not scheduled / no IP",
+        "Service: virtual IP (ClusterIP) and ports",
+        "Service → ready endpoint (port → target port)",
+        "node port → Service (externalTrafficPolicy Cluster)",
+        "the traced connection (DNAT, SNAT marked)",
+    ]
+    assert legend_rows(topology(c, "default", legend=False)) == []
+    assert "cluster_legend" not in topology(c, legend=False).source
+
+
+def test_a_highlighted_box_keeps_its_legend_row() -> None:
+    c = Cluster()
+    picture = topology(c, "default", c.trace("kind-worker", "10.96.0.1:443"))
+    assert "Service: virtual IP (ClusterIP) and ports" in legend_rows(picture)
+    assert HIGHLIGHT in line(picture, "svc/default/kubernetes")
+
+
+def test_a_picture_drawing_nothing_in_a_legend_style_has_no_legend() -> None:
+    c = Cluster(workers=1)
+    c.kubectl("delete service kubernetes")
+    assert "cluster_legend" not in topology(c, "default").source
 
 
 # -- folding and filters --------------------------------------------------------------------
@@ -558,3 +594,16 @@ def test_without_dot_the_picture_falls_back_to_its_source(
     assert "sudo apt-get install graphviz" in bundle["text/html"]
     assert "&quot;svc/default/kubernetes&quot;" in bundle["text/html"]
     assert bundle["text/plain"].startswith("<Topology: 3 nodes, 0 pods, 1 service>\n")
+
+
+def test_a_traced_paths_caption_wraps_instead_of_widening_the_picture() -> None:
+    c = web(replicas=1, target=80)
+    (pod,) = pod_names(c, "app=web")
+    trace = c.trace(f"default/{pod}", "web:80")
+    source = topology(c, highlight=trace).source
+    (label,) = [s for s in source.splitlines() if s.startswith("\tlabel=")]
+    lines = re.findall(r'<FONT COLOR="[^"]+">([^<]*)</FONT>', label)
+    assert len(lines) > 1
+    assert all(len(each) <= CAPTION_WIDTH for each in lines)
+    caption = f"trace {trace.source} → {trace.destination}: {trace.summary()}"
+    assert " ".join(lines) == caption

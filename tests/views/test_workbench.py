@@ -8,8 +8,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from kubenet_nb import Cluster
+from kubenet_nb.views.tables.endpoints import ENDPOINT_COLUMNS
 from kubenet_nb.views.topology.styles import HIGHLIGHT, POD_STYLES
 from kubenet_nb.views.workbench import Workbench
+from kubenet_nb.views.workbench.display import PICTURE_HEIGHT, default_source, picture_html
 from kubenet_nb.views.workbench.forms import OUTSIDE
 
 KINDS = ("deployments", "replicasets", "pods", "services", "endpointslices", "nodes", "events")
@@ -74,8 +76,14 @@ def test_opens_on_the_cluster_as_it_is(wb: Workbench) -> None:
 def test_create_deployment_runs_kubectl_and_draws_its_pods(wb: Workbench) -> None:
     deploy(wb, replicas=3)
     entry = last(wb)
-    assert entry.says == "$ kubectl create deployment web --image=nginx --replicas=3 --port=80"
+    # What `kubectl create deployment web --image=nginx --replicas=3 --port=80 --dry-run=client
+    # -o yaml` prints, with the readiness probe that "Fail readiness" makes fail, posted.
+    posted = "$ kubectl create -f - <<EOF\napiVersion: apps/v1\nkind: Deployment\n"
+    assert entry.says.startswith(posted)
+    assert "        readinessProbe:\n          httpGet:\n            path: /\n" in entry.says
     assert entry.output == "deployment.apps/web created"
+    template = wb.cluster.get("deployment", "web")["spec"]["template"]["spec"]
+    assert template["containers"][0]["readinessProbe"]["httpGet"]["port"] == 80
     assert entry.error is None
     assert wb.cluster.get("deployment", "web")["spec"]["replicas"] == 3
     pods = pods_of(wb.cluster)
@@ -353,7 +361,7 @@ def test_another_namespace(wb: Workbench) -> None:
     wb.cluster.kubectl("create namespace shop")
     shop = Workbench(wb.cluster, "shop")
     deploy(shop, "cart", replicas=1)
-    assert last(shop).says.endswith("--port=80 -n shop")
+    assert "\n  namespace: shop\n" in last(shop).says  # the manifest posted into shop
     expose(shop)
     assert shop.cluster.get("service", "cart", "shop")["spec"]["selector"] == {"app": "cart"}
     assert set(shop.table["namespace"]) == {"shop"}
@@ -402,3 +410,121 @@ def test_the_picture_is_the_rendered_svg(web: Workbench) -> None:
     web.refresh_button.click()
     assert before.count("<title>pod/default/web") == 3
     assert web.picture_view.value.count("<title>pod/default/web") == 1
+
+
+# -- what the app shows and where -----------------------------------------------------------
+
+
+class FakePicture:
+    """A picture whose SVG is given (no dot needed)."""
+
+    source = "digraph {}"
+
+    def svg(self) -> str | None:
+        return '<?xml version="1.0"?>\n<svg width="600pt" height="400pt" viewBox="0 0 600 400"/>'
+
+    def fallback_html(self) -> str:
+        return "<pre>digraph {}</pre>"
+
+
+def test_the_picture_is_scaled_to_fit_unless_asked_for_at_full_size() -> None:
+    fitted = picture_html(FakePicture())
+    assert fitted == (
+        f'<div><svg style="max-width:100%;max-height:{PICTURE_HEIGHT};width:auto;height:auto"'
+        ' width="600pt" height="400pt" viewBox="0 0 600 400"/></div>'
+    )
+    assert picture_html(FakePicture(), full_size=True) == (
+        '<div><svg width="600pt" height="400pt" viewBox="0 0 600 400"/></div>'
+    )
+
+
+@pytest.mark.exe
+def test_full_size_and_wide_redraw_without_touching_the_cluster(web: Workbench) -> None:
+    logged, before = len(web.history.entries), state(web.cluster)
+    web.full_size.value = True
+    assert "max-height" not in web.picture_view.value
+    web.full_size.value = False
+    assert f"max-height:{PICTURE_HEIGHT}" in web.picture_view.value
+    assert "<th>endpoint</th>" in web.table_view.value
+    assert "<th>serving</th>" not in web.table_view.value
+    web.wide.value = True
+    assert "<th>serving</th>" in web.table_view.value
+    assert "<th>endpoint_ip</th>" in web.table_view.value
+    assert list(web.table.columns) == list(ENDPOINT_COLUMNS)  # what the log compares
+    assert (len(web.history.entries), state(web.cluster)) == (logged, before)
+
+
+def test_the_posted_manifest_is_folded_under_its_command(web: Workbench) -> None:
+    status = web.status_view.value
+    assert status.startswith("<pre><b>$ kubectl create -f - &lt;&lt;EOF</b></pre><details>")
+    assert status.count("kind: Service") == 1
+    assert "<summary>standard input: 15 lines</summary>" in status
+    assert web.log_view.value.count("kind: Service") == 1
+
+
+def test_trace_starts_from_a_ready_pod_until_the_user_picks(wb: Workbench) -> None:
+    pending = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "a-pending"},
+        "spec": {
+            "nodeSelector": {"disk": "none-has-it"},
+            "containers": [{"name": "app", "image": "nginx"}],
+        },
+    }
+    wb.cluster.create(pending)
+    deploy(wb)
+    assert wb.tracer.source.options[0] == ("pod a-pending", "default/a-pending")
+    assert wb.tracer.source.value == f"default/{sorted(pods_of(wb.cluster))[0]}"
+    wb.tracer.source.value = "default/a-pending"  # the user's choice is kept
+    wb.refresh_button.click()
+    assert wb.tracer.source.value == "default/a-pending"
+
+
+def test_default_source() -> None:
+    def pod(name: str, ip: str | None) -> dict:
+        status = {"podIP": ip, "conditions": [{"type": "Ready", "status": "True"}]} if ip else {}
+        return {"metadata": {"name": name}, "spec": {"nodeName": "n"}, "status": status}
+
+    assert default_source([pod("a", None), pod("b", "10.244.1.2")], "shop") == "shop/b"
+    assert default_source([pod("a", None), pod("c", None)], "default") == "default/a"
+    assert default_source([], "default") is None
+
+
+def test_send_clears_the_last_traces_path(web: Workbench) -> None:
+    web.tracer.trace.click()
+    assert HIGHLIGHT in web.picture.source
+    web.tracer.send.click()
+    assert last(web).output == "100 of 100 delivered"
+    assert web.highlight is None
+    assert HIGHLIGHT not in web.picture.source
+    assert "<th>count</th>" in web.result_view.value
+    # A refused send changes nothing, the path drawn included.
+    web.tracer.trace.click()
+    web.tracer.target.value = "web:99999"
+    web.tracer.send.click()
+    assert last(web).error is not None
+    assert web.highlight is not None
+
+
+def test_create_deployment_without_a_probe_runs_the_command_as_typed(wb: Workbench) -> None:
+    wb.deploy.probe.value = False
+    deploy(wb, replicas=1)
+    entry = last(wb)
+    assert entry.says == "$ kubectl create deployment web --image=nginx --replicas=1 --port=80"
+    assert entry.output == "deployment.apps/web created"
+    pod = pods_of(wb.cluster)[0]
+    wb.pods.pod.value = pod
+    wb.pods.fail.click()
+    refused = last(wb)
+    assert refused.error is not None
+    assert "has no readinessProbe" in refused.error
+
+
+def test_a_refused_deployment_is_refused_in_kubectl_s_words_probe_or_not(wb: Workbench) -> None:
+    deploy(wb, name="Bad_Name")
+    entry = last(wb)
+    assert entry.says.startswith("$ kubectl create deployment Bad_Name ")
+    assert entry.error is not None
+    assert "Bad_Name" in entry.error
+    assert wb.cluster.list("deployments") == []

@@ -7,10 +7,12 @@ import shlex
 import ipywidgets as widgets
 
 from kubenet_nb.views.workbench.forms import (
+    OUTSIDE,
     DeployForm,
     ExposeForm,
     NodeForm,
     PodForm,
+    TraceForm,
     kubectl_line,
     set_options,
 )
@@ -95,3 +97,40 @@ def test_set_options_keeps_the_value_or_takes_the_first() -> None:
     assert dropdown.value == "b"
     set_options(dropdown, [("c", "c")])
     assert dropdown.value == "c"
+
+
+def test_trace_form_shows_the_outside_clients_fields_only_for_it() -> None:
+    form = TraceForm()
+    form.source.options = [("pod a", "default/a"), ("outside client", OUTSIDE)]
+    form.source.value = "default/a"
+    outside = (form.client_ip, form.via)
+    assert [field.layout.display for field in outside] == ["none", "none"]
+    assert (form.sender(), form.entry()) == ("default/a", None)
+    form.source.value = OUTSIDE
+    assert [field.layout.display for field in outside] == [None, None]
+    assert form.sender() == "172.18.0.1"
+    form.source.value = "default/a"
+    assert [field.layout.display for field in outside] == ["none", "none"]
+
+
+def test_expose_form_shows_and_sends_only_the_fields_of_its_type() -> None:
+    form = ExposeForm()
+    typed = (form.node_port, form.policy, form.external_name)
+    form.node_port.value, form.policy.value, form.external_name.value = 30080, "Local", "x.y"
+    assert [field.layout.display for field in typed] == ["none", "none", "none"]
+    spec = form.manifest(DEPLOYMENT, "default")["spec"]
+    assert "nodePort" not in spec["ports"][0]
+    assert "externalTrafficPolicy" not in spec
+    for kind in ("NodePort", "LoadBalancer"):
+        form.type.value = kind
+        assert [field.layout.display for field in typed] == [None, None, "none"]
+        spec = form.manifest(DEPLOYMENT, "default")["spec"]
+        assert spec["ports"][0]["nodePort"] == 30080
+        assert spec["externalTrafficPolicy"] == "Local"
+    form.type.value = "ExternalName"
+    assert [field.layout.display for field in typed] == ["none", "none", None]
+
+
+def test_the_replicas_slider_scales_once_per_release() -> None:
+    # ipywidgets sends a slider's value while it is dragged unless continuous_update is off.
+    assert PodForm().replicas.continuous_update is False

@@ -8,7 +8,14 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from kubenet_nb.views.workbench.log import Entry, History, Snapshot, _endpoint_rows, changes
+from kubenet_nb.views.workbench.log import (
+    Entry,
+    History,
+    Snapshot,
+    _endpoint_rows,
+    changes,
+    says_html,
+)
 
 NOW = datetime(2025, 1, 1, 0, 5, tzinfo=timezone.utc)
 HOSTILE = "<script>alert(1)</script>\n{}:\\ \"'"
@@ -111,3 +118,14 @@ def test_history_keeps_the_newest_first_and_drops_the_oldest() -> None:
 
 def test_the_table_may_lack_endpoint_columns() -> None:
     assert _endpoint_rows(pd.DataFrame({"service": ["web"]})) == {}
+
+
+def test_a_here_document_is_folded_under_its_command_line() -> None:
+    assert says_html("$ kubectl get <x>") == "<pre><b>$ kubectl get &lt;x&gt;</b></pre>"
+    folded = says_html("$ kubectl create -f - <<EOF\nkind: <Service>\nname: a\nEOF")
+    assert folded == (
+        "<pre><b>$ kubectl create -f - &lt;&lt;EOF</b></pre><details><summary>standard input: "
+        "2 lines</summary><pre>kind: &lt;Service&gt;\nname: a\nEOF</pre></details>"
+    )
+    entry = Entry("$ kubectl create -f - <<EOF\nkind: Service\nEOF", output="service/a created")
+    assert entry.html(NOW).startswith(f"<div>{says_html(entry.says)}<pre>service/a created")

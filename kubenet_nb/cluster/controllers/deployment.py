@@ -18,13 +18,28 @@ from kubenet_nb.api.well_known import (
     DEPLOYMENT_DESIRED_REPLICAS_ANNOTATION,
     DEPLOYMENT_MAX_REPLICAS_ANNOTATION,
     DEPLOYMENT_REVISION_ANNOTATION,
+    LAST_APPLIED_ANNOTATION,
     POD_TEMPLATE_HASH_LABEL,
 )
 from kubenet_nb.cluster.controllers.workload import WorkloadController
 from kubenet_nb.cluster.randomness import ALPHANUMS
 from kubenet_nb.cluster.store import clone
 
-__all__ = ["DeploymentController", "pod_template_hash"]
+__all__ = ["NOT_COPIED_ANNOTATIONS", "DeploymentController", "pod_template_hash"]
+
+NOT_COPIED_ANNOTATIONS = frozenset(
+    (
+        LAST_APPLIED_ANNOTATION,
+        DEPLOYMENT_REVISION_ANNOTATION,
+        "deployment.kubernetes.io/revision-history",  # RevisionHistoryAnnotation
+        DEPLOYMENT_DESIRED_REPLICAS_ANNOTATION,
+        DEPLOYMENT_MAX_REPLICAS_ANNOTATION,
+        "deprecated.deployment.rollback.to",  # appsv1.DeprecatedRollbackTo
+    )
+)
+"""deployment_util.go skipCopyAnnotation (kubernetes/kubernetes pkg/controller/deployment/util
+@ v1.33.0): what a Deployment does not pass to its ReplicaSets; kubectl's rollback keeps the
+same keys (`annotationsToSkip`) from the Deployment rather than the ReplicaSet."""
 
 
 def _fnv32a(data: bytes) -> int:
@@ -60,6 +75,12 @@ def _resolve(value: int | str, total: int, round_up: bool) -> int:
     percent = int(value.rstrip("%"))
     scaled = percent * total / 100
     return math.ceil(scaled) if round_up else math.floor(scaled)
+
+
+def _copied_annotations(deploy: dict) -> dict[str, str]:
+    """The Deployment's annotations its ReplicaSets carry too."""
+    annotations = deploy["metadata"].get("annotations", {})
+    return {k: v for k, v in annotations.items() if k not in NOT_COPIED_ANNOTATIONS}
 
 
 def _template_without_hash(template: dict) -> dict:
@@ -107,6 +128,7 @@ class DeploymentController(WorkloadController):
             all_rs.append(new_rs)
         elif self._revision(new_rs) < self._max_revision(old):
             new_rs = self._set_revision(new_rs, self._max_revision(old) + 1)
+        new_rs = self._copy_annotations(deploy, new_rs)
         deploy = self._set_revision(deploy, self._revision(new_rs))
         strategy = deploy["spec"].get("strategy", {})
         if strategy.get("type") == "Recreate":
@@ -140,6 +162,20 @@ class DeploymentController(WorkloadController):
             {**obj, "metadata": {**obj["metadata"], "annotations": annotations}}, trusted=True
         )
 
+    def _copy_annotations(self, deploy: dict, rs: dict) -> dict:
+        """copyDeploymentAnnotationsToReplicaSet: the Deployment's annotations (a change-cause)
+        onto its new ReplicaSet, but for the controller's own and last-applied."""
+        annotations = rs["metadata"].get("annotations", {})
+        copied = {
+            key: value
+            for key, value in _copied_annotations(deploy).items()
+            if annotations.get(key) != value
+        }
+        if not copied:
+            return rs
+        metadata = {**rs["metadata"], "annotations": {**annotations, **copied}}
+        return self.api.update({**rs, "metadata": metadata}, trusted=True)
+
     def _create_replica_set(self, deploy: dict, old: list[dict]) -> dict:
         collisions = deploy.get("status", {}).get("collisionCount", 0)
         template = clone(deploy["spec"]["template"])
@@ -161,6 +197,7 @@ class DeploymentController(WorkloadController):
                 "namespace": meta["namespace"],
                 "labels": labels,
                 "annotations": {
+                    **_copied_annotations(deploy),
                     DEPLOYMENT_DESIRED_REPLICAS_ANNOTATION: str(replicas),
                     DEPLOYMENT_MAX_REPLICAS_ANNOTATION: str(replicas + surge),
                     DEPLOYMENT_REVISION_ANNOTATION: str(self._max_revision(old) + 1),

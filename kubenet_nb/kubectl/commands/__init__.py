@@ -14,15 +14,23 @@ from kubenet_nb.kubectl.commands import (
     api_resources,
     apply,
     create,
+    debug,
     delete,
+    edit,
     expose,
     get,
     label,
+    logs,
     nodes,
+    patch,
+    port_forward,
+    replace,
+    rollout,
     run,
     scale,
 )
 from kubenet_nb.kubectl.commands import exec as exec_command
+from kubenet_nb.kubectl.commands import set as set_command
 
 __all__ = ["COMMANDS", "READERS"]
 
@@ -39,6 +47,14 @@ COMMANDS: dict[str, Callable[[Invocation], None]] = {
     "uncordon": nodes.run_uncordon,
     "drain": nodes.run_drain,
     "exec": exec_command.run,
+    "patch": patch.run,
+    "replace": replace.run,
+    "edit": edit.run,
+    "set": set_command.run,
+    "logs": logs.run,
+    "port-forward": port_forward.run,
+    "debug": debug.run,
+    "rollout": rollout.run,
 }
 """The commands that may write: each gets the Invocation and prints to its terminal."""
 

@@ -46,13 +46,14 @@ from kubenet_nb.kubectl.command import (
 )
 from kubenet_nb.kubectl.commands.get import parse_resource_args
 from kubenet_nb.kubectl.flags import Flag, FlagSet
+from kubenet_nb.kubectl.podutils import all_containers, first_container, most_active_first
 
 if TYPE_CHECKING:
     from kubenet_nb.cluster.control_plane import ControlPlane
 from kubenet_nb.network.tools import Context, toolbox_for
 from kubenet_nb.network.tools.shell import run_program
 
-__all__ = ["parse_duration", "pick_pod", "run"]
+__all__ = ["parse_duration", "pick_pod", "run", "selected_pods"]
 
 PATH = "kubectl exec"
 FLAGS = FlagSet(
@@ -93,54 +94,36 @@ def parse_duration(text: str) -> float:
     return sign * total
 
 
-def _ready_since(pod: dict) -> str | None:
-    for condition in (pod.get("status") or {}).get("conditions") or []:
-        if condition.get("type") == "Ready" and condition.get("status") == "True":
-            return condition.get("lastTransitionTime") or ""
-    return None
-
-
-def _activity(pod: dict) -> tuple:
-    """Sort key, most active first: podutils.ActivePods reversed."""
-    spec, status = pod.get("spec") or {}, pod.get("status") or {}
-    rank = {"Pending": 0, "Unknown": 1, "Running": 2}.get(status.get("phase") or "", 0)
-    since = _ready_since(pod)
-    restarts = max(
-        (c.get("restartCount", 0) for c in status.get("containerStatuses") or []), default=0
-    )
-    created = pod["metadata"].get("creationTimestamp") or ""
-    return (
-        0 if spec.get("nodeName") else 1,
-        -rank,
-        0 if since is not None else 1,
-        (0, since) if since else (1, ""),
-        restarts,
-        (0, created) if created else (1, ""),
-    )
-
-
-def pick_pod(cluster: ControlPlane, obj: dict) -> dict:
-    """The pod kubectl attaches to for a Deployment, ReplicaSet, DaemonSet or Service."""
+def selected_pods(
+    cluster: ControlPlane, obj: dict, refusal: str = "cannot attach to"
+) -> list[dict]:
+    """The pods a Deployment, ReplicaSet, DaemonSet or Service selects (SelectorsForObject);
+    `refusal` begins the error for another kind (`cannot get the logs from` for logs)."""
     kind, meta = obj["kind"], obj["metadata"]
     namespace = meta.get("namespace", "default")
     if kind == "Service":
         selector = (obj.get("spec") or {}).get("selector") or {}
         if not selector:
             raise KubectlError(
-                f"cannot attach to *v1.Service: invalid service '{meta['name']}': "
+                f"{refusal} *v1.Service: invalid service '{meta['name']}': "
                 "Service is defined without a selector"
             )
         matches = selector_from_set(selector).matches
     elif kind in SELECTING:
         matches = selector_from_label_selector((obj.get("spec") or {}).get("selector")).matches
     else:
-        raise KubectlError(f"cannot attach to *v1.{kind}: selector for *v1.{kind} not implemented")
-    pods = [
+        raise KubectlError(f"{refusal} *v1.{kind}: selector for *v1.{kind} not implemented")
+    return [
         p for p in cluster.list("pods", namespace) if matches(p["metadata"].get("labels") or {})
     ]
+
+
+def pick_pod(cluster: ControlPlane, obj: dict) -> dict:
+    """The pod kubectl attaches to for a Deployment, ReplicaSet, DaemonSet or Service."""
+    pods = selected_pods(cluster, obj)
     if not pods:
         raise KubectlError("timed out waiting for the condition")
-    return sorted(pods, key=_activity)[0]
+    return sorted(pods, key=most_active_first)[0]
 
 
 def _target(cluster: ControlPlane, name: str, namespace: str) -> dict:
@@ -151,14 +134,6 @@ def _target(cluster: ControlPlane, name: str, namespace: str) -> dict:
     if request.info.kind == "Pod":
         return obj
     return pick_pod(cluster, obj)
-
-
-def _all_names(pod: dict) -> str:
-    spec = pod.get("spec") or {}
-    names = [c["name"] for c in spec.get("containers") or []]
-    names += [f"{c['name']} (ephem)" for c in spec.get("ephemeralContainers") or []]
-    names += [f"{c['name']} (init)" for c in spec.get("initContainers") or []]
-    return ", ".join(names)
 
 
 def _container(pod: dict, requested: str, invocation: Invocation, quiet: bool) -> str:
@@ -174,20 +149,13 @@ def _container(pod: dict, requested: str, invocation: Invocation, quiet: bool) -
     annotated = (meta.get("annotations") or {}).get(DEFAULT_CONTAINER_ANNOTATION)
     if annotated and any(c["name"] == annotated for c in containers):
         return annotated
-    several = len(containers) > 1 or spec.get("initContainers") or spec.get("ephemeralContainers")
-    if several and not quiet:
-        invocation.terminal.err(
-            f'Defaulted container "{containers[0]["name"]}" out of: {_all_names(pod)}'
-        )
-    return containers[0]["name"]
+    return first_container(invocation.terminal, pod, quiet)
 
 
 def _running(pod: dict, name: str) -> dict:
     """The container's spec once the server and the kubelet agree it can run a command."""
     spec, meta = pod.get("spec") or {}, pod["metadata"]
-    every = [*(spec.get("containers") or []), *(spec.get("initContainers") or [])]
-    every += spec.get("ephemeralContainers") or []
-    container = next((c for c in every if c["name"] == name), None)
+    container = next((c for c in all_containers(pod) if c["name"] == name), None)
     if container is None:
         raise BadRequest(f"container {name} is not valid for pod {meta['name']}")
     if not spec.get("nodeName"):

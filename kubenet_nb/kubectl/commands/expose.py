@@ -23,8 +23,8 @@ from kubenet_nb.kubectl.command import (
     print_object,
     printing,
 )
-from kubenet_nb.kubectl.commands.apply import read_manifests
 from kubenet_nb.kubectl.commands.delete import Target, select_targets
+from kubenet_nb.kubectl.filenames import read_manifests
 from kubenet_nb.kubectl.flags import Flag, FlagSet
 from kubenet_nb.kubectl.generate import atoi, int32, int_or_string, parse_label_spec, submit
 

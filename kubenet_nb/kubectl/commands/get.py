@@ -7,6 +7,11 @@ returned text, after what it writes to stdout, as a terminal shows them; when no
 printed, the error is raised instead. The API server's `Warning:` lines come first.
 Resources served without `get`/`list` answer as the API server's router does; ComponentStatuses
 are computed on each read (kubernetes/kubernetes pkg/registry/core/componentstatus/rest.go).
+
+Output: the tables (with `-L` label columns, `--show-labels`), and the printers of
+printers/output.py (`-o yaml|json|name|jsonpath|jsonpath-as-json|jsonpath-file|custom-columns|
+custom-columns-file`); `--sort-by` as printers/sorting.py. `-w` prints what kubectl prints before
+its first watch event and stops there: a notebook cell cannot wait, so a watch is one snapshot.
 """
 
 from __future__ import annotations
@@ -21,10 +26,17 @@ from kubenet_nb.api.errors import KubectlError, KubenetError, NotFound, StatusEr
 from kubenet_nb.api.kinds import ResourceInfo, ResourceTable
 from kubenet_nb.kubectl.commands.api_resources import CATEGORIES
 from kubenet_nb.kubectl.flags import Flag, FlagSet
-from kubenet_nb.kubectl.printers import print_table, to_json, to_name, to_yaml
+from kubenet_nb.kubectl.printers import print_table
 from kubenet_nb.kubectl.printers.columns import table_for
 from kubenet_nb.kubectl.printers.custom import custom_printer
+from kubenet_nb.kubectl.printers.output import Output, choose_output
 from kubenet_nb.kubectl.printers.printer import Printer
+from kubenet_nb.kubectl.printers.sorting import (
+    TABLE_HOLDER,
+    UnsortableError,
+    sort_field,
+    sort_objects,
+)
 
 __all__ = ["ClusterView", "GetRequest", "parse_resource_args", "run"]
 
@@ -59,6 +71,13 @@ FLAGS = FlagSet(
     Flag("no-headers", kind="bool"),
     Flag("show-kind", kind="bool"),
     Flag("ignore-not-found", kind="bool"),
+    Flag("label-columns", "L", kind="list"),
+    Flag("sort-by", default=""),
+    Flag("template", default=""),
+    Flag("allow-missing-template-keys", kind="bool", default=True),
+    Flag("watch", "w", kind="bool"),
+    Flag("watch-only", kind="bool"),
+    Flag("output-watch-events", kind="bool"),
 )
 
 ALL = CATEGORIES["all"]
@@ -94,10 +113,6 @@ _COMPONENTS = ("scheduler", "controller-manager", "etcd-0")
 # pkg/endpoints/deprecation: `<version> <kind> is deprecated in v<major>.<minor>+`).
 _COMPONENT_STATUS_WARNING = "Warning: v1 ComponentStatus is deprecated in v1.19+"
 
-_FORMATS = (
-    "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,"
-    "jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
-)
 _NO_TYPE = (
     'You must specify the type of resource to get. Use "kubectl api-resources" for a complete '
     "list of supported resources.\n\nerror: Required resource not specified.\n"
@@ -230,31 +245,28 @@ def _kind_prefix(info: ResourceInfo) -> str:
     return info.kind.lower() + (f".{info.group}" if info.group else "")
 
 
-def _for_output(info: ResourceInfo, obj: dict) -> dict:
-    """The object as `-o yaml|json` shows it: typed, managedFields hidden (kubectl default)."""
+def _for_output(info: ResourceInfo, obj: dict, managed_fields: bool = False) -> dict:
+    """The object as the printers see it: typed; managedFields hidden unless asked for (only
+    JSON and YAML hide them: cli-runtime OmitManagedFieldsPrinter)."""
     shown = {"apiVersion": info.api_version, "kind": info.kind, **obj}
-    metadata = dict(shown.get("metadata") or {})
-    metadata.pop("managedFields", None)
-    shown["metadata"] = metadata
+    if not managed_fields:
+        metadata = dict(shown.get("metadata") or {})
+        metadata.pop("managedFields", None)
+        shown["metadata"] = metadata
     return shown
 
 
-def _generic(fetched: _Fetched, output: str, single: bool) -> str:
-    items = [_for_output(info, obj) for info, objects in fetched.infos for obj in objects]
-    if output == "name":
-        return "".join(
-            to_name(obj, _kind_prefix(info)) for info, objects in fetched.infos for obj in objects
-        )
+def _generic(fetched: _Fetched, output: Output, single: bool, sort_by: str) -> str:
+    """printGeneric: one object when one was implied, otherwise a List (sorted by --sort-by)."""
+    shown = output.managed_fields_shown
+    items = [_for_output(info, obj, shown) for info, objects in fetched.infos for obj in objects]
     if single and len(items) == 1:
-        document = items[0]
-    else:
-        document = {
-            "apiVersion": "v1",
-            "items": items,
-            "kind": "List",
-            "metadata": {"resourceVersion": ""},
-        }
-    return to_yaml(document) if output == "yaml" else to_json(document)
+        return output.print(items[0])
+    if sort_by:
+        items = [items[i] for i in sort_objects(items, sort_field(sort_by))]
+    return output.print(
+        {"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}}
+    )
 
 
 def _custom_printer(cluster: ClusterView, info: ResourceInfo) -> Printer | None:
@@ -264,8 +276,50 @@ def _custom_printer(cluster: ClusterView, info: ResourceInfo) -> Printer | None:
     return custom_printer(columns) if columns else None
 
 
-def _tables(cluster: ClusterView, fetched: _Fetched, flags: dict, all_namespaces: bool) -> str:
+def _sorted_tables(fetched: _Fetched, sort_by: str) -> list[tuple[ResourceInfo, list[dict]]]:
+    """--sort-by over the server's Tables, as kubectl v1.33 does it (get.go `Run`, sorter.go).
+
+    kubectl holds each Table as an unstructured object: with several of them, RuntimeSorter
+    sorts the Tables themselves as objects (an error if none has the field); with one, it does
+    nothing. Then the SortingPrinter sorts each Table of two rows or more by its rows' objects;
+    when that fails, the printer's error is dropped and the Table prints nothing.
+    """
+    if not sort_by:
+        return fetched.infos
+    field = sort_field(sort_by)
     infos = fetched.infos
+    if len(infos) > 1:
+        tables = [
+            {"apiVersion": "meta.k8s.io/v1", "kind": "Table", "metadata": {"resourceVersion": ""}}
+            for _ in infos
+        ]
+        infos = [infos[i] for i in sort_objects(tables, field)]
+    printed = []
+    for info, objects in infos:
+        if len(objects) > 1:
+            rows = [_for_output(info, obj, managed_fields=True) for obj in objects]
+            try:
+                objects = [objects[i] for i in sort_objects(rows, field, TABLE_HOLDER)]
+            except UnsortableError:
+                raise
+            except KubectlError:
+                objects = []
+        printed.append((info, objects))
+    return printed
+
+
+def _label_columns(flags: dict) -> tuple[str, ...]:
+    """`-L a,b -L c`: pflag's string slice, each value split on commas."""
+    return tuple(label for value in flags["label-columns"] for label in value.split(","))
+
+
+def _tables(
+    cluster: ClusterView,
+    infos: list[tuple[ResourceInfo, list[dict]]],
+    flags: dict,
+    all_namespaces: bool,
+    event: str = "",
+) -> str:
     with_kind = flags["show-kind"] or len({info.kind for info, _ in infos}) > 1
     groups: list[tuple[ResourceInfo, list[dict]]] = []
     for info, objects in infos:
@@ -282,6 +336,8 @@ def _tables(cluster: ClusterView, fetched: _Fetched, flags: dict, all_namespaces
             with_namespace=all_namespaces and info.namespaced,
             show_labels=flags["show-labels"],
             kind_prefix=_kind_prefix(info) if with_kind else "",
+            label_columns=_label_columns(flags),
+            event=event,
         )
         if text and out and not flags["no-headers"]:
             out.append("\n")
@@ -290,18 +346,37 @@ def _tables(cluster: ClusterView, fetched: _Fetched, flags: dict, all_namespaces
     return "".join(out)
 
 
+def _validate(flags: dict) -> str:
+    """GetOptions.Complete's warnings (returned) and Validate's refusals."""
+    output = flags["output"] or ""
+    if flags["show-labels"] and output not in ("", "wide"):
+        raise KubectlError(f"--show-labels option cannot be used with {output} printer")
+    watching = flags["watch"] or flags["watch-only"]
+    if flags["output-watch-events"] and not watching:
+        raise KubectlError(
+            "--output-watch-events option can only be used with --watch or --watch-only"
+        )
+    if not flags["sort-by"] or not watching:
+        return ""
+    if flags["watch"]:
+        return "warning: --watch requested, --sort-by will be ignored for watch events received\n"
+    return "warning: --watch-only requested, --sort-by will be ignored\n"
+
+
+def _output(flags: dict) -> Output:
+    return choose_output(
+        flags["output"] or "",
+        flags["template"] or "",
+        flags["allow-missing-template-keys"],
+        flags["no-headers"],
+    )
+
+
 def run(cluster: ClusterView, argv: list[str]) -> str:
     """`kubectl get ARGV...` against the cluster: what kubectl prints (stdout, then stderr)."""
     parsed = FLAGS.parse(argv)
     flags = parsed.values
-    output = (flags["output"] or "").split("=", 1)[0]
-    if output not in ("", "wide", "yaml", "json", "name"):
-        if output in _FORMATS.split(","):
-            raise KubectlError(f'output format "{output}" is not supported by kubenet-nb')
-        raise KubectlError(
-            f'unable to match a printer suitable for the output format "{flags["output"]}", '
-            f"allowed formats are: {_FORMATS}"
-        )
+    warning = _validate(flags)
     if not parsed.args:
         raise KubectlError(_NO_TYPE, prefix="")
     requests, single = parse_resource_args(parsed.args, cluster.resources)
@@ -312,32 +387,64 @@ def run(cluster: ClusterView, argv: list[str]) -> str:
     if named and all_namespaces:
         raise KubectlError("a resource cannot be retrieved by name across all namespaces")
     namespace = flags["namespace"] or "default"
+    if flags["watch"] or flags["watch-only"]:
+        return _watch(cluster, requests, flags, namespace) + warning
     fetched = _fetch(cluster, requests, namespace, all_namespaces, flags["selector"])
     warnings = "".join(f"{warning}\n" for warning in fetched.warnings)
     if flags["ignore-not-found"]:
         fetched.errors = [e for e in fetched.errors if getattr(e, "reason", "") != "NotFound"]
-    return warnings + _printed(cluster, fetched, flags, output, single, namespace)
+    return warnings + _printed(cluster, fetched, flags, single, namespace)
+
+
+def _watch(cluster: ClusterView, requests: list[GetRequest], flags: dict, namespace: str) -> str:
+    """`get -w`: what kubectl prints before its first watch event, and nothing more.
+
+    A notebook cell cannot wait for changes, so the watch is one snapshot (the initial list
+    or object); `--watch-only` prints nothing. kubectl's builder takes one resource type only.
+    """
+    if len({request.info for request in requests}) > 1:
+        raise KubectlError("you may only specify a single resource type")
+    fetched = _fetch(cluster, requests, namespace, flags["all-namespaces"], flags["selector"])
+    if fetched.errors:
+        raise fetched.errors[0]
+    output = _output(flags)
+    if flags["watch-only"]:
+        return ""
+    event = "ADDED" if flags["output-watch-events"] else ""
+    if output.human:
+        infos = _sorted_tables(fetched, flags["sort-by"])
+        return _tables(cluster, infos, flags, flags["all-namespaces"], event)
+    shown = output.managed_fields_shown
+    objects = [_for_output(info, obj, shown) for info, found in fetched.infos for obj in found]
+    if event:
+        objects = [{"object": obj, "type": event} for obj in objects]
+    if output.columns is not None:
+        return output.columns.print({"items": objects}) if objects else ""
+    texts = [output.print(obj) for obj in objects]
+    if output.format == "yaml":
+        return "---\n".join(texts)
+    return "".join(texts)
 
 
 def _printed(
     cluster: ClusterView,
     fetched: _Fetched,
     flags: dict,
-    output: str,
     single: bool,
     namespace: str,
 ) -> str:
     """What kubectl prints for the objects fetched, then the errors met (`printGeneric`, the
     table printer, `No resources found`)."""
     all_namespaces = flags["all-namespaces"]
-    if output in ("yaml", "json", "name"):
+    human = (not flags["output"] and not flags["template"]) or flags["output"] == "wide"
+    if not human:
         if single and fetched.errors:
             raise fetched.errors[0]
         if flags["ignore-not-found"] and not any(objects for _, objects in fetched.infos):
             return ""
-        text = _generic(fetched, output, single)
+        text = _generic(fetched, _output(flags), single, flags["sort-by"])
     else:
-        text = _tables(cluster, fetched, flags, all_namespaces)
+        text = _tables(cluster, _sorted_tables(fetched, flags["sort-by"]), flags, all_namespaces)
         if not text and not fetched.errors and not flags["ignore-not-found"]:
             namespaced = not all_namespaces and all(info.namespaced for info, _ in fetched.infos)
             return (

@@ -4,7 +4,9 @@ As in k8s.io/kubectl/pkg/cmd/label/label.go and annotate/annotate.go (v1.33): la
 checked before anything is sent (keys are the API server's business); changing a key that
 already has another value needs `--overwrite`; label prints `labeled`, `unlabeled` or
 `not labeled` by comparing the object before and after, annotate always prints `annotated`.
-Objects that fail do not stop the others; their errors come last.
+Objects that fail do not stop the others; their errors come last. `--list` prints the labels
+(annotations) with the changes applied but not sent; `--resource-version` (one object only) is a
+precondition of the write.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from kubenet_nb.kubectl.command import (
 )
 from kubenet_nb.kubectl.commands.delete import Target, select_targets
 from kubenet_nb.kubectl.flags import Flag, FlagSet
+from kubenet_nb.kubectl.patching import conflict
 
 __all__ = ["parse_annotation_args", "parse_label_args", "run_annotate", "run_label", "split_args"]
 
@@ -110,12 +113,16 @@ def _change(
     remove: list[str],
     overwrite: bool,
     dry_run: bool,
+    version: str = "",
 ) -> tuple[dict, dict, dict]:
     """Apply the changes to one object: (metadata before, metadata as kubectl computed it,
-    the object after; an empty map is not stored, as the API server drops it)."""
+    the object after; an empty map is not stored, as the API server drops it). A `version`
+    (`--resource-version`) goes in kubectl's patch, where it is the server's precondition."""
     obj = target.obj or {}
     meta = obj.get("metadata", {})
     current = meta.get(field) or {}
+    if version and not dry_run and version != meta.get("resourceVersion"):
+        raise conflict(target.info.qualified_plural, target.name)
     if field == "labels" and not dry_run:
         for key in remove:
             if key not in current:
@@ -159,11 +166,11 @@ def _run(invocation: Invocation, field: str) -> None:
         raise KubectlError(
             "one or more resources must be specified as <resource> <name> or <resource>/<name>"
         )
-    if not wanted and not remove:
+    if not wanted and not remove and not values["list"]:
         raise KubectlError(f"at least one {noun} update is required")
-    if values["list"] or values["resource-version"]:
-        raise KubectlError("--list and --resource-version are not supported by kubenet-nb")
-    dry_run = values["dry-run"] == "client"
+    if values["list"] and values["output"]:
+        raise KubectlError("--list and --output may not be specified together")
+    dry_run = values["dry-run"] == "client" or values["list"]
     namespace, _ = namespace_of(parsed)
     targets, errors = select_targets(
         invocation.cluster,
@@ -173,13 +180,30 @@ def _run(invocation: Invocation, field: str) -> None:
         select_all=values["all"],
         all_namespaces=values["all-namespaces"],
     )
+    # IntoSingleItemImplied: one object named, as TYPE/NAME or TYPE NAME
+    by_selector = values["selector"] or values["all"]
+    single = not by_selector and (
+        (len(resources) == 1 and "/" in resources[0]) or len(resources) == 2
+    )
+    if values["resource-version"] and not single:
+        raise KubectlError("--resource-version may only be used with a single resource")
     for target in targets:
         try:
             old_meta, new_meta, new = _change(
-                invocation, target, field, wanted, remove, values["overwrite"], dry_run
+                invocation,
+                target,
+                field,
+                wanted,
+                remove,
+                values["overwrite"],
+                dry_run,
+                values["resource-version"],
             )
         except KubenetError as error:
             errors.append(error)
+            continue
+        if values["list"]:
+            _list(invocation, new, field, single)
             continue
         operation = "annotated"
         if field == "labels":
@@ -189,6 +213,21 @@ def _run(invocation: Invocation, field: str) -> None:
                 operation = "unlabeled" if shorter and not values["overwrite"] else "labeled"
         print_object(invocation.terminal, new, operation, values["output"], dry_run)
     check_errors(errors)
+
+
+def _list(invocation: Invocation, obj: dict, field: str, single: bool) -> None:
+    """`--list`: the object's labels (annotations) as `key=value` lines, after the command's
+    changes, which are not sent; several objects get a `Listing labels for Kind.group/name:`
+    line each and an indent. kubectl ranges over a Go map, in no set order: sorted here."""
+    indent = ""
+    if not single:
+        indent = " "
+        group = str(obj.get("apiVersion") or "").rpartition("/")[0]
+        noun = "labels" if field == "labels" else "annotations"
+        name = obj["metadata"]["name"]
+        invocation.terminal.out(f"Listing {noun} for {obj['kind']}.{group}/{name}:")
+    for key, value in sorted((obj["metadata"].get(field) or {}).items()):
+        invocation.terminal.out(f"{indent}{key}={value}")
 
 
 def run_label(invocation: Invocation) -> None:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
-from typing import Any
 
-from kubenet_nb.io.scalars import go_sharp_v, json_value
 from kubenet_nb.kubectl.describe.writer import Writer, describe_events, header
+from kubenet_nb.kubectl.jsonpath.values import go_v
 
 __all__ = ["describe_generic", "print_unstructured", "smart_label"]
 
@@ -76,22 +75,6 @@ def smart_label(field: str) -> str:
     return " ".join(words)
 
 
-def _go_v(value: Any) -> str:
-    """fmt's `%v` of a value decoded from the server's JSON (integral numbers as int64)."""
-    value = json_value(value)
-    if value is None:
-        return "<nil>"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return go_sharp_v(value)
-    if isinstance(value, list):
-        return "[" + " ".join(_go_v(item) for item in value) + "]"
-    if isinstance(value, dict):
-        return "map[" + " ".join(f"{k}:{_go_v(value[k])}" for k in sorted(value)) + "]"
-    return str(value)
-
-
 def print_unstructured(
     w: Writer, level: int, content: dict, skip_prefix: str, skip: tuple[str, ...]
 ) -> None:
@@ -109,9 +92,9 @@ def print_unstructured(
                 if isinstance(child, dict):
                     print_unstructured(w, level + 1, child, path, skip)
                 else:
-                    w.write(level + 1, f"{_go_v(child)}\n")
+                    w.write(level + 1, f"{go_v(child, from_json=True)}\n")
         else:
-            w.write(level, f"{smart_label(field)}:\t{_go_v(value)}\n")
+            w.write(level, f"{smart_label(field)}:\t{go_v(value, from_json=True)}\n")
 
 
 def describe_generic(obj: dict, events: list[dict] | None, now: datetime) -> str:

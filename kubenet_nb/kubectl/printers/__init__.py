@@ -151,6 +151,15 @@ def cell_text(cell: Any) -> str:
     return escape_terminal(str(cell))
 
 
+# tableprinter.go formattedEventType: watch event types padded to one width.
+_EVENT_TYPES = {
+    "ADDED": "ADDED   ",
+    "MODIFIED": "MODIFIED",
+    "DELETED": "DELETED ",
+    "ERROR": "ERROR   ",
+}
+
+
 def print_table(
     table: Table,
     *,
@@ -159,9 +168,13 @@ def print_table(
     with_namespace: bool = False,
     show_labels: bool = False,
     kind_prefix: str = "",
+    label_columns: tuple[str, ...] = (),
+    event: str = "",
 ) -> str:
     """One table as `kubectl get` prints it (headers, decoration, alignment; cli-runtime
-    tableprinter.go `decorateTable` + `printTable`). Empty tables print nothing."""
+    tableprinter.go `decorateTable` + `printTable`). Empty tables print nothing. `-L` label
+    columns come before LABELS, headed by the key's last `/` part in capitals; a watch event
+    (`--output-watch-events`) is a first EVENT column, padded as `formatEventType` pads it."""
     if not table.rows and not no_headers:
         return ""
     visible = [i for i, c in enumerate(table.columns) if wide or c.priority == 0]
@@ -171,8 +184,11 @@ def print_table(
         header = [table.columns[i].name.upper() for i in visible]
         if with_namespace:
             header.insert(0, "NAMESPACE")
+        header.extend(label.split("/")[-1].upper() for label in label_columns)
         if show_labels:
             header.append("LABELS")
+        if event:
+            header.insert(0, "EVENT")
         lines.append(header)
     for cells, obj in zip(table.rows, table.objects, strict=True):
         texts = []
@@ -185,8 +201,12 @@ def print_table(
         # decorateTable adds these as cells, so they are printed (cut, escaped) as cells are.
         if with_namespace:
             texts.insert(0, cell_text(metadata.get("namespace", "")))
+        labels = metadata.get("labels") or {}
+        texts.extend(cell_text(labels.get(label, "")) for label in label_columns)
         if show_labels:
-            texts.append(cell_text(format_labels(metadata.get("labels"))))
+            texts.append(cell_text(format_labels(labels)))
+        if event:
+            texts.insert(0, _EVENT_TYPES.get(event, event))
         lines.append(texts)
     return tabwrite("".join("\t".join(line) + "\n" for line in lines), 6, 3)
 

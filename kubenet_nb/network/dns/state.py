@@ -70,12 +70,13 @@ def dns_state(
     settings: DnsSettings | None = None,
     upstream_hosts: Mapping[str, Iterable[str]] | None = None,
     node_resolv_conf: ResolvConf | None = None,
+    internet: bool = False,
 ) -> DnsState:
-    """The DNS state for these objects; the upstream knows only `upstream_hosts`."""
+    """The DNS state for these objects; the upstream knows only `upstream_hosts` and, without
+    `internet`, answers SERVFAIL for any other name (upstream.py)."""
     zone = build_zone(services, endpoint_slices, namespaces, settings)
-    return DnsState(
-        CoreDns(zone, Upstream(upstream_hosts)), node_resolv_conf or kind_node_resolv_conf()
-    )
+    upstream = Upstream(upstream_hosts, reachable=internet)
+    return DnsState(CoreDns(zone, upstream), node_resolv_conf or kind_node_resolv_conf())
 
 
 class _StoreZone:
@@ -112,7 +113,8 @@ def cluster_dns_state(
     node_search: tuple[str, ...] = (),
 ) -> DnsState:
     """The DNS state of a kind cluster: kube-dns at the service CIDR's 10th address, its domain,
-    and Docker's DNS as upstream, knowing the node containers by name (plus `upstream_hosts`)."""
+    and Docker's DNS as upstream, knowing the node containers by name (plus `upstream_hosts`),
+    with a resolver beyond it only when the cluster's `internet` setting says so."""
     kind = cluster.settings
     settings = DnsSettings(domain=kind.cluster_domain, dns_ip=kind.service_ip(10))
     hosts: dict[str, list[str]] = {}
@@ -122,7 +124,7 @@ def cluster_dns_state(
                 hosts.setdefault(node["metadata"]["name"], []).append(address["address"])
     hosts.update({name: list(ips) for name, ips in (upstream_hosts or {}).items()})
     return DnsState(
-        CoreDns(_cluster_zone(cluster, settings), Upstream(hosts)),
+        CoreDns(_cluster_zone(cluster, settings), Upstream(hosts, reachable=kind.internet)),
         kind_node_resolv_conf(kind.node_network, node_search),
     )
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from kubenet_nb.api.errors import KubenetError
+from kubenet_nb.network.access_log import serve
 from kubenet_nb.network.dns import cluster_dns_state, resolve
 from kubenet_nb.network.tools.connect import ConnectResult, connect, elapsed_ms, hosts_address
 from kubenet_nb.network.tools.curl_args import (
@@ -34,7 +35,8 @@ from kubenet_nb.network.tools.curl_args import (
     parse_url,
 )
 from kubenet_nb.network.tools.curl_text import METER_HEADER, meter_line, write_out
-from kubenet_nb.network.tools.http import HttpRequest, HttpResponse, respond, server_time
+from kubenet_nb.network.tools.http import HttpRequest, HttpResponse
+from kubenet_nb.network.tools.libc import pod_libc
 from kubenet_nb.network.tools.process import Context, Execution
 
 __all__ = ["run_curl"]
@@ -103,7 +105,8 @@ class _Transfer:
         if hosts_address(self.context, self.url.host) is not None:
             return
         state = cluster_dns_state(self.context.cluster)
-        addresses = resolve(state, self.url.host, "A", self.context.pod).addresses or [ip]
+        pod = self.context.pod
+        addresses = resolve(state, self.url.host, "A", pod, pod_libc(pod)).addresses or [ip]
         self.info(f"* Host {self.url.host}:{self.url.port} was resolved.")
         self.info("* IPv6: (none)")
         self.info(f"* IPv4: {', '.join(addresses)}")
@@ -160,8 +163,7 @@ class _Transfer:
         peer = connection.trace.peer or ""
         request = HttpRequest(method, self.url.target, tuple(headers), peer, connection.server_port)
         pod, container = connection.trace.backend, connection.container
-        now, uptime = server_time(self.context.cluster, pod, container)
-        response = respond(pod, container, request, now, uptime)
+        response = serve(self.context.cluster, pod, container, request)
         self.response = response
         self.info(f"< {response.status_line}")
         for name, value in response.headers:

@@ -17,8 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kubenet_nb.api.errors import KubenetError
+from kubenet_nb.network.access_log import serve
 from kubenet_nb.network.tools.connect import connect
-from kubenet_nb.network.tools.http import HttpRequest, respond, server_time
+from kubenet_nb.network.tools.http import HttpRequest
 from kubenet_nb.network.tools.process import Context, Execution
 
 __all__ = ["run_wget"]
@@ -130,10 +131,9 @@ def _download(context: Context, options: _Options, url: str, result: Execution) 
     agent = options.values.get("user-agent", "Wget")
     headers = (("Host", hostport), ("User-Agent", agent), ("Connection", "close"))
     pod, container = connection.trace.backend, connection.container
-    now, uptime = server_time(context.cluster, pod, container)
     peer = connection.trace.peer or ""
     request = HttpRequest("GET", "/" + path, headers, peer, connection.server_port)
-    response = respond(pod, container, request, now, uptime)
+    response = serve(context.cluster, pod, container, request)
     if "server-response" in options.flags:
         result.err(f"  {response.status_line}\n")
         result.err("".join(f"  {name}: {value}\n" for name, value in response.headers))

@@ -34,7 +34,7 @@ from kubenet_nb.network.netfilter import host_port
 if TYPE_CHECKING:
     from kubenet_nb.views.workbook import Objects
 
-__all__ = ["ENDPOINT_COLUMNS", "endpoints_frame", "endpoints_table"]
+__all__ = ["BRIEF_COLUMNS", "ENDPOINT_COLUMNS", "brief", "endpoints_frame", "endpoints_table"]
 
 ENDPOINT_COLUMNS = {
     "service": "string",
@@ -52,7 +52,13 @@ ENDPOINT_COLUMNS = {
     "terminating": "boolean",
     "note": "string",
 }
-"""The columns of `endpoints_table`, in order, with their pandas dtypes (missing = <NA>)."""
+"""The columns of `endpoints_table(wide=True)`, in order, with their pandas dtypes (missing =
+<NA>)."""
+BRIEF_COLUMNS = ["service", "port", "endpoint", "pod", "node", "ready", "note"]
+"""The columns `endpoints_table` shows by default: Service port → endpoint `ip:port` → pod →
+node, whether it is ready, and why a row gets no traffic (empty when it does); the rest with
+`wide=True`, as `kubectl get -o wide` adds columns. With every namespace, `namespace` comes
+first, as `kubectl get -A` adds it."""
 
 Row = dict[str, object]
 
@@ -254,12 +260,36 @@ def endpoints_frame(
     return frame.astype(ENDPOINT_COLUMNS)
 
 
+def brief(frame: pd.DataFrame, with_namespace: bool = False) -> pd.DataFrame:
+    """The default columns of an endpoints table (`BRIEF_COLUMNS`): `endpoint` joins the
+    endpoint's IP and port as `kubectl get endpoints` prints one (`10.244.1.2:80`, an IPv6
+    address bracketed), empty for a row that is no endpoint.
+
+    >>> wide = endpoints_frame([], [], [])
+    >>> list(brief(wide, with_namespace=True).columns)
+    ['namespace', 'service', 'port', 'endpoint', 'pod', 'node', 'ready', 'note']
+    """
+    joined = [
+        pd.NA if pd.isna(ip) else (ip if pd.isna(number) else host_port(ip, int(number)))
+        for ip, number in zip(frame["endpoint_ip"], frame["endpoint_port"], strict=True)
+    ]
+    shown = frame.assign(endpoint=pd.array(joined, dtype="string"))
+    return shown[(["namespace"] if with_namespace else []) + BRIEF_COLUMNS]
+
+
 def endpoints_table(
-    cluster: Objects, namespace: str | None = None, service: str | None = None
+    cluster: Objects,
+    namespace: str | None = None,
+    service: str | None = None,
+    *,
+    wide: bool = False,
 ) -> pd.DataFrame:
-    """Which pods each Service port routes to: service, namespace, port name, port, protocol,
-    targetPort, endpoint IP and port, pod, node, ready, serving, terminating, and a note saying
-    why a row gets no traffic (or, for a port without endpoints, why there are none).
+    """Which pods each Service port routes to: by default service, port, endpoint `ip:port`,
+    pod, node, ready and a note saying why a row gets no traffic (and the namespace first when
+    `namespace` is None); with `wide=True`
+    service, namespace, port name, port, protocol, targetPort, endpoint IP and port, pod, node,
+    ready, serving, terminating, and a note saying why a row gets no traffic (or, for a port
+    without endpoints, why there are none).
 
     `namespace=None` covers every namespace; `service` keeps the Services of that name.
 
@@ -267,11 +297,16 @@ def endpoints_table(
     >>> c = Cluster()
     >>> _ = c.kubectl("create deployment web --image=nginx --replicas=2 --port=80")
     >>> _ = c.kubectl("expose deployment web --port=80 --target-port=8080")
-    >>> endpoints_table(c, "default", "web")[["port", "endpoint_ip", "endpoint_port", "pod"]]
-       port endpoint_ip  endpoint_port                   pod
-    0    80  10.244.1.2           8080  web-748595ffdc-h5ftj
-    1    80  10.244.2.2           8080  web-748595ffdc-f9ldk
+    >>> endpoints_table(c, "default", "web")[["port", "endpoint", "pod", "ready", "note"]]
+       port         endpoint                   pod  ready  note
+    0    80  10.244.1.2:8080  web-748595ffdc-h5ftj   True  <NA>
+    1    80  10.244.2.2:8080  web-748595ffdc-f9ldk   True  <NA>
     """
+    frame = _wide_table(cluster, namespace, service)
+    return frame if wide else brief(frame, with_namespace=namespace is None)
+
+
+def _wide_table(cluster: Objects, namespace: str | None, service: str | None) -> pd.DataFrame:
     services = cluster.list("services", namespace)
     if service is None:
         slices = cluster.list("endpointslices", namespace)

@@ -4,12 +4,14 @@ What it draws, from the objects as they are now: each node as a box (name, node 
 holding a host box (its address and node ports) and its pods (name, IP, labels, readiness, and
 containers with their ports when asked); each Service as a virtual-IP box with edges to its
 endpoints labelled `port → target port`; load balancers, the outside client, headless DNS names
-and ExternalName CNAMEs; a traced connection's path; a legend. The DOT text is deterministic
-(sorted objects, IDs from kind, namespace and name) and all object text is escaped.
+and ExternalName CNAMEs; a traced connection's path; a legend of the styles drawn. The DOT
+text is deterministic (sorted objects, IDs from kind, namespace and name) and all object text is
+escaped.
 """
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 from kubenet_nb.network.trace import Trace
@@ -26,10 +28,13 @@ from kubenet_nb.views.topology.styles import CONNECTION_STYLES, FAILED, add_lege
 if TYPE_CHECKING:
     from kubenet_nb.views.workbook import Workbook
 
-__all__ = ["FOLD_THRESHOLD", "topology"]
+__all__ = ["CAPTION_WIDTH", "FOLD_THRESHOLD", "topology"]
 
 FOLD_THRESHOLD = 4
 """More pods than this of one ReplicaSet on one node fold into one box."""
+CAPTION_WIDTH = 90
+"""Characters per line of a traced path's caption: one long line would widen the picture, and
+so shrink all of it when it is scaled to fit a notebook."""
 
 
 def _count(number: int, word: str) -> str:
@@ -85,7 +90,8 @@ def _draw_path(drawing: Drawing, path: Path) -> None:
             penwidth="2.5",
             constraint="false",
         )
-    markup = table([f'<FONT COLOR="{colour}">{text(path.caption, 240)}</FONT>'])
+    lines = textwrap.wrap(path.caption, CAPTION_WIDTH, max_lines=3, placeholder=" …")
+    markup = table([f'<FONT COLOR="{colour}">{text(line)}</FONT>' for line in lines])
     drawing.graph.attr(label=f"<{markup}>")
 
 
@@ -133,7 +139,7 @@ def topology(
     if path is not None:
         _draw_path(drawing, path)
     if legend:
-        add_legend(drawing.graph)
+        add_legend(drawing.graph, drawing.box_styles, drawing.line_kinds)
     summary = (
         f"<Topology: {_count(len(scene.nodes), 'node')}, {_count(len(scene.pods), 'pod')}, "
         f"{_count(len(scene.services), 'service')}"

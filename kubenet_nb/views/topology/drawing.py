@@ -53,9 +53,14 @@ class Drawing:
         """Node InternalIP to node name."""
         self.drawn: set[str] = set()
         """The IDs of the boxes added so far."""
+        self.box_styles: list[dict[str, str]] = []
+        """The attributes each box was given (before a highlight), for the legend."""
+        self.line_kinds: set[str] = set()
+        """The kinds of edges drawn (keys of CONNECTION_STYLES), for the legend."""
 
     def add_node(self, where: graphviz.Digraph, node_id: str, markup: str, **attrs: str) -> None:
         """A box with an HTML-like label (markup already escaped), emphasised if marked."""
+        self.box_styles.append(attrs)
         if node_id in self.marked:
             attrs = {**attrs, "penwidth": "3", "color": HIGHLIGHT}
         self.drawn.add(node_id)
@@ -64,6 +69,7 @@ class Drawing:
     def add_edge(self, tail: str, head: str, kind: str, markup: str = "", **attrs: str) -> None:
         """An edge styled by what it means (a key of CONNECTION_STYLES)."""
         style = CONNECTION_STYLES[kind]
+        self.line_kinds.add(kind)
         options = {"color": style["color"], "fontcolor": style["color"], "style": style["style"]}
         options.update(attrs)
         if markup:

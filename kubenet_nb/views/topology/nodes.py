@@ -33,6 +33,8 @@ HIDDEN_LABELS = (
 """Labels controllers add to tell revisions apart: left out of the pod boxes (the box name
 already carries the ReplicaSet's hash)."""
 MAX_LABELS = 4
+LABEL_SLACK = 8
+"""Points of room after a node's label, beyond what Graphviz measures of its text."""
 STATE_ORDER = ("ready", "not ready", "terminating", "pending")
 """The order of the states in a folded box's counts."""
 
@@ -170,7 +172,11 @@ def _node_markup(node: dict) -> str:
         flags.append("SchedulingDisabled")
     if flags:
         rows.append(f'<FONT COLOR="#c92a2a">{text(", ".join(flags))}</FONT>')
-    return table(rows)
+    # When its label is a cluster's widest part, Graphviz makes the cluster just as wide, and
+    # the text, drawn by the browser a little wider at some scales, reaches past the border:
+    # an empty cell after the label keeps the text inside.
+    cells = f'<TR><TD>{table(rows)}</TD><TD WIDTH="{LABEL_SLACK}"></TD></TR>'
+    return f'<TABLE BORDER="0" CELLPADDING="0" CELLSPACING="0">{cells}</TABLE>'
 
 
 def draw_nodes(

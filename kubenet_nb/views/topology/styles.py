@@ -1,10 +1,12 @@
 """How the topology draws each thing (colours, line styles) and the legend that explains them.
 
 One table of styles serves both the drawing and its legend, so the legend cannot drift from
-what is drawn.
+what is drawn; the legend lists only the styles a picture uses, so it stays small.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection, Iterable
 
 import graphviz
 
@@ -57,11 +59,15 @@ CONNECTION_STYLES: dict[str, dict[str, str]] = {
 }
 """Edges by what they mean; endpoint edges by the endpoint's conditions."""
 
-_BOX_LEGEND = (
-    ("ready", "pod: ready"),
-    ("not ready", "pod: not ready (no traffic)"),
-    ("terminating", "pod: terminating"),
-    ("pending", "pod: not scheduled / no IP"),
+_BOX_LEGEND: tuple[tuple[dict[str, str], str], ...] = (
+    (POD_STYLES["ready"], "pod: ready"),
+    (POD_STYLES["not ready"], "pod: not ready (no traffic)"),
+    (POD_STYLES["terminating"], "pod: terminating"),
+    (POD_STYLES["pending"], "pod: not scheduled / no IP"),
+    (SERVICE_STYLE, "Service: virtual IP (ClusterIP) and ports"),
+    (LOCAL_SERVICE_STYLE, "Service with externalTrafficPolicy Local"),
+    (DNS_STYLE, "DNS only: headless or ExternalName Service"),
+    (LOAD_BALANCER_STYLE, "load balancer's external IP"),
 )
 _LINE_LEGEND = (
     ("ready", "Service → ready endpoint (port → target port)"),
@@ -80,35 +86,38 @@ def _swatch(fill: str, border: str) -> str:
     return f'<TD BGCOLOR="{fill}" COLOR="{border}" BORDER="1" WIDTH="28"> </TD>'
 
 
-def add_legend(graph: graphviz.Digraph) -> None:
-    """A legend box: the pod states, the other boxes, and every kind of line."""
-    rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>legend</B></TD></TR>']
-    for state, words in _BOX_LEGEND:
-        style = POD_STYLES[state]
-        rows.append(
-            f'<TR>{_swatch(style["fillcolor"], style["color"])}<TD ALIGN="LEFT">{words}</TD></TR>'
-        )
-    for style, words in (
-        (SERVICE_STYLE, "Service: virtual IP (ClusterIP) and ports"),
-        (LOCAL_SERVICE_STYLE, "Service with externalTrafficPolicy Local"),
-        (DNS_STYLE, "DNS only: headless or ExternalName Service"),
-        (LOAD_BALANCER_STYLE, "load balancer's external IP"),
-    ):
-        rows.append(
-            f'<TR>{_swatch(style["fillcolor"], style["color"])}<TD ALIGN="LEFT">{words}</TD></TR>'
-        )
+def _drawn(style: dict[str, str], boxes: Iterable[dict[str, str]]) -> bool:
+    """Whether a box was drawn in this style (a folded pod box adds `peripheries`)."""
+    return any(style.items() <= box.items() for box in boxes)
+
+
+def add_legend(
+    graph: graphviz.Digraph, boxes: Iterable[dict[str, str]], lines: Collection[str]
+) -> None:
+    """A legend box explaining only what the picture shows: the styles of the `boxes` drawn
+    (their attributes as given, before any highlight) and the kinds of `lines` drawn. Nothing
+    drawn in a legend style, no legend."""
+    boxes = list(boxes)
+    rows = [
+        f'<TR>{_swatch(style["fillcolor"], style["color"])}<TD ALIGN="LEFT">{words}</TD></TR>'
+        for style, words in _BOX_LEGEND
+        if _drawn(style, boxes)
+    ]
     for kind, words in _LINE_LEGEND:
-        style = CONNECTION_STYLES[kind]
-        glyph = _LINE_GLYPH[style["style"]]
-        rows.append(
-            f'<TR><TD><FONT COLOR="{style["color"]}">{glyph}</FONT></TD>'
-            f'<TD ALIGN="LEFT">{words}</TD></TR>'
-        )
+        if kind in lines:
+            style = CONNECTION_STYLES[kind]
+            glyph = _LINE_GLYPH[style["style"]]
+            rows.append(
+                f'<TR><TD><FONT COLOR="{style["color"]}">{glyph}</FONT></TD>'
+                f'<TD ALIGN="LEFT">{words}</TD></TR>'
+            )
+    if not rows:
+        return
     markup = (
-        '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
+        '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="1">'
         + "".join(rows)
         + "</TABLE>"
     )
     with graph.subgraph(name="cluster_legend") as legend:
         legend.attr(label="", style="rounded", color="#ced4da")
-        legend.node("legend", html_label(markup), shape="plain", fontsize="9")
+        legend.node("legend", html_label(markup), shape="plain", fontsize="8")

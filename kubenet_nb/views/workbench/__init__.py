@@ -19,16 +19,17 @@ from kubenet_nb.api.errors import KubenetError
 from kubenet_nb.views.workbench.display import (
     Draw,
     Table,
+    default_source,
     draw_topology,
     name_of,
     node_choices,
     picture_html,
     pod_choices,
-    scrolling,
     source_choices,
     status_html,
     table_endpoints,
     table_html,
+    table_shown,
     via_choices,
 )
 from kubenet_nb.views.workbench.forms import (
@@ -55,6 +56,13 @@ def _heading(text: str) -> widgets.HTML:
     return widgets.HTML(f"<h4>{text}</h4>")
 
 
+def _view(max_height: str | None = None) -> widgets.HTML:
+    """An HTML view, as wide as the app (a box's children stretch across it), that scrolls
+    (both ways, its scroll bars on its own edges) when its content is wider, or taller than
+    `max_height`: a wide table never widens the app past the notebook's edge."""
+    return widgets.HTML(layout=widgets.Layout(max_height=max_height, overflow="auto"))
+
+
 class Workbench(widgets.VBox):
     """Forms and buttons over a cluster, with its picture, endpoints table and event log.
 
@@ -62,6 +70,13 @@ class Workbench(widgets.VBox):
     show. `draw` and `table` make the picture and the table (the topology and the endpoints
     table unless given). After each action: `picture` (its DOT in `.source`) and `table` (the
     DataFrame) are the ones drawn, `history` holds the log, `highlight` the trace drawn.
+
+    Laid out so that the picture and the table stay in view after a click: the forms, one
+    status block (the command, its manifest folded, what it printed), the picture scaled to
+    fit, the table (its brief columns unless `wide` is ticked), the last trace's hops or
+    send's counts, then the log. Trace highlights its path in the picture; Send opens many
+    connections to whichever backends kube-proxy picks, so it draws no path and clears the
+    last trace's (its counts are below the table); any change to the cluster clears it too.
     """
 
     def __init__(
@@ -77,9 +92,13 @@ class Workbench(widgets.VBox):
         self._draw, self._table = draw, table
         self.deploy, self.expose, self.pods = DeployForm(), ExposeForm(), PodForm()
         self.nodes, self.tracer = NodeForm(), TraceForm()
-        self.status_view, self.result_view = widgets.HTML(), widgets.HTML()
-        self.picture_view, self.table_view = widgets.HTML(), widgets.HTML()
-        self.log_view = widgets.HTML()
+        self.status_view, self.result_view = _view("14em"), _view("40em")
+        self.picture_view, self.table_view = _view(), _view("30em")
+        self.log_view = _view("60em")
+        self.wide = widgets.Checkbox(value=False, description="every column (wide)", indent=False)
+        self.full_size = widgets.Checkbox(
+            value=False, description="picture at full size (scrolls)", indent=False
+        )
         self.refresh_button = widgets.Button(
             description="Refresh", tooltip="Read the cluster again"
         )
@@ -97,18 +116,19 @@ class Workbench(widgets.VBox):
             titles=["Deploy", "Expose", "Scale & pods", "Nodes", "Trace & traffic"],
         )
         title = widgets.HTML(
-            f"<h3>Workbench: namespace {html.escape(namespace)}</h3><small>Each button runs "
-            "what a user would type; the log shows what the cluster did.</small>"
+            f'<h3 style="display:inline;margin-right:1em">Workbench: namespace '
+            f"{html.escape(namespace)}</h3><small>Each button runs what a user would type; "
+            "the log shows what the cluster did.</small>"
         )
         self.children = (
             widgets.HBox([title, self.refresh_button]),
             tabs,
             self.status_view,
-            self.result_view,
-            _heading("Topology"),
             self.picture_view,
+            widgets.HBox([self.full_size, self.wide]),
             _heading("Endpoints"),
             self.table_view,
+            self.result_view,
             _heading("Log, newest first"),
             self.log_view,
         )
@@ -133,6 +153,8 @@ class Workbench(widgets.VBox):
         self.tracer.trace.on_click(lambda _: self._trace())
         self.tracer.send.on_click(lambda _: self._send_requests())
         self.refresh_button.on_click(lambda _: self._act(Entry("(read the cluster again)"), None))
+        self.wide.observe(lambda _: self._show_table(), names="value")
+        self.full_size.observe(lambda _: self._show_picture(), names="value")
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -157,7 +179,11 @@ class Workbench(widgets.VBox):
 
     def _create_deployment(self) -> None:
         self._select = self.deploy.name.value.strip()
-        self._kubectl(self.deploy.command(self.namespace))
+        manifest = self.deploy.manifest(self.namespace)
+        if manifest is None:
+            self._kubectl(self.deploy.command(self.namespace))
+        else:
+            self._kubectl("create -f -", manifest)
 
     def _create_service(self) -> None:
         manifest = self.expose.manifest(
@@ -198,7 +224,7 @@ class Workbench(widgets.VBox):
         def run() -> str:
             trace = self.cluster.trace(src, dst, via=self.tracer.entry())
             self.highlight = trace
-            self.result_view.value = scrolling(trace._repr_html_())
+            self.result_view.value = trace._repr_html_()
             return trace.summary()
 
         self._act(Entry(f">>> c.trace({args})"), run, changes_cluster=False)
@@ -208,10 +234,9 @@ class Workbench(widgets.VBox):
 
         def run() -> str:
             frame = self.cluster.send(src, dst, SEND_COUNT, via=self.tracer.entry())
+            self.highlight = None  # many connections, no one path: the last trace's goes
             head = f"{SEND_COUNT} new connections from {src} to {dst}"
-            self.result_view.value = scrolling(
-                f"<p><b>{html.escape(head)}</b></p>{table_html(frame)}"
-            )
+            self.result_view.value = f"<p><b>{html.escape(head)}</b></p>{table_html(frame)}"
             delivered = int(frame.loc[frame["verdict"] == "delivered", "count"].sum())
             return f"{delivered} of {SEND_COUNT} delivered"
 
@@ -224,15 +249,21 @@ class Workbench(widgets.VBox):
         cluster = self.cluster
         self._sync_choices()
         self.picture = self._draw(cluster, self.namespace, self.highlight)
-        self.picture_view.value = picture_html(self.picture)
+        self._show_picture()
         self.table = self._table(cluster, self.namespace)
-        self.table_view.value = table_html(self.table)
+        self._show_table()
         snapshot = take_snapshot(cluster, self.table)
         if entry is not None and self._snapshot is not None:
             self.history.add(changes(entry, self._snapshot, snapshot), cluster.now)
             self.status_view.value = status_html(entry)
-        self.log_view.value = scrolling(self.history.html(), "60em")
+        self.log_view.value = self.history.html()
         self._snapshot = snapshot
+
+    def _show_picture(self) -> None:
+        self.picture_view.value = picture_html(self.picture, self.full_size.value)
+
+    def _show_table(self) -> None:
+        self.table_view.value = table_html(table_shown(self.table, self.wide.value))
 
     def _sync_choices(self) -> None:
         """Offer the deployments, pods and nodes there are now, keeping the selections."""
@@ -250,7 +281,11 @@ class Workbench(widgets.VBox):
             set_options(self.nodes.node, node_choices(nodes))
             set_options(self.tracer.source, source_choices(pods, nodes, ns))
             if not self._source_chosen:
-                self.tracer.source.index = 0  # the first pod, once there is one
+                start = default_source(pods, ns)
+                if start is None:
+                    self.tracer.source.index = 0
+                else:
+                    self.tracer.source.value = start
             set_options(self.tracer.via, via_choices(nodes))
         finally:
             self._syncing = False

@@ -11,10 +11,11 @@ import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from kubenet_nb.views.tables.endpoints import endpoints_table
+from kubenet_nb.views.tables.endpoints import ENDPOINT_COLUMNS, brief, endpoints_table
 from kubenet_nb.views.topology import topology
 from kubenet_nb.views.topology.scene import pod_state
 from kubenet_nb.views.workbench.forms import OUTSIDE
+from kubenet_nb.views.workbench.log import says_html
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,23 +25,30 @@ if TYPE_CHECKING:
     from kubenet_nb.views.workbook import Workbook
 
 __all__ = [
+    "PICTURE_HEIGHT",
     "Draw",
     "Drawable",
     "Table",
+    "default_source",
     "draw_topology",
     "name_of",
     "node_choices",
     "picture_html",
     "pod_choices",
-    "scrolling",
     "source_choices",
     "status_html",
     "table_endpoints",
     "table_html",
+    "table_shown",
     "via_choices",
 ]
 
 Choices = list[tuple[str, str | None]]
+
+PICTURE_HEIGHT = "max(20em, 100vh - 560px)"
+"""The tallest the picture is drawn to fit: the window's height less what sits above the
+picture (the notebook's bars, the app's title, a form, the status), so that after a click
+the whole picture is in view below the form; never less than 20em."""
 
 
 class Drawable(Protocol):
@@ -66,33 +74,44 @@ def draw_topology(cluster: Workbook, namespace: str, highlight: Trace | None) ->
 
 
 def table_endpoints(cluster: Workbook, namespace: str) -> pd.DataFrame:
-    """The default table: the namespace's endpoints table."""
-    return endpoints_table(cluster, namespace)
+    """The default table: the namespace's endpoints table, every column (the log compares
+    the conditions; the app shows the brief columns unless asked for all)."""
+    return endpoints_table(cluster, namespace, wide=True)
 
 
-def picture_html(picture: Drawable) -> str:
-    """The SVG (its XML prologue dropped) in a scrolling box; the DOT listing without dot."""
+def table_shown(frame: pd.DataFrame, wide: bool) -> pd.DataFrame:
+    """What the app shows of its table: an endpoints table's brief columns unless `wide`;
+    any other table whole."""
+    if wide or not set(ENDPOINT_COLUMNS) <= set(frame.columns):
+        return frame
+    return brief(frame)
+
+
+def picture_html(picture: Drawable, full_size: bool = False) -> str:
+    """The SVG (its XML prologue dropped), scaled down to fit the app's width and
+    `PICTURE_HEIGHT`, its aspect kept and nothing clipped; at Graphviz's own size when
+    `full_size` (the view scrolls). The DOT listing when dot is missing."""
     svg = picture.svg()
     if svg is None:
         return picture.fallback_html()
-    return scrolling(svg[svg.find("<svg") :], "48em")
-
-
-def scrolling(markup: str, height: str = "40em") -> str:
-    """HTML in a box that scrolls when it is wider or taller than the app (lines unwrapped)."""
-    style = f"overflow:auto;max-height:{height};white-space:nowrap"
-    return f'<div style="{style}">{markup}</div>'
+    root = svg[svg.find("<svg") :]
+    if full_size:
+        return f"<div>{root}</div>"
+    fit = f"max-width:100%;max-height:{PICTURE_HEIGHT};width:auto;height:auto"
+    return f'<div><svg style="{fit}"{root[len("<svg") :]}</div>'
 
 
 def table_html(frame: pd.DataFrame) -> str:
-    """A DataFrame as an HTML table (escaped by pandas), missing cells empty, scrolling."""
+    """A DataFrame as an HTML table (escaped by pandas), missing cells empty, cells unwrapped
+    (the view it goes in scrolls)."""
     shown = frame.astype(object).where(frame.notna(), "")
-    return scrolling(shown.to_html(index=False), "30em")
+    return f'<div style="white-space:nowrap">{shown.to_html(index=False)}</div>'
 
 
 def status_html(entry: Entry) -> str:
-    """The last action: what ran, then what it printed or its error (in red), escaped."""
-    parts = [f"<pre><b>{html.escape(entry.says)}</b></pre>"]
+    """The last action: what ran (its manifest folded), then what it printed or its error (in
+    red), escaped."""
+    parts = [says_html(entry.says)]
     if entry.output:
         parts.append(f"<pre>{html.escape(entry.output)}</pre>")
     if entry.error is not None:
@@ -112,6 +131,13 @@ def pod_choices(pods: list[dict]) -> Choices:
         node = (pod.get("spec") or {}).get("nodeName") or "no node"
         choices.append((f"{name_of(pod)} · {pod_state(pod)} · {node}", name_of(pod)))
     return choices
+
+
+def default_source(pods: list[dict], namespace: str) -> str | None:
+    """Where a trace starts until the user picks: the first ready pod (a pod that is not ready
+    is a poor client to start from), else the first pod; None without pods."""
+    ready = [p for p in pods if pod_state(p) == "ready"] or pods
+    return f"{namespace}/{name_of(ready[0])}" if ready else None
 
 
 def node_choices(nodes: list[dict]) -> Choices:

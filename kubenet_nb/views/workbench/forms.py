@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 import yaml
 
+from kubenet_nb.api.names import is_dns1123_subdomain, is_valid_label_value, is_valid_port_num
+from kubenet_nb.kubectl.commands.create import build_deployment
 from kubenet_nb.kubectl.generate import int_or_string
 
 __all__ = [
@@ -43,6 +45,10 @@ OUTSIDE = "outside"
 _WIDE = {"description_width": "10em"}
 _WIDTH = "28em"
 _CHUNK_DIGITS = 1000
+
+
+_INT32_MAX = 2**31 - 1
+"""The largest value of kubectl's int32 flags (`--replicas`, `--port`)."""
 
 
 def decimal(number: int) -> str:
@@ -120,19 +126,36 @@ def _note(text: str) -> widgets.HTML:
     return widgets.HTML(f"<small>{text}</small>")
 
 
+def _fields(*fields: widgets.Widget) -> widgets.GridBox:
+    """A form's fields in as many columns as fit (two in a notebook), so that the form stays
+    short and the picture below it in view."""
+    return widgets.GridBox(
+        list(fields),
+        layout=widgets.Layout(grid_template_columns=f"repeat(auto-fill, minmax({_WIDTH}, 1fr))"),
+    )
+
+
 class DeployForm:
-    """`kubectl create deployment NAME --image=IMAGE --replicas=N --port=PORT`."""
+    """`kubectl create deployment NAME --image=IMAGE --replicas=N --port=PORT`, with a readiness
+    probe when asked: then the Deployment that command makes, its container given
+    `readinessProbe: httpGet / on the port`, is posted with `kubectl create -f -`.
+    `kubectl create deployment` has no flag for probes (one writes the manifest out, as here),
+    and "Fail readiness" needs a probe to fail."""
 
     def __init__(self) -> None:
         self.name = _text("Name", placeholder="web")
         self.image = _text("Image", value="nginx")
         self.replicas = _int("Replicas", 2)
         self.port = _int("Container port", 80)
+        self.probe = widgets.Checkbox(value=True, description="readiness probe: GET / on the port")
         self.create = _button("Create deployment", "primary")
-        note = _note("Runs <code>kubectl create deployment</code>; container port 0 leaves it out.")
-        self.box = widgets.VBox(
-            [note, self.name, self.image, self.replicas, self.port, self.create]
+        note = _note(
+            "Makes the Deployment <code>kubectl create deployment</code> makes (container port 0 "
+            "leaves the port out); with the probe it is written out and posted with "
+            "<code>kubectl create -f -</code>."
         )
+        fields = _fields(self.name, self.image, self.replicas, self.port, self.probe)
+        self.box = widgets.VBox([note, fields, self.create])
 
     def command(self, namespace: str) -> str:
         """The command line this form stands for."""
@@ -147,9 +170,47 @@ class DeployForm:
             f"--port={decimal(self.port.value)}" if self.port.value else "",
         )
 
+    def manifest(self, namespace: str) -> str | None:
+        """The Deployment the command makes, with the probe, as YAML for `kubectl create -f -`.
+
+        None when there is no probe to add (not asked, no port) or when only the command can
+        say what happens: values kubectl's flags refuse, or an image whose container name
+        takes kubectl's random suffix."""
+        image, port, replicas = self.image.value.strip(), self.port.value, self.replicas.value
+        name = self.name.value.strip()
+        if not (self.probe.value and image and 0 <= replicas <= _INT32_MAX):
+            return None
+        # A name the API refuses, or a port it refuses, is refused in the command's words.
+        if is_dns1123_subdomain(name) or is_valid_label_value(name) or is_valid_port_num(port):
+            return None
+        suffixed: list[bool] = []
+
+        def suffix() -> str:
+            suffixed.append(True)
+            return ""
+
+        deployment = build_deployment(
+            name,
+            [image],
+            replicas=replicas,
+            port=port,
+            namespace=None if namespace == "default" else namespace,
+            suffix=suffix,
+        )
+        if suffixed:
+            return None
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        container["readinessProbe"] = {"httpGet": {"path": "/", "port": port}}
+        # keys sorted, as `kubectl create deployment --dry-run=client -o yaml` prints them
+        return yaml.dump(deployment, Dumper=_Dumper, sort_keys=True)
+
 
 class ExposeForm:
-    """A Service for a deployment's pods, sent as a manifest with `kubectl create -f -`."""
+    """A Service for a deployment's pods, sent as a manifest with `kubectl create -f -`.
+
+    The fields of one type of Service show only for it (nodePort and the external policy for
+    NodePort and LoadBalancer, the external name for ExternalName), and only the fields shown
+    go into the manifest: the form stays short, and sends nothing the learner cannot see."""
 
     def __init__(self) -> None:
         self.deployment = _choice("Deployment", [])
@@ -170,9 +231,31 @@ class ExposeForm:
             "the deployment's, as <code>kubectl expose</code> takes them; nodePort 0 lets the "
             "API server pick one."
         )
-        fields = [self.deployment, self.name, self.type, self.port, self.target_port]
-        fields += [self.node_port, self.affinity, self.policy, self.external_name]
-        self.box = widgets.VBox([note, *fields, self.create])
+        fields = _fields(
+            self.deployment,
+            self.name,
+            self.type,
+            self.port,
+            self.target_port,
+            self.node_port,
+            self.affinity,
+            self.policy,
+            self.external_name,
+        )
+        self.box = widgets.VBox([note, fields, self.create])
+        self.type.observe(lambda _: self._show_type_fields(), names="value")
+        self._show_type_fields()
+
+    def _node_ports(self) -> bool:
+        return self.type.value in ("NodePort", "LoadBalancer")
+
+    def _show_type_fields(self) -> None:
+        for field, shown in (
+            (self.node_port, self._node_ports()),
+            (self.policy, self._node_ports()),
+            (self.external_name, self.type.value == "ExternalName"),
+        ):
+            field.layout.display = None if shown else "none"
 
     def manifest(self, deployment: dict | None, namespace: str) -> dict:
         """The Service object this form stands for; `deployment` gives selector and labels.
@@ -191,7 +274,7 @@ class ExposeForm:
         target = self.target_port.value.strip()
         if target:
             port["targetPort"] = int_or_string(target)
-        if self.node_port.value:
+        if self.node_port.value and self._node_ports():
             port["nodePort"] = self.node_port.value
         spec: dict = {"type": "ClusterIP" if kind == "headless" else kind, "ports": [port]}
         if kind == "headless":
@@ -202,7 +285,7 @@ class ExposeForm:
             selector = ((deployment.get("spec") or {}).get("selector") or {}).get("matchLabels")
             spec["selector"] = dict(selector or {})
         spec["sessionAffinity"] = self.affinity.value
-        if self.policy.value:
+        if self.policy.value and self._node_ports():
             spec["externalTrafficPolicy"] = self.policy.value
         return {"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": spec}
 
@@ -243,7 +326,7 @@ class PodForm:
         )
         buttons = widgets.HBox([self.fail, self.restore, self.delete])
         self.box = widgets.VBox(
-            [notes[0], self.deployment, self.replicas, notes[1], self.pod, buttons]
+            [notes[0], _fields(self.deployment, self.replicas), notes[1], self.pod, buttons]
         )
 
     def scale_command(self, namespace: str) -> str:
@@ -288,7 +371,8 @@ class NodeForm:
 
 
 class TraceForm:
-    """A connection from a pod, a node or an outside client to a name or `ip:port`."""
+    """A connection from a pod, a node or an outside client to a name or `ip:port`; the
+    outside client's fields (its IP, the node it enters by) show only when it is the source."""
 
     def __init__(self) -> None:
         self.source = _choice("From", [])
@@ -302,7 +386,16 @@ class TraceForm:
             "(a node IP and nodePort, a load balancer IP). The picture highlights the path."
         )
         buttons = widgets.HBox([self.trace, self.send])
-        self.box = widgets.VBox([note, self.source, self.client_ip, self.via, self.target, buttons])
+        fields = _fields(self.source, self.target, self.client_ip, self.via)
+        self.box = widgets.VBox([note, fields, buttons])
+        self.source.observe(lambda _: self._show_outside_fields(), names="value")
+        self._show_outside_fields()
+
+    def _show_outside_fields(self) -> None:
+        """The client IP and the entry node only when the trace starts outside the cluster."""
+        display = None if self.source.value == OUTSIDE else "none"
+        self.client_ip.layout.display = display
+        self.via.layout.display = display
 
     def sender(self) -> str:
         """What the trace starts from: `namespace/pod`, a node name or the outside IP."""

@@ -23,7 +23,15 @@ if TYPE_CHECKING:
 
     from kubenet_nb.views.workbook import Workbook
 
-__all__ = ["EVENT_COLUMNS", "Entry", "History", "Snapshot", "changes", "take_snapshot"]
+__all__ = [
+    "EVENT_COLUMNS",
+    "Entry",
+    "History",
+    "Snapshot",
+    "changes",
+    "says_html",
+    "take_snapshot",
+]
 
 EVENT_COLUMNS = ["NAMESPACE", "LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
 """The columns `kubectl get events -A` prints (the wide ones left out)."""
@@ -135,6 +143,19 @@ def _rule_changes(before: Snapshot, after: Snapshot) -> list[tuple[str, list[str
     return [(", ".join(nodes), list(lines)) for lines, nodes in groups.items()]
 
 
+def says_html(says: str) -> str:
+    """What was run, escaped: its first line in bold; the here-document it fed on standard
+    input (the manifest of `kubectl create -f -`, then its delimiter) folded away under that
+    line, shown on demand."""
+    first, _, rest = says.partition("\n")
+    head = f"<pre><b>{html.escape(first)}</b></pre>"
+    if not rest:
+        return head
+    lines = rest.count("\n")  # the delimiter's line not counted
+    summary = f"standard input: {lines} lines"
+    return f"{head}<details><summary>{summary}</summary><pre>{html.escape(rest)}</pre></details>"
+
+
 @dataclass
 class Entry:
     """One action in the log: what was run, what it printed or the error, what changed."""
@@ -148,7 +169,7 @@ class Entry:
 
     def html(self, now: datetime) -> str:
         """The entry as HTML; every piece of cluster or user text escaped."""
-        parts = [f"<div><pre><b>{html.escape(self.says)}</b></pre>"]
+        parts = [f"<div>{says_html(self.says)}"]
         if self.output:
             parts.append(f"<pre>{html.escape(self.output)}</pre>")
         if self.error is not None:

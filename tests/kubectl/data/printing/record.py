@@ -30,8 +30,11 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parents[3]))
 
 from kubenet_nb import Cluster  # noqa: E402
+from kubenet_nb.api.errors import StatusError  # noqa: E402
 from kubenet_nb.api.kinds import RESOURCES, by_kind  # noqa: E402
 from kubenet_nb.api.selectors import parse_selector  # noqa: E402
+from kubenet_nb.cluster.clock import format_time  # noqa: E402
+from kubenet_nb.kubectl.patching import patch_object  # noqa: E402
 from kubenet_nb.kubectl.printers.columns import table_for  # noqa: E402
 
 SCENARIO = r"""
@@ -200,13 +203,28 @@ def build_fixture() -> dict:
     # "now" is 10m30s after the deletion, so that every age is 5s past its last printed unit.
     now = datetime.now(timezone.utc).replace(microsecond=0)
     delta = now.timestamp() - c.now.timestamp() - 630
+    return {"now": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "objects": _rebase(_objects(c), delta)}
+
+
+def _objects(c: Cluster) -> list[dict]:
+    """Every object of the cluster, typed, as the API server serves them."""
     objects = []
     for info in RESOURCES:
         objects.extend(
             {"apiVersion": info.api_version, "kind": info.kind, **o}
             for o in c.list(info.plural, None)
         )
-    return {"now": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "objects": _rebase(objects, delta)}
+    return objects
+
+
+def build_rollout_cluster() -> Cluster:
+    """The cluster of the rollout recordings: rollout-scenario.yaml's manifests applied in
+    order, then the first api pod's readiness probe failing."""
+    c = Cluster()
+    for manifest in yaml.safe_load((HERE / "rollout-scenario.yaml").read_text()):
+        c.apply(manifest)
+    c.set_ready(c.list("pods", selector="app=api")[0]["metadata"]["name"], False)
+    return c
 
 
 class FakeApiServer(ThreadingHTTPServer):
@@ -271,10 +289,17 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
+    def _warnings(self) -> list[str]:
+        """The API server's warnings for the request (none over a read-only fixture)."""
+        return []
+
     def _send(self, code: int, body: dict) -> None:
         data = json.dumps(body).encode()
         self.send_response(code)
         self.send_header("Content-Type", "application/json")
+        for warning in self._warnings():
+            quoted = warning.replace("\\", "\\\\").replace('"', '\\"')
+            self.send_header("Warning", f'299 - "{quoted}"')
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -374,8 +399,11 @@ class _Handler(BaseHTTPRequestHandler):
             objects = [o for o in objects if selector.matches(o["metadata"].get("labels") or {})]
         if query.get("fieldSelector"):
             objects = [o for o in objects if _field_match(o, query["fieldSelector"])]
+        if query.get("watch") == "true":
+            return self._send_empty()
         if "as=Table" in self.headers.get("Accept", ""):
-            return self._send(200, self._table(kind, objects))
+            full = query.get("includeObject") == "Object"
+            return self._send(200, self._table(kind, objects, full))
         if name is not None:
             return self._send(200, objects[0])
         return self._send(
@@ -388,7 +416,14 @@ class _Handler(BaseHTTPRequestHandler):
             },
         )
 
-    def _table(self, kind: str, objects: list[dict]) -> dict:
+    def _send_empty(self) -> None:
+        """A watch that ends at once: kubectl stops after printing the initial list."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _table(self, kind: str, objects: list[dict], full: bool = False) -> dict:
         table = table_for(kind, objects, self.server.now)
         return {
             "kind": "Table",
@@ -407,7 +442,10 @@ class _Handler(BaseHTTPRequestHandler):
             "rows": [
                 {
                     "cells": row,
-                    "object": {
+                    # includeObject=Object (kubectl asks for it with --sort-by)
+                    "object": obj
+                    if full
+                    else {
                         "kind": "PartialObjectMetadata",
                         "apiVersion": "meta.k8s.io/v1",
                         "metadata": obj["metadata"],
@@ -418,46 +456,132 @@ class _Handler(BaseHTTPRequestHandler):
         }
 
 
-def main() -> None:
-    fixture = build_fixture()
+class LiveApiServer(ThreadingHTTPServer):
+    """The fake API server over a live kubenet Cluster: each request reads the cluster as it is
+    then, and PATCH goes through kubenet's own patch handling, so that commands that write
+    (`kubectl rollout`) can be recorded in sequence."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        super().__init__(("127.0.0.1", 0), _LiveHandler)
+        self.cluster = cluster
+
+    @property
+    def fixture(self) -> dict:
+        return {"now": format_time(self.cluster.now), "objects": _objects(self.cluster)}
+
+    @property
+    def now(self) -> datetime:
+        return self.cluster.now
+
+
+PATCH_TYPES = {
+    "application/json-patch+json": "json",
+    "application/merge-patch+json": "merge",
+    "application/strategic-merge-patch+json": "strategic",
+}
+
+
+class _LiveHandler(_Handler):
+    server: LiveApiServer  # type: ignore[assignment]
+
+    def do_PATCH(self) -> None:
+        url = urlparse(self.path)
+        parts = [p for p in url.path.split("/") if p]
+        rest = parts[2:] if parts[:1] == ["api"] else parts[3:]
+        namespace, plural, name = rest[1], rest[2], rest[3]
+        info = next(i for i in RESOURCES if i.plural == plural)
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
+        patch_type = PATCH_TYPES[self.headers.get("Content-Type", "").split(";")[0]]
+        control_plane = self.server.cluster.control_plane
+        try:
+            live = {
+                "apiVersion": info.api_version,
+                "kind": info.kind,
+                **control_plane.get(info.plural, name, namespace),
+            }
+            result, _ = patch_object(control_plane, live, patch_type, body)
+        except StatusError as error:
+            return self._send(
+                error.code,
+                {
+                    "kind": "Status",
+                    "apiVersion": "v1",
+                    "metadata": {},
+                    "status": "Failure",
+                    "message": error.message,
+                    "reason": error.reason,
+                    "code": error.code,
+                },
+            )
+        return self._send(200, {"apiVersion": info.api_version, "kind": info.kind, **result})
+
+
+def kubeconfig(home: str, port: int) -> dict[str, str]:
+    """The environment that points the real kubectl at a fake server on `port`."""
+    config = Path(home) / "config"
+    config.write_text(
+        json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "current-context": "fake",
+                "clusters": [{"name": "fake", "cluster": {"server": f"http://127.0.0.1:{port}"}}],
+                "contexts": [{"name": "fake", "context": {"cluster": "fake", "user": "fake"}}],
+                "users": [{"name": "fake", "user": {}}],
+            }
+        )
+    )
+    return {**os.environ, "KUBECONFIG": str(config), "HOME": home, "TZ": "UTC"}
+
+
+def kubectl(env: dict[str, str], args: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run the real kubectl with `args` in the environment `kubeconfig` made; its output kept."""
+    return subprocess.run(
+        ["/usr/bin/kubectl", *args], env=env, capture_output=True, text=True, timeout=30
+    )
+
+
+def record_rollout() -> None:
+    """Run rollout-cases.yaml in order against the live rollout cluster; one
+    `<case>.txt` each (stdout, then stderr)."""
+    server = LiveApiServer(build_rollout_cluster())
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    cases = yaml.safe_load((HERE / "rollout-cases.yaml").read_text())
+    with tempfile.TemporaryDirectory() as home:
+        env = kubeconfig(home, server.server_address[1])
+        for case in cases:
+            done = kubectl(env, case["args"].split())
+            (HERE / f"{case['name']}.txt").write_text(done.stdout + done.stderr)
+    server.shutdown()
+
+
+def main(only: list[str] | None = None) -> None:
+    """Record every case on a fresh fixture; or, given case names (`record.py NAME...`), record
+    those cases only, against the fixture.json already recorded (the other files unchanged)."""
+    if only:
+        fixture = json.loads((HERE / "fixture.json").read_text())
+    else:
+        fixture = build_fixture()
     server = FakeApiServer(fixture)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     cases = yaml.safe_load((HERE / "cases.yaml").read_text())
     with tempfile.TemporaryDirectory() as home:
-        config = Path(home) / "config"
-        config.write_text(
-            json.dumps(
-                {
-                    "apiVersion": "v1",
-                    "kind": "Config",
-                    "current-context": "fake",
-                    "clusters": [
-                        {
-                            "name": "fake",
-                            "cluster": {"server": f"http://127.0.0.1:{server.server_address[1]}"},
-                        }
-                    ],
-                    "contexts": [{"name": "fake", "context": {"cluster": "fake", "user": "fake"}}],
-                    "users": [{"name": "fake", "user": {}}],
-                }
-            )
-        )
-        env = {**os.environ, "KUBECONFIG": str(config), "HOME": home, "TZ": "UTC"}
+        env = kubeconfig(home, server.server_address[1])
         for case in cases:
-            done = subprocess.run(
-                ["/usr/bin/kubectl", *case["args"].split()],
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=30,
-            )
+            if only and case["name"] not in only:
+                continue
+            done = kubectl(env, case["args"].split())
             (HERE / f"{case['name']}.txt").write_text(done.stdout + done.stderr)
-    lines = [json.dumps(obj, sort_keys=True) for obj in fixture["objects"]]
-    (HERE / "fixture.json").write_text(
-        f'{{"now": "{fixture["now"]}", "objects": [\n' + ",\n".join(lines) + "\n]}\n"
-    )
+    if not only:
+        lines = [json.dumps(obj, sort_keys=True) for obj in fixture["objects"]]
+        (HERE / "fixture.json").write_text(
+            f'{{"now": "{fixture["now"]}", "objects": [\n' + ",\n".join(lines) + "\n]}\n"
+        )
     server.shutdown()
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--rollout"]:
+        record_rollout()
+    else:
+        main(sys.argv[1:])
