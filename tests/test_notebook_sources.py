@@ -202,5 +202,14 @@ def test_the_contents_in_00_lists_every_other_notebook_by_its_title() -> None:
     ]
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_each_notebook_ends_with_its_recap(name: str) -> None:
+    code = [cell for cell in committed(name).cells if cell.cell_type == "code"]
+    assert code[-1].source.endswith(f'recap("{name[:2]}")')
+    shown = code[-1].outputs[0]["data"]["text/plain"]
+    assert shown.startswith(f"Recap: {name[:2]} ")
+    assert "\nOn a real kind cluster:\n" in shown
+
+
 def test_builder_doctests() -> None:
     assert doctest.testmod(build, raise_on_error=True).attempted > 0

@@ -1,7 +1,8 @@
 """Notebook 07's exercise: how many DNS queries the search path costs a short name.
 
 The answer is counted from the cluster's own resolver (`Cluster.resolve` from the pod), so it
-follows the pod's resolv.conf (search list, ndots) and the Services that exist when checked.
+follows the pod's resolv.conf (search list, ndots), its C library (getaddrinfo asks A and AAAA
+for every name it tries) and the Services that exist when checked.
 """
 
 from __future__ import annotations
@@ -27,8 +28,17 @@ def _count(given: Any) -> int | None:
     return None
 
 
+def _steps(tried: list[tuple[str, str, str]]) -> str:
+    """The names tried, each with the rcodes of its queries: `name (A NXDOMAIN, AAAA ...)`."""
+    names: dict[str, list[str]] = {}
+    for qname, qtype, rcode in tried:
+        names.setdefault(qname, []).append(f"{qtype} {rcode}")
+    return ", then ".join(f"{qname} ({', '.join(codes)})" for qname, codes in names.items())
+
+
 def search_queries(name: str, pod: str, namespace: str = "default") -> Exercise:
-    """How many queries a program in `pod` sends to resolve `name` (A records)."""
+    """How many queries a program in `pod` sends to resolve `name` (A and AAAA, as
+    getaddrinfo asks them)."""
 
     def resolved(cluster: Any) -> Any:
         try:
@@ -49,6 +59,11 @@ def search_queries(name: str, pod: str, namespace: str = "default") -> Exercise:
         plural = "" if dots == 1 else "s"
         if name.endswith("."):
             why = f"{name} ends with a dot, so the resolver asks it once, as written"
+        elif dots >= ndots and answer.libc == "musl":
+            why = (
+                f"{name} has {dots} dot{plural}, at least ndots:{ndots}: musl asks it as "
+                "written only, without the search list"
+            )
         elif dots >= ndots:
             why = f"{name} has {dots} dot{plural}, at least ndots:{ndots}: it is asked as is first"
         else:
@@ -56,13 +71,15 @@ def search_queries(name: str, pod: str, namespace: str = "default") -> Exercise:
                 f"{name} has {dots} dot{plural}, fewer than ndots:{ndots}, so the search "
                 "domains come first"
             )
-        steps = ", then ".join(f"{qname} ({rcode})" for qname, _qtype, rcode in answer.tried)
         result = (
             f"{answer.fqdn} answered {', '.join(answer.addresses)}"
             if answer.found
             else f"nothing answered ({answer.rcode})"
         )
-        return f"{why}. The pod asked {steps}: {count} queries; {result}."
+        return (
+            f"{why}. For each name it tries, getaddrinfo ({answer.libc}) sends an A and an "
+            f"AAAA query. The pod asked {_steps(answer.tried)}: {count} queries; {result}."
+        )
 
     return Exercise(
         question=f"How many DNS queries does pod {pod} send to resolve {name}?",

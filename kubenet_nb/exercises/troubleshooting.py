@@ -1,21 +1,19 @@
-"""Notebook 10's exercise: why a client cannot reach a Service, diagnosed from the cluster.
+"""Why a client cannot reach a Service, diagnosed from the cluster (the tasks of 04 and 11).
 
-The diagnosis walks notebook 10's checklist on the cluster as it is when checked: the client's
+The diagnosis walks notebook 11's checklist on the cluster as it is when checked: the client's
 DNS answer, then the Service's pods (selector, named targetPort, readiness), then the trace of
 one connection, which tells a reset from a pod (nothing listens on the targetPort) apart.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from kubenet_nb.api.errors import KubenetError
-from kubenet_nb.exercises.base import Exercise
 from kubenet_nb.exercises.readiness import service_endpoints
 
-__all__ = ["CAUSES", "ROUTE_FAILURE", "Diagnosis", "diagnose", "route_failure"]
+__all__ = ["CAUSES", "Diagnosis", "diagnose", "selector_text"]
 
 CAUSES = {
     "selector": "the Service's selector matches no pod",
@@ -24,18 +22,7 @@ CAUSES = {
     "named port": "no pod defines a container port with the targetPort's name",
     "namespace": "the name is looked up in the client's namespace, not the Service's",
 }
-"""The five causes of notebook 10, by the answer that names each."""
-
-_ALIASES = {
-    "selector": "selector",
-    "labels": "selector",
-    "targetport": "target port",
-    "notready": "not ready",
-    "readiness": "not ready",
-    "namedport": "named port",
-    "namespace": "namespace",
-    "dns": "namespace",
-}
+"""The five causes of notebook 11, by name."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +33,8 @@ class Diagnosis:
     evidence: str
 
 
-def _selector_text(selector: dict[str, str]) -> str:
+def selector_text(selector: dict[str, str]) -> str:
+    """A selector (or a set of labels) as kubectl writes it: `app=shop,tier=web`."""
     return ",".join(f"{key}={value}" for key, value in selector.items())
 
 
@@ -114,11 +102,11 @@ def _behind(cluster: Any, service: dict, port: int | None, trace: Any) -> Diagno
     selector = spec.get("selector") or {}
     if not selector:
         return Diagnosis("other", f"Service {name} has no selector: {trace.summary()}")
-    pods = cluster.list("pods", namespace, _selector_text(selector))
+    pods = cluster.list("pods", namespace, selector_text(selector))
     if not pods:
         return Diagnosis(
             "selector",
-            f"Service {name} selects {_selector_text(selector)}, and no pod in namespace "
+            f"Service {name} selects {selector_text(selector)}, and no pod in namespace "
             f"{namespace} carries all of these labels.",
         )
     names = ", ".join(p["metadata"]["name"] for p in pods)
@@ -155,53 +143,21 @@ def _behind(cluster: Any, service: dict, port: int | None, trace: Any) -> Diagno
 def diagnose(
     cluster: Any, client: str, name: str, port: int | None = None, namespace: str = "default"
 ) -> Diagnosis:
-    """Why pod `client` (in `namespace`) cannot reach `name`, the way notebook 10 finds out."""
+    """Why pod `client` (in `namespace`) cannot reach `name`, the way notebook 11 finds out."""
     try:
         cluster.get("pod", client, namespace)
     except KubenetError:
         return Diagnosis("other", f"There is no pod {client} in namespace {namespace}.")
     answer = cluster.resolve(name, from_pod=client, namespace=namespace)
     if not answer.addresses:
-        return _unresolved(cluster, name, namespace, [query for query, _, _ in answer.tried])
-    trace = cluster.trace(f"{namespace}/{client}", name, port)
+        # Each name once, though the resolver asks it for A and AAAA alike.
+        asked = list(dict.fromkeys(query for query, _, _ in answer.tried))
+        return _unresolved(cluster, name, namespace, asked)
+    # A fixed seed: diagnosing leaves the cluster's own stream of traffic choices alone.
+    trace = cluster.trace(f"{namespace}/{client}", name, port, seed=0)
     if trace.verdict == "delivered":
         return Diagnosis(None, f"It works now: {trace.reason}.")
     service = _owner(cluster, answer.addresses[0])
     if service is None:
         return Diagnosis("other", trace.summary())
     return _behind(cluster, service, port, trace)
-
-
-def _cause(given: Any) -> str | None:
-    """An answer as one of CAUSES' keys ("targetPort", "Target-Port" -> "target port")."""
-    if not isinstance(given, str):
-        return None
-    return _ALIASES.get(re.sub(r"[^a-z]", "", given.lower()))
-
-
-def route_failure(client: str, name: str, namespace: str = "default") -> Exercise:
-    """Which of CAUSES keeps pod `client` from reaching `name`."""
-
-    def expected(cluster: Any) -> str | None:
-        return diagnose(cluster, client, name, namespace=namespace).cause
-
-    def explanation(cluster: Any, cause: str | None) -> str:
-        found = diagnose(cluster, client, name, namespace=namespace)
-        if found.cause in CAUSES:
-            return f"It is {found.cause!r}: {CAUSES[found.cause]}. {found.evidence}"
-        return found.evidence
-
-    return Exercise(
-        question=(
-            f"Why does pod {client} not reach {name}? Answer with one of "
-            + ", ".join(repr(cause) for cause in CAUSES)
-            + "."
-        ),
-        expected=expected,
-        explanation=explanation,
-        compare=lambda given, cause: cause in CAUSES and _cause(given) == cause,
-    )
-
-
-ROUTE_FAILURE = route_failure("client", "cart")
-"""Notebook 10: Service cart, built with one of the five mistakes."""

@@ -17,9 +17,15 @@
 # - the containers share one set of port numbers, and the API server only warns when a pod declares the same port twice.
 
 # %%
+import kubenet_nb
 from kubenet_nb import Cluster
 
-c = Cluster(seed=1)  # the seed fixes every generated name and IP
+# %load_ext kubenet_nb
+c = kubenet_nb.use(Cluster(seed=1))  # the seed fixes every name and IP; %kubectl runs on c
+
+# %% [markdown]
+# You drive the cluster as you would a real one, with kubectl: `%kubectl` runs one command line; a
+# cell that starts with `%%kubectl apply -f -` applies the YAML below that line.
 
 # %% [markdown]
 # ## A web server and a sidecar
@@ -27,7 +33,7 @@ c = Cluster(seed=1)  # the seed fixes every generated name and IP
 # The pod `web` runs `nginx`, which serves HTTP on port 80, and `nicolaka/netshoot`, a toolbox image full of network tools, kept alive with `sleep`.
 
 # %%
-WEB = """
+# %%kubectl apply -f -
 apiVersion: v1
 kind: Pod
 metadata:
@@ -43,9 +49,9 @@ spec:
   - name: sidecar
     image: nicolaka/netshoot
     command: ["sleep", "infinity"]
-"""
-print(c.kubectl("apply -f -\n" + WEB))
-print(c.kubectl("get pod web -o wide"))
+
+# %%
+# %kubectl get pod web -o wide
 
 # %% [markdown]
 # `2/2`: both containers run, and the pod has **one** IP. The picture lists the pod's containers and the ports they declare, inside one box with one address:
@@ -59,7 +65,7 @@ c.topology(containers=True)
 # `kubectl exec -c` picks the container a command runs in. From the sidecar, `localhost:80` is nginx: same network namespace, same loopback interface. (`curl -I` asks for the headers only.)
 
 # %%
-print(c.kubectl("exec web -c sidecar -- curl -sI localhost:80"))
+# %kubectl exec web -c sidecar -- curl -sI localhost:80
 
 # %% [markdown]
 # A trace of that connection shows how short the path is: the packet never leaves the pod. It goes over the pod's own `lo`, crosses no node and no iptables rule, and lands in the nginx container.
@@ -76,8 +82,14 @@ for hop in t.to_frame().itertuples():
 # The pod `other` runs the same toolbox. Its `localhost` is its own network namespace, where nothing listens on port 80: curl is refused. To reach nginx it must use the pod's IP, which is the subject of the next notebook.
 
 # %%
-print(c.kubectl("run other --image=nicolaka/netshoot -- sleep infinity"))
-print(c.kubectl("exec other -- curl -sS localhost:80"))
+# %%kubectl
+run other --image=nicolaka/netshoot -- sleep infinity
+exec other -- curl -sS localhost:80
+
+# %% [markdown]
+# The pod's IP is in the cluster's objects; a magic takes its line as typed, so to put the IP
+# into the command this cell calls kubectl from Python, `c.kubectl(...)`, which returns what
+# kubectl prints:
 
 # %%
 web_ip = c.get("pod", "web")["status"]["podIP"]
@@ -89,7 +101,7 @@ print(c.kubectl(f"exec other -- curl -sI {web_ip}:80").splitlines()[0])
 # `containerPort` is information for people and tools. The process in the container decides where it listens: nginx listens on 80 whatever the pod says. Here a pod declares 8080 for nginx:
 
 # %%
-DECLARED = """
+# %%kubectl apply -f -
 apiVersion: v1
 kind: Pod
 metadata:
@@ -100,10 +112,11 @@ spec:
     image: nginx
     ports:
     - containerPort: 8080
-"""
-print(c.kubectl("apply -f -\n" + DECLARED))
-print(c.kubectl("exec declared -- curl -sS localhost:8080"))
-print(c.kubectl("exec declared -- curl -sI localhost:80").splitlines()[0])
+
+# %%
+# %%kubectl
+exec declared -- curl -sS localhost:8080
+exec declared -- curl -s -o /dev/null -w '%{http_code}\n' localhost:80
 
 # %% [markdown]
 # ## Two containers, one port
@@ -113,7 +126,7 @@ print(c.kubectl("exec declared -- curl -sI localhost:80").splitlines()[0])
 # The API server cannot see which process binds what; it only compares the ports the containers **declare**. When two containers declare the same port and protocol, it accepts the pod and sends back a warning, which kubectl prints before its usual line:
 
 # %%
-CLASH = """
+# %%kubectl apply -f -
 apiVersion: v1
 kind: Pod
 metadata:
@@ -128,14 +141,14 @@ spec:
     image: nginx
     ports:
     - containerPort: 80
-"""
-print(c.kubectl("apply -f -\n" + CLASH))
 
 # %% [markdown]
 # The warning names the fields: `spec.containers[1].ports[0]` repeats `spec.containers[0].ports[0]`. It is only a warning: the pod was created. Then both nginx processes start in the one network namespace, the second one's `bind()` to port 80 fails ("Address already in use"), it exits, and the kubelet keeps restarting it with a growing back-off:
 
 # %%
-print(c.kubectl("get pod clash"))
+# %kubectl get pod clash
+
+# %%
 status = c.get("pod", "clash")["status"]
 for container in status["containerStatuses"]:
     print(container["name"], "ready" if container["ready"] else "not ready", container["state"])
@@ -151,7 +164,7 @@ for port in coredns["spec"]["containers"][0]["ports"]:
     print(port["name"], port["containerPort"], port["protocol"])
 
 # %%
-DNS = """
+# %%kubectl apply -f -
 apiVersion: v1
 kind: Pod
 metadata:
@@ -165,8 +178,6 @@ spec:
       protocol: UDP
     - containerPort: 53
       protocol: TCP
-"""
-print(c.kubectl("apply -f -\n" + DNS))
 
 # %% [markdown]
 # ## Exercise
@@ -177,8 +188,16 @@ print(c.kubectl("apply -f -\n" + DNS))
 from kubenet_nb.exercises import pod_network
 
 print(pod_network.SHOP_POD)
-print(c.kubectl("apply -f -\n" + pod_network.SHOP_POD))
+print(c.kubectl("apply -f -\n" + pod_network.SHOP_POD))  # kubectl apply -f - of that text
 
 # %%
 answer = ...  # a port number, e.g. 1234
 pod_network.LOCALHOST_PORT.check(c, answer)
+
+# %% [markdown]
+# ## Recap
+
+# %%
+from kubenet_nb.exercises import recap
+
+recap("01")

@@ -21,24 +21,28 @@ import ipaddress
 
 import pandas as pd
 
+import kubenet_nb
 from kubenet_nb import Cluster
 
-c = Cluster(seed=2)  # the seed fixes every generated name and IP
-AGNHOST = "registry.k8s.io/e2e-test-images/agnhost:2.52"
-create = f"create deployment hello --image={AGNHOST} --replicas=3 --port=8080"
-print(c.kubectl(f"{create} -- /agnhost netexec --http-port=8080"))
-print(c.kubectl("run client --image=nicolaka/netshoot -- sleep infinity"))
+# %load_ext kubenet_nb
+c = kubenet_nb.use(Cluster(seed=2))  # the seed fixes every name and IP; %kubectl runs on c
+
+# %%
+# %%kubectl
+create deployment hello --image=registry.k8s.io/e2e-test-images/agnhost:2.52 --replicas=3 \
+    --port=8080 -- /agnhost netexec --http-port=8080
+run client --image=nicolaka/netshoot -- sleep infinity
 
 # %% [markdown]
 # `hello` runs agnhost, a small test server from the Kubernetes project: on port 8080 it answers `/hostname` with the pod's name and `/clientip` with the address and port the connection came from. `client` is a toolbox pod to connect from.
 
 # %%
-print(c.kubectl("get pods -o wide"))
+# %kubectl get pods -o wide
 
 # %% [markdown]
 # ## Where pod IPs come from
 #
-# Each node owns a slice of the cluster's pod network `10.244.0.0/16`: its **pod CIDR**, a `/24`. A pod's IP comes from the pod CIDR of the node it was scheduled to:
+# Each node owns a slice of the cluster's pod network `10.244.0.0/16`: its **pod CIDR**, a `/24`. A pod's IP comes from the pod CIDR of the node it was scheduled to. To compute with the objects rather than read them, Python's `c.list(...)` and `c.get(...)` return what `kubectl get -o yaml` shows, as dicts:
 
 # %%
 cidrs = {node["metadata"]["name"]: node["spec"]["podCIDR"] for node in c.list("nodes")}
@@ -168,3 +172,11 @@ from kubenet_nb.exercises import pod_network
 
 answer = ...  # an IP address, e.g. "10.0.0.1"
 pod_network.POD_SOURCE_IP.check(c, answer)
+
+# %% [markdown]
+# ## Recap
+
+# %%
+from kubenet_nb.exercises import recap
+
+recap("02")

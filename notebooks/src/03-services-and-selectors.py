@@ -11,7 +11,7 @@
 #
 # Pods come and go: they are replaced, rescheduled, scaled, and each new one gets a new IP. A **Service** gives clients one address that stays put, its ClusterIP, and sends each connection to one of the pods behind it. In this notebook you will see that:
 #
-# - the ClusterIP is a virtual IP: no interface holds it, it exists only as kube-proxy's rules, so a port the Service does not list goes nowhere;
+# - the ClusterIP is a virtual IP: with kube-proxy in iptables mode, kind's default, no interface holds it, it exists only as kube-proxy's rules, so a port the Service does not list goes nowhere;
 # - the Service's **selector**, matched against pod labels, decides which pods are behind it, whoever created them;
 # - creating a Service creates its **EndpointSlice**, the list of those pods, kept current by a controller;
 # - kube-proxy on every node keeps the VIP → pod rules in step when you scale, delete a pod or relabel one.
@@ -20,12 +20,15 @@
 import pandas as pd
 from IPython.display import display
 
+import kubenet_nb
 from kubenet_nb import Cluster
 
+# %load_ext kubenet_nb
 pd.set_option("display.max_colwidth", None)  # show whole rules
+c = kubenet_nb.use(Cluster(seed=3))  # the seed fixes every name and IP; %kubectl runs on c
 
-c = Cluster(seed=3)  # the seed fixes every generated name and IP
-print(c.kubectl("run client --image=nicolaka/netshoot -- sleep infinity"))
+# %%
+# %kubectl run client --image=nicolaka/netshoot -- sleep infinity
 
 # %% [markdown]
 # ## A Service before any pod
@@ -33,14 +36,15 @@ print(c.kubectl("run client --image=nicolaka/netshoot -- sleep infinity"))
 # `kubectl create service clusterip hello --tcp=80:8080` makes a Service that listens on port 80 and sends to port 8080 of the pods labelled `app=hello`. No such pod exists yet.
 
 # %%
-print(c.kubectl("create service clusterip hello --tcp=80:8080"))
-print(c.kubectl("get service hello -o wide"))
+# %%kubectl
+create service clusterip hello --tcp=80:8080
+get service hello -o wide
 
 # %% [markdown]
 # The Service got its ClusterIP at once. And the EndpointSlice controller created an EndpointSlice for it straight away, with no endpoints yet (`<unset>`):
 
 # %%
-print(c.kubectl("get endpointslices -l kubernetes.io/service-name=hello -o wide"))
+# %kubectl get endpointslices -l kubernetes.io/service-name=hello -o wide
 
 # %% [markdown]
 # The slice's name starts with the Service's, a label ties it to the Service, and the Service is its owner:
@@ -58,7 +62,7 @@ for owner in meta["ownerReferences"]:
 # A Service with no endpoints refuses connections: kube-proxy installs a `REJECT` rule for it, and curl is refused at once.
 
 # %%
-print(c.kubectl("exec client -- curl -sS hello"))
+# %kubectl exec client -- curl -sS hello
 
 # %%
 c.rules_table("kind-worker", service="hello")[["table", "chain", "matches", "target", "comment"]]
@@ -69,10 +73,10 @@ c.rules_table("kind-worker", service="hello")[["table", "chain", "matches", "tar
 # A Deployment of two agnhost pods, labelled `app=hello` by `kubectl create deployment`, listening on 8080 (agnhost's `/hostname` answers with the pod's name).
 
 # %%
-AGNHOST = "registry.k8s.io/e2e-test-images/agnhost:2.52"
-create = f"create deployment hello --image={AGNHOST} --replicas=2 --port=8080"
-print(c.kubectl(f"{create} -- /agnhost netexec --http-port=8080"))
-print(c.kubectl("get pods -o wide --show-labels"))
+# %%kubectl
+create deployment hello --image=registry.k8s.io/e2e-test-images/agnhost:2.52 --replicas=2 \
+    --port=8080 -- /agnhost netexec --http-port=8080
+get pods -o wide --show-labels
 
 
 # %% [markdown]
@@ -81,7 +85,7 @@ print(c.kubectl("get pods -o wide --show-labels"))
 # %%
 def backends():
     """The endpoints of Service hello, as its EndpointSlices list them."""
-    table = c.endpoints_table(service="hello")
+    table = c.endpoints_table(service="hello", wide=True)  # wide: every column
     return table[["endpoint_ip", "endpoint_port", "pod", "node", "ready", "serving", "terminating"]]
 
 
@@ -104,13 +108,18 @@ c.topology()
 # Now the name works, and successive connections land on either pod:
 
 # %%
-for _ in range(6):
-    print(c.kubectl("exec client -- curl -s hello/hostname"))
+# %%kubectl
+exec client -- curl -s hello/hostname
+exec client -- curl -s hello/hostname
+exec client -- curl -s hello/hostname
+exec client -- curl -s hello/hostname
+exec client -- curl -s hello/hostname
+exec client -- curl -s hello/hostname
 
 # %% [markdown]
 # ## The ClusterIP is on no interface
 #
-# The ClusterIP is not configured on any node or pod. It exists only as rules: in `KUBE-SERVICES`, one rule per port the Service lists, matching the VIP **and** that port.
+# The ClusterIP is not configured on any node or pod. With kube-proxy in iptables mode (kind's default), as in its nftables mode, it exists only as rules: in `KUBE-SERVICES`, one rule per port the Service lists, matching the VIP **and** that port. (In IPVS mode it is different: kube-proxy binds every ClusterIP to a dummy interface, `kube-ipvs0`, on each node.)
 
 # %%
 vip = c.get("service", "hello")["spec"]["clusterIP"]
@@ -133,8 +142,11 @@ print(c.trace("client", f"{vip}:81").summary())
 # The Service does not know about the Deployment: it selects **pods by label**. Any pod labelled `app=hello` joins, whoever created it. Here is a pod made by hand:
 
 # %%
-run = f"run extra --image={AGNHOST} --labels=app=hello --port=8080"
-print(c.kubectl(f"{run} -- netexec --http-port=8080"))
+# %%kubectl
+run extra --image=registry.k8s.io/e2e-test-images/agnhost:2.52 --labels=app=hello \
+    --port=8080 -- netexec --http-port=8080
+
+# %%
 backends()
 
 # %% [markdown]
@@ -149,7 +161,7 @@ display(svc_rules())
 # %% [markdown]
 # ## Scale
 #
-# Scaling the Deployment adds a pod; the EndpointSlice lists it as soon as it is ready, and each node's chain gains a rule. The probabilities follow the count: the first of three endpoints is picked with 1/3, the second with 1/2 of what is left, the last takes the rest.
+# Scaling the Deployment adds a pod; the EndpointSlice lists it as soon as it has an IP, `ready: false` until its containers are ready (here at once), and each node's chain gains a rule for it once it is ready. The probabilities follow the count: the first of three endpoints is picked with 1/3, the second with 1/2 of what is left, the last takes the rest.
 
 # %%
 print(c.kubectl("scale deployment hello --replicas=3"))
@@ -159,7 +171,7 @@ display(svc_rules())
 # %% [markdown]
 # ## Delete a pod
 #
-# Deleting a pod starts its graceful shutdown. While it terminates, the EndpointSlice keeps it, marked `ready: false`, `terminating: true`, and kube-proxy stops sending it new connections. The ReplicaSet creates a replacement, which joins as soon as it is ready.
+# Deleting a pod starts its graceful shutdown. While it terminates, the EndpointSlice keeps it, marked `ready: false`, `terminating: true`, and kube-proxy stops sending it new connections. The ReplicaSet creates a replacement, which is listed as soon as it has an IP and gets traffic once it is ready.
 
 # %%
 victim = backends()["pod"].iloc[0]
@@ -199,20 +211,35 @@ c.topology()
 # Through all of this the Service's name and ClusterIP never changed:
 
 # %%
-print(c.kubectl("get service hello"))
+# %kubectl get service hello
 
 # %% [markdown]
-# ## Exercise
+# ## Exercise: fix a selector
 #
-# The cell below applies a Service `shop` and four pods with overlapping labels. Read the Service's selector and the pods' labels, and decide which pods are its backends. Put their names in `answer` as a set, e.g. `{"pod-a", "pod-b"}`; `c.endpoints_table(service="shop")` shows the truth once you have answered.
+# The set-up below applies four pods with overlapping labels (two web pods of a shop, its
+# database, a blog) and Service `shop`, with a typo in its selector, so it reaches no pod. Your
+# task: fix the Service so that it reaches exactly the shop's web pods (not the database, not the
+# blog). Make your change with `%kubectl` in the empty cell, then run the check: it reads the
+# Service's EndpointSlices.
 
 # %%
-from kubenet_nb.exercises import services
+from kubenet_nb.exercises import SELECTOR_TASK as task
 
-print(c.kubectl("apply -f -\n" + services.SHOP_MANIFEST))
-print(c.kubectl("get service shop -o wide"))
-print(c.kubectl("get pods -l 'app in (shop, blog)' --show-labels"))
+task.setup(c)
 
 # %%
-answer = ...  # a set of pod names
-services.SHOP_BACKENDS.check(c, answer)
+# Your change here, for example: %kubectl get endpointslices -l kubernetes.io/service-name=shop
+
+# %%
+task.check(c)
+
+# %% [markdown]
+# Stuck? Run `task.hint()` in a new cell for a hint (again for the next one), `task.solution()`
+# for the commands, or `task.solve(c)` to have them run.
+#
+# ## Recap
+
+# %%
+from kubenet_nb.exercises import recap
+
+recap("03")

@@ -20,43 +20,40 @@
 # - read `kubectl get svc`: the `80:3xxxx/TCP` in PORT(S) and the EXTERNAL-IP column.
 
 # %%
+import kubenet_nb
 from kubenet_nb import Cluster
 
-c = Cluster(seed=4)
-print(c.kubectl("create deployment web --image=nginx --replicas=2 --port=80"))
-print(c.kubectl("expose deploy web --port=80"))
-print(c.kubectl("get svc web"))
-
+# %load_ext kubenet_nb
+c = kubenet_nb.use(Cluster(seed=4))  # %kubectl now runs against c
 
 # %% [markdown]
-# A trace lists every rule on every node it crosses. This helper keeps the hops that move the
-# packet or rewrite its addresses (DNAT, MASQUERADE) or stop it (DROP, REJECT), and the verdict:
+# You drive the cluster as you would a real one, with kubectl: `%kubectl` runs one command line,
+# a cell that starts with `%%kubectl` runs one per line.
 
 # %%
-def steps(trace, chains=()):
-    """Print the hops that move the packet or rewrite its addresses, then the verdict.
-
-    `chains`: also print the rules that matched in chains whose names start so.
-    """
-    for hop in trace.to_frame().itertuples():
-        rewrites = hop.action.startswith(("DNAT", "MASQUERADE", "DROP", "REJECT"))
-        matched = bool(chains) and hop.chain.startswith(tuple(chains)) and bool(hop.rule)
-        if hop.stage != "netfilter" or rewrites or matched:
-            where = f"{hop.chain}: " if hop.stage == "netfilter" else ""
-            print(f"{hop.stage:<9} {hop.node:<18} {where}{hop.action}")
-    print(trace.summary())
-
+# %%kubectl
+create deployment web --image=nginx --replicas=2 --port=80
+expose deploy web --port=80
+get svc web
 
 # %% [markdown]
+# What kubectl cannot show is the path of a packet. `c.trace(source, destination)` follows one
+# new connection through the rules of every node it crosses; its `steps()` keep the hops that move
+# the packet or rewrite its addresses (DNAT, MASQUERADE) or stop it (DROP, REJECT), and the
+# verdict.
+#
 # ## Inside the cluster: it works
 #
 # A pod asks for `web`; the cluster DNS answers with the ClusterIP, and the rules on the pod's own
 # node rewrite that address to one of the two nginx pods:
 
 # %%
-print(c.kubectl("run client --image=nicolaka/netshoot --restart=Never -- sleep infinity"))
-print(c.kubectl("exec client -- curl -s -o /dev/null -w '%{http_code}\\n' http://web"))
-steps(c.trace("client", "web"))
+# %%kubectl
+run client --image=nicolaka/netshoot --restart=Never -- sleep infinity
+exec client -- curl -s -o /dev/null -w '%{http_code}\n' http://web
+
+# %%
+c.trace("client", "web").steps()
 
 # %% [markdown]
 # A node is inside the cluster too: kube-proxy's rules also catch what the node itself sends to
@@ -88,8 +85,9 @@ print(c.trace(outside, f"{cluster_ip}:80"))
 # opened on every node. We expose the same deployment a second time, under another name:
 
 # %%
-print(c.kubectl("expose deploy web --type=NodePort --name=web-nodeport --port=80"))
-print(c.kubectl("get svc web-nodeport"))
+# %%kubectl
+expose deploy web --type=NodePort --name=web-nodeport --port=80
+get svc web-nodeport
 
 # %% [markdown]
 # PORT(S) reads `port:nodePort/protocol`: port 80 on the Service's own ClusterIP, and the node
@@ -114,7 +112,7 @@ for node, ip in node_ips.items():
 # source to the node's own address (MASQUERADE), so that the reply comes back through it:
 
 # %%
-steps(c.trace(outside, f"{node_ips['kind-control-plane']}:{node_port}"))
+c.trace(outside, f"{node_ips['kind-control-plane']}:{node_port}").steps()
 
 # %% [markdown]
 # ## LoadBalancer: one address in front of the nodes
@@ -126,8 +124,9 @@ steps(c.trace(outside, f"{node_ips['kind-control-plane']}:{node_port}"))
 # `172.18.255.200`–`172.18.255.250` on kind's Docker network.
 
 # %%
-print(c.kubectl("expose deploy web --type=LoadBalancer --name=web-lb --port=80"))
-print(c.kubectl("get svc"))
+# %%kubectl
+expose deploy web --type=LoadBalancer --name=web-lb --port=80
+get svc
 
 # %% [markdown]
 # `web-lb` has an **EXTERNAL-IP**, the load balancer's address, and it also has a ClusterIP and a
@@ -137,7 +136,7 @@ print(c.kubectl("get svc"))
 # %%
 lb_ip = c.get("svc", "web-lb")["status"]["loadBalancer"]["ingress"][0]["ip"]
 through_lb = c.trace(outside, f"{lb_ip}:80")
-steps(through_lb)
+print(through_lb.steps())
 print("the load balancer handed it to", through_lb.entry_node)
 
 # %% [markdown]
@@ -155,15 +154,32 @@ c.topology(selector="app=web", highlight=through_lb)
 # | `ClusterIP` | pods and nodes of the cluster | ClusterIP : port |
 # | `NodePort` | also anyone who reaches a node | any node's IP : nodePort |
 # | `LoadBalancer` | also anyone who reaches the load balancer | external IP : port |
+
+# %% [markdown]
+# ## Exercise: expose a Deployment on the right port
 #
-# ## Exercise
-#
-# A client outside the cluster wants to reach `web-nodeport` through the control-plane node,
-# `kind-control-plane`. Which address does it use? Replace the `...` with a string such as
-# `"192.0.2.1:30000"` and run the cell.
+# The set-up below creates Deployment `catalog`. Your task: make a Service `catalog` so that
+# `client` gets an answer from `http://catalog/hostname` (port 80). Run the set-up, make your change
+# with `%kubectl` in the empty cell, then run the check. It judges the cluster, not what you typed.
 
 # %%
-from kubenet_nb.exercises.external import OUTSIDE_ADDRESS
+from kubenet_nb.exercises import PORT_TASK as task
 
-answer = ...
-OUTSIDE_ADDRESS.check(c, answer)
+task.setup(c)
+
+# %%
+# Your change here, for example: %kubectl get deployment catalog -o wide
+
+# %%
+task.check(c)
+
+# %% [markdown]
+# Stuck? Run `task.hint()` in a new cell for a hint (again for the next one), `task.solution()`
+# for the commands, or `task.solve(c)` to have them run.
+#
+# ## Recap
+
+# %%
+from kubenet_nb.exercises import recap
+
+recap("04")

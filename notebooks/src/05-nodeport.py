@@ -32,23 +32,8 @@ outside = "172.18.0.1"  # the machine that runs kind: on kind's Docker network, 
 
 
 # %% [markdown]
-# Traces list every rule a packet meets. This helper prints only the hops that move the packet,
-# rewrite its addresses or stop it, and the verdict:
-
-# %%
-def steps(trace, chains=()):
-    """Print the hops that move the packet or rewrite its addresses, then the verdict.
-
-    `chains`: also print the rules that matched in chains whose names start so.
-    """
-    for hop in trace.to_frame().itertuples():
-        rewrites = hop.action.startswith(("DNAT", "MASQUERADE", "DROP", "REJECT"))
-        matched = bool(chains) and hop.chain.startswith(tuple(chains)) and bool(hop.rule)
-        if hop.stage != "netfilter" or rewrites or matched:
-            where = f"{hop.chain}: " if hop.stage == "netfilter" else ""
-            print(f"{hop.stage:<9} {hop.node:<18} {where}{hop.action}")
-    print(trace.summary())
-
+# Traces list every rule a packet meets; a trace's `steps()` keep only the hops that move the
+# packet, rewrite its addresses or stop it, and the verdict.
 
 # %% [markdown]
 # The application is `agnhost netexec`, a small web server from Kubernetes' own end-to-end tests:
@@ -122,6 +107,14 @@ from_outside(node_port)
 
 # %%
 c.send(outside, f"{node_ips['kind-control-plane']}:{node_port}", n=1000)
+
+# %% [markdown]
+# The picture shows the Service, its node port on every node and the path of one such connection,
+# entering on the control-plane node and handed to a pod on a worker:
+
+# %%
+through_control_plane = c.trace(outside, f"{node_ips['kind-control-plane']}:{node_port}")
+c.topology(selector="app=echo", highlight=through_control_plane)
 
 # %% [markdown]
 # The rules behind it: the last rule of `KUBE-SERVICES` sends every packet addressed to one of the
@@ -280,13 +273,12 @@ from_outside(node_port)
 # ### Local
 #
 # `externalTrafficPolicy: Local` tells every node to use only the Service's pods on that node.
-# (On a real cluster, `kubectl patch` or `kubectl edit` would make this change; here we send the
-# changed object with `c.update`.)
+# `kubectl patch` changes that one field:
 
 # %%
-echo = c.get("svc", "echo")
-echo["spec"]["externalTrafficPolicy"] = "Local"
-c.update(echo)
+# %kubectl patch service echo -p '{"spec":{"externalTrafficPolicy":"Local"}}'
+
+# %%
 from_outside(node_port)
 
 # %% [markdown]
@@ -298,7 +290,7 @@ from_outside(node_port)
 
 # %%
 to_worker2 = f"{node_ips['kind-worker2']}:{node_port}"
-steps(c.trace(outside, to_worker2), chains=["KUBE-EXTERNAL-SERVICES"])
+c.trace(outside, to_worker2).steps(chains="KUBE-EXTERNAL-SERVICES")
 
 # %%
 rules = c.rules_table("kind-worker2", table="filter", chain="KUBE-EXTERNAL-SERVICES")
@@ -312,20 +304,32 @@ rules[["matches", "target", "comment"]]
 # - **Local**: the pod sees the client's address and no second hop is taken, but only nodes with
 #   a ready pod answer, so the client must be sent to those. A cloud load balancer does that with
 #   a health check (notebook 06).
+
+# %% [markdown]
+# ## Exercise: make a NodePort work from outside
 #
-# ## Exercise
-#
-# The next cell scales `echo` back to two replicas, with `externalTrafficPolicy: Local` still set.
-# Which nodes now answer a client outside the cluster on `echo`'s node port? Answer with a list of
-# node names, such as `["kind-worker"]`.
+# The set-up below creates Deployment `hello` and a Service `hello` for it. Your task: make `hello`
+# answer the outside machine (`172.18.0.1`) on every node's IP at a node port. Make your change
+# with `%kubectl` in the empty cell, then run the check: it traces from the outside machine.
 
 # %%
-# %%kubectl
-scale deployment echo --replicas=2
-get pods -l app=echo -o wide
+from kubenet_nb.exercises import NODEPORT_TASK as task
+
+task.setup(c)
 
 # %%
-from kubenet_nb.exercises.external import NODEPORT_LOCAL_NODES
+# Your change here, for example: %kubectl get service hello -o yaml
 
-answer = ...
-NODEPORT_LOCAL_NODES.check(c, answer)
+# %%
+task.check(c)
+
+# %% [markdown]
+# Stuck? Run `task.hint()` in a new cell for a hint (again for the next one), `task.solution()`
+# for the commands, or `task.solve(c)` to have them run.
+#
+# ## Recap
+
+# %%
+from kubenet_nb.exercises import recap
+
+recap("05")

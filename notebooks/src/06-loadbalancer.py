@@ -32,23 +32,8 @@ outside = "172.18.0.1"  # the machine that runs kind: on kind's Docker network, 
 
 
 # %% [markdown]
-# Traces list every rule a packet meets. This helper prints only the hops that move the packet,
-# rewrite its addresses or stop it, and the verdict:
-
-# %%
-def steps(trace, chains=()):
-    """Print the hops that move the packet or rewrite its addresses, then the verdict.
-
-    `chains`: also print the rules that matched in chains whose names start so.
-    """
-    for hop in trace.to_frame().itertuples():
-        rewrites = hop.action.startswith(("DNAT", "MASQUERADE", "DROP", "REJECT"))
-        matched = bool(chains) and hop.chain.startswith(tuple(chains)) and bool(hop.rule)
-        if hop.stage != "netfilter" or rewrites or matched:
-            where = f"{hop.chain}: " if hop.stage == "netfilter" else ""
-            print(f"{hop.stage:<9} {hop.node:<18} {where}{hop.action}")
-    print(trace.summary())
-
+# Traces list every rule a packet meets; a trace's `steps()` keep only the hops that move the
+# packet, rewrite its addresses or stop it, and the verdict.
 
 # %%
 # %%kubectl
@@ -61,10 +46,36 @@ get svc shop
 # ## The load balancer and its address
 #
 # The API server made `shop` like a NodePort Service: a ClusterIP and a node port (PORT(S)
-# `80:nodePort/TCP`). Then the cloud's controller saw a Service of type LoadBalancer, set up a load
-# balancer for it and wrote the address into the Service's **status**, which kubectl shows as
-# EXTERNAL-IP. kind runs on no cloud; a simulated controller plays that part here, with addresses
-# from `172.18.255.200`–`172.18.255.250` on kind's Docker network.
+# `80:nodePort/TCP`). Then a load-balancer controller saw a Service of type LoadBalancer, set up a
+# load balancer for it and wrote the address into the Service's **status**, which kubectl shows as
+# EXTERNAL-IP.
+#
+# kind runs on no cloud, and a stock kind cluster runs no such controller: there, EXTERNAL-IP
+# stays `<pending>` for good. kind's documentation offers two ways to get one:
+#
+# - **cloud-provider-kind** (what kind's LoadBalancer page installs today): a program on the host
+#   that starts one Envoy proxy container per Service on kind's Docker network; the Service's
+#   address is that container's, the next free address after the nodes;
+# - **MetalLB** (the way of kind's older docs): a controller in the cluster that hands out
+#   addresses from a pool on kind's Docker network, here `172.18.255.200`–`172.18.255.250`.
+#
+# This notebook's cluster simulates MetalLB (`Cluster(load_balancer="metallb")`, the default).
+# The same Service on the two other setups:
+
+# %%
+for setup in [None, "cloud-provider-kind"]:
+    other = Cluster(seed=6, workers=3, load_balancer=setup)
+    other.kubectl("create deployment shop --image=nginx --replicas=2")
+    other.kubectl("expose deployment shop --type=LoadBalancer --port=80")
+    print(f"load_balancer={setup!r}")
+    print(other.kubectl("get svc shop"))
+
+# %% [markdown]
+# Back to this notebook's cluster. The status holds the address; `describe` shows it as
+# `LoadBalancer Ingress`, and its events say who wrote it: MetalLB's controller,
+# `metallb-controller`, with `IPAllocated`. (With cloud-provider-kind the events come from the
+# `service-controller` of Kubernetes' cloud-provider library: `EnsuringLoadBalancer`, then
+# `EnsuredLoadBalancer`.)
 
 # %%
 shop = c.get("svc", "shop")
@@ -76,12 +87,14 @@ node_port = shop["spec"]["ports"][0]["nodePort"]
 # %kubectl describe svc shop
 
 # %% [markdown]
-# Clouds differ in what a node receives from their load balancer. A proxy, such as AWS's classic
-# ELB, opens its own connection to the node's IP at the node port. A pass-through balancer forwards
-# the client's packet as it is, still addressed to the load-balancer IP: that is `ipMode: VIP` in
-# the status, and it is what the simulated one does. kube-proxy on the node is ready for both: the
-# rule for the node port and the rule for the load-balancer IP lead to the same chain,
-# `KUBE-EXT-…`, the Service's entrance for traffic from outside.
+# Load balancers differ in what a node receives from them. A proxy, such as AWS's classic ELB or
+# cloud-provider-kind's Envoy, opens its own connection to the node's IP at the node port: its
+# status says `ipMode: Proxy`, and kube-proxy then writes no rule for the load-balancer IP. A
+# pass-through balancer forwards the client's packet as it is, still addressed to the
+# load-balancer IP: that is `ipMode: VIP`, and it is what MetalLB does (it writes no ipMode; the
+# API server fills in `VIP`). kube-proxy on the node is ready for both: the rule for the node port
+# and the rule for the load-balancer IP lead to the same chain, `KUBE-EXT-…`, the Service's
+# entrance for traffic from outside.
 
 # %%
 import pandas as pd
@@ -95,7 +108,10 @@ nat.loc[to_ext, ["chain", "matches", "target", "comment"]].reset_index(drop=True
 # ## Spread over the nodes
 #
 # Three hundred new connections from the outside machine to the load balancer, counted by the node
-# each one entered the cluster on:
+# each one entered the cluster on. The simulation spreads them over the nodes as a cloud's
+# pass-through balancer does. (MetalLB in layer-2 mode, which kind's older docs set up, is
+# simpler: one node answers for the address and every connection enters there; cloud-provider-
+# kind's Envoy spreads its own connections over the nodes' node ports.)
 
 # %%
 from collections import Counter
@@ -122,7 +138,7 @@ c.send(outside, f"{lb_ip}:80", n=1000)
 
 # %%
 via_worker2 = c.trace(outside, f"{lb_ip}:80", via="kind-worker2")
-steps(via_worker2)
+via_worker2.steps()
 
 # %%
 c.topology(selector="app=shop", highlight=via_worker2)
@@ -134,14 +150,13 @@ c.topology(selector="app=shop", highlight=via_worker2)
 # sees the client's real address. A node without a pod would drop it, so the load balancer must
 # know which nodes to use. For that the API server allocates a second node port, the
 # **health-check node port**, from the same range; kube-proxy serves a health check on it on every
-# node, and a node passes only while it runs a ready pod of the Service. (On a real cluster,
-# `kubectl patch` would make this change; here we send the changed object with `c.update`.)
+# node, and a node passes only while it runs a ready pod of the Service. `kubectl patch`
+# changes the policy:
 
 # %%
-shop = c.get("svc", "shop")
-shop["spec"]["externalTrafficPolicy"] = "Local"
-shop = c.update(shop)
-print("healthCheckNodePort:", shop["spec"]["healthCheckNodePort"])
+# %%kubectl
+patch service shop -p '{"spec":{"externalTrafficPolicy":"Local"}}'
+get service shop -o jsonpath='{.spec.healthCheckNodePort}'
 
 
 # %% [markdown]
@@ -166,11 +181,14 @@ external_rules("kind-worker2")
 # %% [markdown]
 # The load balancer follows the health checks: it now sends only to the nodes that run a `shop`
 # pod, and each connection stays on the node it entered, with the client's address intact.
+# (MetalLB reaches the same end another way: it announces the address only from a node with a
+# ready local pod. Behind cloud-provider-kind's Envoy the client's address is lost anyway: the
+# node sees the proxy's connection.)
 
 # %%
 entered = Counter(c.trace(outside, f"{lb_ip}:80").entry_node for _ in range(300))
 print(dict(sorted(entered.items())))
-steps(c.trace(outside, f"{lb_ip}:80"))
+c.trace(outside, f"{lb_ip}:80").steps()
 
 # %% [markdown]
 # Had the load balancer sent a connection to `kind-worker2` anyway, it would have been lost:
@@ -194,9 +212,9 @@ c.topology(selector="app=shop", highlight=c.trace(outside, f"{lb_ip}:80"))
 # `203.0.113.0/24` may connect:
 
 # %%
-shop = c.get("svc", "shop")
-shop["spec"]["loadBalancerSourceRanges"] = ["203.0.113.0/24"]
-c.update(shop)
+# %kubectl patch service shop -p '{"spec":{"loadBalancerSourceRanges":["203.0.113.0/24"]}}'
+
+# %%
 rules = c.rules_table("kind-worker", service="shop")
 firewall = rules["chain"].str.startswith(("KUBE-FW", "KUBE-PROXY-FIREWALL"))
 firewall |= rules["target"].str.startswith("KUBE-FW")
@@ -209,11 +227,11 @@ rules.loc[firewall, ["table", "chain", "matches", "target", "comment"]].reset_in
 
 # %%
 allowed = c.trace("203.0.113.7", f"{lb_ip}:80")
-steps(allowed, chains=["KUBE-FW", "KUBE-PROXY-FIREWALL"])
+allowed.steps(chains=["KUBE-FW", "KUBE-PROXY-FIREWALL"])
 
 # %%
 refused = c.trace("198.51.100.9", f"{lb_ip}:80")
-steps(refused, chains=["KUBE-FW", "KUBE-PROXY-FIREWALL"])
+refused.steps(chains=["KUBE-FW", "KUBE-PROXY-FIREWALL"])
 
 # %% [markdown]
 # The ranges guard the load-balancer IP only. The Service's node port is still open on every node,
@@ -228,19 +246,32 @@ print(c.trace("198.51.100.9", f"{node_ip}:{node_port}").summary())
 # So the nodes themselves must be kept out of reach of clients that the ranges are meant to keep
 # out, with the cloud's own firewall for instance.
 #
-# ## Exercise
+# ## Exercise: keep the client's address
 #
-# The next cell scales `shop` to three replicas; `externalTrafficPolicy` is still `Local`. To which
-# nodes does the load balancer send `shop`'s traffic now? Answer with a list of node names, such as
-# `["kind-worker"]`.
+# The set-up below creates Deployment `store` and a LoadBalancer Service `store` for it, with the
+# default `externalTrafficPolicy: Cluster`. Your task: the `store` pods need the outside client's
+# own address, `172.18.0.1`, in their access logs. Change Service `store` so that they see it,
+# keeping it a LoadBalancer, with `%kubectl` in the empty cell, then run the check: it traces a
+# few connections from the outside machine to the load balancer's address.
 
 # %%
-# %%kubectl
-scale deployment shop --replicas=3
-get pods -l app=shop -o wide
+from kubenet_nb.exercises import KEEP_CLIENT_TASK as task
+
+task.setup(c)
 
 # %%
-from kubenet_nb.exercises.external import LB_TARGET_NODES
+# Your change here, for example: %kubectl get service store -o yaml
 
-answer = ...
-LB_TARGET_NODES.check(c, answer)
+# %%
+task.check(c)
+
+# %% [markdown]
+# Stuck? Run `task.hint()` in a new cell for a hint (again for the next one), `task.solution()`
+# for the commands, or `task.solve(c)` to have them run.
+#
+# ## Recap
+
+# %%
+from kubenet_nb.exercises import recap
+
+recap("06")

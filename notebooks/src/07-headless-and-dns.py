@@ -30,8 +30,36 @@ from kubenet_nb import Cluster
 pd.set_option("display.max_colwidth", None)  # show DNS names whole
 c = Cluster(seed=7)  # the seed fixes every generated name, IP and random choice
 kubenet_nb.use(c)  # %kubectl and %%kubectl act on this cluster
-print(c.kubectl("create deployment web --image=nginx --replicas=3 --port=80"))
 print(c.kubectl("run client --image=nicolaka/netshoot -- sleep infinity"))
+
+# %% [markdown]
+# The pods behind the Services: what `kubectl create deployment web --image=nginx --replicas=3
+# --port=80` makes, plus a **readiness probe** (the kubelet asks each nginx for `/` on port 80,
+# and only a container that answers counts as ready). `kubectl create deployment` has no flag
+# for probes, so the Deployment is written out:
+
+# %%
+# %%kubectl apply -f -
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx
+        ports:
+        - containerPort: 80
+        readinessProbe:
+          httpGet: {path: /, port: 80}
 
 # %% [markdown]
 # ## Two Services in front of the same pods
@@ -72,7 +100,7 @@ c.services_table()
 # alike.
 
 # %%
-print(c.kubectl("get endpointslices -o wide"))
+# %kubectl get endpointslices -o wide
 
 # %% [markdown]
 # In the picture of the cluster, `web` is a virtual IP with an arrow to each pod (arrows that
@@ -87,14 +115,15 @@ c.topology(namespace="default")
 # ClusterIP; the headless Service's name gives the address of every ready pod behind it.
 
 # %%
-print(c.kubectl("exec client -- nslookup web"))
+# %kubectl exec client -- nslookup web
 
 # %%
-print(c.kubectl("exec client -- nslookup web-headless"))
+# %kubectl exec client -- nslookup web-headless
 
 # %% [markdown]
-# Only **ready** pods are published. Make one pod fail its readiness probe and ask again: its
-# record is gone. Make it ready again and the record comes back.
+# Only **ready** pods are published. Make one pod fail its readiness probe (`c.set_ready(pod,
+# False)` plays nginx starting to answer with errors) and ask again: its record is gone. Make it
+# ready again and the record comes back.
 
 # %%
 pods = [p["metadata"]["name"] for p in c.list("pods", selector="app=web")]
@@ -217,15 +246,16 @@ for endpoint in slice_["endpoints"]:
 c.dns_table(service="db")
 
 # %%
-print(c.kubectl("exec client -- nslookup primary.db"))
+# %kubectl exec client -- nslookup primary.db
 
 # %% [markdown]
 # Inside the pod, `hostname` is its host name, and the kubelet writes the full name into the
 # pod's `/etc/hosts`:
 
 # %%
-print(c.kubectl("exec db-primary -- hostname"))
-print(c.kubectl("exec db-primary -- cat /etc/hosts"))
+# %%kubectl
+exec db-primary -- hostname
+exec db-primary -- cat /etc/hosts
 
 # %% [markdown]
 # ## The search path and `ndots:5`
@@ -233,25 +263,37 @@ print(c.kubectl("exec db-primary -- cat /etc/hosts"))
 # Why did `nslookup web` work with a bare name? Look at the pod's resolver configuration:
 
 # %%
-print(c.kubectl("exec client -- cat /etc/resolv.conf"))
-print(c.kubectl("get service kube-dns -n kube-system"))
+# %%kubectl
+exec client -- cat /etc/resolv.conf
+get service kube-dns -n kube-system
 
 # %% [markdown]
 # The nameserver is the `kube-dns` Service. The `search` line lists domains to append to a name,
 # starting with the pod's own namespace. `ndots:5` says when: a name with **fewer than five
-# dots** is tried with each search domain first, and as written only at the end; a name with five
-# or more dots is tried as written first (the SRV name above has six: one query); a name ending
-# with a dot is complete, and tried only as written.
+# dots** is tried with each search domain first, and as written only at the end; a name ending
+# with a dot is complete, and tried only as written. A name with five or more dots is tried as
+# written first, and what happens if that fails depends on the C library of the program asking:
+# glibc (Debian-based images such as `nginx`) goes on with the search list, musl (Alpine-based
+# images such as `nicolaka/netshoot`, which `client` runs) stops there. The SRV name above has
+# six dots: one query either way.
+#
+# A program such as curl, wget or nginx asks through `getaddrinfo`, which wants IPv4 and IPv6
+# addresses alike: for every name it tries, it sends **two queries**, an A and an AAAA, at the
+# same time. It moves on to the next name only when the answers say the name does not exist
+# (NXDOMAIN). An answer "the name exists, with no address of this type" (NODATA, the AAAA of an
+# IPv4 Service) still counts as found when the other query has the address.
 #
 # To see the other namespaces, add one with a Service of its own, `cart` in `shop`:
 
 # %%
-print(c.kubectl("create namespace shop"))
-print(c.kubectl("create deployment cart -n shop --image=nginx --port=80"))
-print(c.kubectl("expose deployment cart -n shop --port=80"))
+# %%kubectl
+create namespace shop
+create deployment cart -n shop --image=nginx --port=80
+expose deployment cart -n shop --port=80
 
 # %% [markdown]
-# Now resolve a few names from `client` (in `default`) and count the queries each costs:
+# Now resolve a few names from `client` (in `default`) and count the queries each costs.
+# `c.resolve` asks as `client`'s `getaddrinfo` would, and `.tried` lists every query, A and AAAA:
 
 # %%
 names = [
@@ -267,27 +309,34 @@ for name in names:
     answer = c.resolve(name, from_pod="client")
     print(f"{name}  ->  {answer.rcode} {answer.addresses}")
     for query, qtype, rcode in answer.tried:
-        print(f"    {qtype} {query:50} {rcode}")
+        print(f"    {qtype:4} {query:56} {rcode}")
 
 # %% [markdown]
 # What the list shows:
 #
-# - `web` is found on the first try, in the pod's own namespace: `web.default.svc.cluster.local`.
+# - `web` is found on the first try, in the pod's own namespace: `web.default.svc.cluster.local`,
+#   two queries (the A query brings the ClusterIP, the AAAA query an empty NOERROR).
 # - `web.default` first becomes `web.default.default.svc.cluster.local` (no such name), then
-#   `web.default.svc.cluster.local`.
+#   `web.default.svc.cluster.local`: four queries.
 # - `web.shop` fails everywhere: there is no Service `web` in `shop`. A short name always means
 #   the pod's namespace first; another namespace has to be named.
 # - `cart` fails from `default` for the same reason, although `cart.shop` would work.
 # - The full name `web.default.svc.cluster.local` has only four dots, fewer than five, so the
-#   resolver still tries the three search domains before asking it as written: four queries.
-#   With a trailing dot it is one query.
-# - `example.com` costs four queries: three that the cluster zone answers NXDOMAIN, then the real
-#   name. This workbook's cluster has no internet connection, so CoreDNS's upstream (Docker's DNS
-#   on the kind node) answers NXDOMAIN as well; it does know the node names, though:
+#   resolver still tries the three search domains before asking it as written: eight queries.
+#   With a trailing dot it is two.
+# - `example.com` costs eight queries: six that the cluster zone answers NXDOMAIN, then the real
+#   name, which CoreDNS forwards to its upstream, Docker's DNS on the kind node. This workbook's
+#   cluster has no internet connection: Docker's DNS gets no answer from the resolvers beyond it,
+#   and after waiting for them it answers **SERVFAIL** ("server failure"), which CoreDNS passes
+#   on. A program waits seconds for that answer, and gets "try again later" rather than "no such
+#   name". The failures of `web.shop` and `cart` end the same way: their last query, the name as
+#   written, leaves the cluster too.
+#
+# Docker's DNS does know the names of the node containers, though:
 
 # %%
 answer = c.resolve("kind-worker", from_pod="client")
-print(answer.addresses, [query for query, _type, _rcode in answer.tried])
+print(answer.addresses, list(dict.fromkeys(query for query, _type, _rcode in answer.tried)))
 
 # %% [markdown]
 # ## ExternalName: an alias in DNS
@@ -298,10 +347,11 @@ print(answer.addresses, [query for query, _type, _rcode in answer.tried])
 # stands for `cart` in `shop`, and `payments` for a host outside the cluster.
 
 # %%
-print(c.kubectl("create service externalname store --external-name=cart.shop.svc.cluster.local"))
-print(c.kubectl("create service externalname payments --external-name=payments.example.com"))
-print(c.kubectl("get svc store payments"))
-print(c.kubectl("get endpointslices -l kubernetes.io/service-name=store"))
+# %%kubectl
+create service externalname store --external-name=cart.shop.svc.cluster.local
+create service externalname payments --external-name=payments.example.com
+get svc store payments
+get endpointslices -l kubernetes.io/service-name=store
 
 # %%
 for name in ["store", "payments"]:
@@ -313,11 +363,11 @@ for name in ["store", "payments"]:
 # %% [markdown]
 # `store` comes back as the CNAME and, because the target is in the cluster zone, CoreDNS adds
 # its A record in the same answer. `payments` comes back as the CNAME alone: CoreDNS asked its
-# upstream for `payments.example.com` as well, but this workbook's cluster has no internet
-# connection, so nothing came back. `nslookup` shows both steps:
+# upstream for `payments.example.com` as well, but without an internet connection that lookup
+# failed. `nslookup` shows both steps, and the SERVFAIL of the second:
 
 # %%
-print(c.kubectl("exec client -- nslookup payments"))
+# %kubectl exec client -- nslookup payments
 
 # %% [markdown]
 # kube-proxy ignores ExternalName Services just as it ignores headless ones: there are no rules
@@ -344,11 +394,20 @@ c.dns_table(namespace="default").query("type != 'PTR'")
 # ## Exercise
 #
 # A program in pod `client` (namespace `default`) connects to `cart.shop`. How many DNS queries
-# does its resolver send before it has an address? Work it out from the search path above, then
-# put your number in place of `...` and run the cell.
+# does its resolver send before it has an address? Work it out from the search path above
+# (remember that each name tried costs an A and an AAAA query), then put your number in place
+# of `...` and run the cell.
 
 # %%
 from kubenet_nb.exercises.dns import SEARCH_QUERIES
 
 answer = ...  # a number of queries, e.g. 7
 SEARCH_QUERIES.check(c, answer)
+
+# %% [markdown]
+# ## Recap
+
+# %%
+from kubenet_nb.exercises import recap
+
+recap("07")

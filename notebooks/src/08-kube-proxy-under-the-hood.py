@@ -26,26 +26,32 @@ from fractions import Fraction
 
 import pandas as pd
 
+import kubenet_nb
 from kubenet_nb import Cluster
 
+# %load_ext kubenet_nb
 pd.set_option("display.max_colwidth", None)  # show rules whole
-c = Cluster(seed=8)  # the seed fixes every generated name, IP and random choice
-print(
-    c.kubectl(
-        "create deployment web --image=registry.k8s.io/e2e-test-images/agnhost:2.52 "
-        "--replicas=4 --port=8080 -- /agnhost netexec --http-port=8080"
-    )
-)
-print(c.kubectl("expose deployment web --port=80 --target-port=8080"))
-print(c.kubectl("run client --image=nicolaka/netshoot -- sleep infinity"))
-print(c.kubectl("get pods -o wide"))
+c = kubenet_nb.use(Cluster(seed=8))  # the seed fixes every name, IP and random choice
+
+# %% [markdown]
+# kubectl drives the cluster (`%kubectl` runs one command line, `%%kubectl` one per line); Python
+# reads the rules kube-proxy wrote, as tables (`c.rules_table`) or as `iptables-save` prints them.
+
+# %%
+# %%kubectl
+create deployment web --image=registry.k8s.io/e2e-test-images/agnhost:2.52 --replicas=4 \
+    --port=8080 -- /agnhost netexec --http-port=8080
+expose deployment web --port=80 --target-port=8080
+run client --image=nicolaka/netshoot -- sleep infinity
+get pods -o wide
 
 # %% [markdown]
 # `web` has four endpoints, one per pod, and a ClusterIP:
 
 # %%
-print(c.kubectl("get service web"))
-print(c.kubectl("get endpointslices -l kubernetes.io/service-name=web -o wide"))
+# %%kubectl
+get service web
+get endpointslices -l kubernetes.io/service-name=web -o wide
 
 # %% [markdown]
 # ## Step 1: `KUBE-SERVICES`, one entry per Service port
@@ -197,8 +203,11 @@ for row in load.itertuples():
 # the pod's name:
 
 # %%
-for _ in range(4):
-    print(c.kubectl("exec client -- curl -s http://web/hostname"))
+# %%kubectl
+exec client -- curl -s http://web/hostname
+exec client -- curl -s http://web/hostname
+exec client -- curl -s http://web/hostname
+exec client -- curl -s http://web/hostname
 
 # %% [markdown]
 # ## Session affinity: `ClientIP`
@@ -208,13 +217,12 @@ for _ in range(4):
 # affinity:
 
 # %%
-print(
-    c.kubectl(
-        "expose deployment web --name=sticky --port=80 --target-port=8080 "
-        "--session-affinity=ClientIP"
-    )
-)
-print(c.get("service", "sticky")["spec"]["sessionAffinityConfig"])
+# %%kubectl
+expose deployment web --name=sticky --port=80 --target-port=8080 \
+    --session-affinity=ClientIP
+
+# %%
+# %kubectl get service sticky -o jsonpath='{.spec.sessionAffinityConfig}'
 
 # %% [markdown]
 # The API server filled in the default timeout, 10800 seconds (three hours). The rules change in
@@ -244,7 +252,9 @@ c.send("client", "sticky", n=1000)
 # pinned in turn (here to another pod, by chance):
 
 # %%
-print(c.kubectl("run client2 --image=nicolaka/netshoot -- sleep infinity"))
+# %kubectl run client2 --image=nicolaka/netshoot -- sleep infinity
+
+# %%
 c.send("client2", "sticky", n=1000)
 
 # %% [markdown]
@@ -252,9 +262,11 @@ c.send("client2", "sticky", n=1000)
 # are keyed on:
 
 # %%
-for _ in range(3):
-    print(c.kubectl("exec client -- curl -s http://sticky/hostname"))
-print(c.kubectl("exec client -- curl -s http://sticky/clientip"))
+# %%kubectl
+exec client -- curl -s http://sticky/hostname
+exec client -- curl -s http://sticky/hostname
+exec client -- curl -s http://sticky/hostname
+exec client -- curl -s http://sticky/clientip
 
 # %% [markdown]
 # The pin lasts as long as the client keeps coming back: each new connection passes the `--set`
@@ -275,10 +287,18 @@ c.send("client", "sticky", n=1000)
 # `"1/2"`) in place of `...` and run the cell.
 
 # %%
-print(c.kubectl("scale deployment web --replicas=6"))
+# %kubectl scale deployment web --replicas=6
 
 # %%
 from kubenet_nb.exercises.kube_proxy import RULE_PROBABILITY
 
 answer = ...  # a number or a fraction, e.g. 0.5 or "1/2"
 RULE_PROBABILITY.check(c, answer)
+
+# %% [markdown]
+# ## Recap
+
+# %%
+from kubenet_nb.exercises import recap
+
+recap("08")

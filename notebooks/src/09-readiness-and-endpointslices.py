@@ -17,10 +17,10 @@
 #   kube-proxy leaves it out of its rules;
 # - a pod being deleted is **terminating**: not ready, still `serving`, and kube-proxy uses such
 #   endpoints only when no endpoint at all is ready;
-# - a rolling update swaps ReplicaSets under an unchanged Service, and its endpoints follow;
-# - a **named** `targetPort` is looked up in each pod, so pods that put the name on different
-#   numbers end up in different EndpointSlices;
-# - `publishNotReadyAddresses` makes every endpoint count as ready, whatever its probe says.
+# - a rolling update swaps ReplicaSets under an unchanged Service, and its endpoints follow.
+#
+# The next notebook goes on with what else decides an EndpointSlice's contents: named target
+# ports and `publishNotReadyAddresses`.
 
 # %% [markdown]
 # ## A Service with three backends
@@ -40,10 +40,39 @@ pd.set_option("display.max_colwidth", None)  # show iptables matches in full
 
 c = kubenet_nb.use(Cluster(seed=9))  # %kubectl now talks to this cluster
 
+# %% [markdown]
+# The Deployment is what `kubectl create deployment web --image=... --replicas=3 --port=8080 --
+# /agnhost netexec --http-port=8080` makes, plus a **readiness probe**: the kubelet sends
+# `GET /healthz` (agnhost's health endpoint) to port 8080 of each container every 10 seconds,
+# and only a container that answers 200-399 counts as ready. `kubectl create deployment` has no
+# flag for probes, so it is written out:
+
+# %%
+# %%kubectl apply -f -
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: agnhost
+        image: registry.k8s.io/e2e-test-images/agnhost:2.52
+        command: [/agnhost, netexec, --http-port=8080]
+        ports:
+        - containerPort: 8080
+        readinessProbe:
+          httpGet: {path: /healthz, port: 8080}
+
 # %%
 # %%kubectl
-create deployment web --image=registry.k8s.io/e2e-test-images/agnhost:2.52 --replicas=3 \
-    --port=8080 -- /agnhost netexec --http-port=8080
 expose deployment web --port=80 --target-port=8080
 run client --image=nicolaka/netshoot -- sleep infinity
 get pods -o wide
@@ -57,7 +86,7 @@ get pods -o wide
 # %%
 def endpoints(service="web"):
     columns = ["endpoint_ip", "endpoint_port", "pod", "ready", "serving", "terminating", "note"]
-    return c.endpoints_table(service=service)[columns]
+    return c.endpoints_table(service=service, wide=True)[columns]
 
 
 def picks(service="web", node="kind-worker"):
@@ -75,13 +104,17 @@ picks()
 # ## 1. A pod that is not ready
 #
 # Readiness is the pod's own answer to "can I take requests now?", given by its readiness probe.
-# `c.set_ready(pod, False)` plays a probe that starts failing.
+# `c.set_ready(pod, False)` makes the application start failing its probe (here `/healthz`
+# answers 503); the kubelet records why, in an `Unhealthy` event. (A pod without a readiness
+# probe has nothing to fail: the kubelet calls a running container ready. Only its exit,
+# `c.kill(pod)`, makes it unready until it is restarted.)
 
 # %%
 web = sorted(pod["metadata"]["name"] for pod in c.list("pods", selector="app=web"))
 sick = web[0]
 c.set_ready(sick, False)
 print(c.kubectl("get pods -l app=web -o wide"))
+print([e["message"] for e in c.list("events") if e["reason"] == "Unhealthy"])
 
 # %% [markdown]
 # The pod is still `Running` but `0/1` ready. It has **not** left the EndpointSlice: the
@@ -195,13 +228,11 @@ print(c.kubectl("scale deployment web --replicas=3"))
 # `app=web`, which both versions carry, so it never changes: only its endpoints do.
 
 # %%
-print(c.kubectl("get replicasets -o wide"))
+# %kubectl get replicasets -o wide
 
 
 # %% [markdown]
-# A real cluster would take `kubectl set image deployment/web agnhost=...:2.53`, which kubenet-nb
-# does not implement; editing the object and sending it back with `c.update` (what
-# `kubectl replace` does) changes the template the same way.
+# `kubectl set image` changes the container's image in the template, which starts the rollout:
 
 # %%
 def scaling_events():
@@ -210,11 +241,11 @@ def scaling_events():
 
 
 before = scaling_events()
-deployment = c.get("deployment", "web")
-container = deployment["spec"]["template"]["spec"]["containers"][0]
-container["image"] = "registry.k8s.io/e2e-test-images/agnhost:2.53"
-c.update(deployment)
-print(c.kubectl("get replicasets -o wide"))
+
+# %%
+# %%kubectl
+set image deployment/web agnhost=registry.k8s.io/e2e-test-images/agnhost:2.53
+get replicasets -o wide
 
 # %% [markdown]
 # The Deployment controller's events of this update tell the steps it took. With 3 replicas,
@@ -241,154 +272,13 @@ c.advance(1)
 print(c.kubectl("get pods -l app=web"))
 
 # %% [markdown]
-# ## 4. Named target ports, resolved pod by pod
-#
-# A Service's `targetPort` may be a **name** instead of a number. The EndpointSlice controller
-# then looks, in each pod, for a container port with that name (and the Service port's
-# protocol), and uses that pod's number. Two versions of a shop put the port named `http` on
-# different numbers; one Service selects both:
-
-# %%
-# %%kubectl apply -f -
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: shop-v1
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: shop, version: v1}
-  template:
-    metadata:
-      labels: {app: shop, version: v1}
-    spec:
-      containers:
-      - name: agnhost
-        image: registry.k8s.io/e2e-test-images/agnhost:2.52
-        args: [netexec, --http-port=8080]
-        ports:
-        - name: http
-          containerPort: 8080
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: shop-v2
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: shop, version: v2}
-  template:
-    metadata:
-      labels: {app: shop, version: v2}
-    spec:
-      containers:
-      - name: agnhost
-        image: registry.k8s.io/e2e-test-images/agnhost:2.52
-        args: [netexec, --http-port=9090]
-        ports:
-        - name: http
-          containerPort: 9090
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: shop
-spec:
-  selector: {app: shop}
-  ports:
-  - port: 80
-    targetPort: http
-
-# %% [markdown]
-# An EndpointSlice has one list of ports for all its endpoints, so pods whose ports resolve to
-# different numbers cannot share one: the controller groups pods by their resolved ports and
-# writes a slice per group.
-
-# %%
-# %kubectl get endpointslices -l kubernetes.io/service-name=shop
-
-# %%
-endpoints("shop")
-
-# %% [markdown]
-# Each endpoint's rule rewrites the destination to that pod's own port, so one Service port
-# reaches both versions:
-
-# %%
-rules = c.rules_table("kind-worker", table="nat", service="shop")
-rules[rules.target.str.startswith("DNAT")][["chain", "target"]]
-
-# %%
-c.send("client", "shop", n=400)
-
-# %% [markdown]
-# ## 5. `publishNotReadyAddresses`
-#
-# Some applications must find their peers before they are ready, for example the members of a
-# database cluster that elect a leader before taking requests. A Service with
-# `publishNotReadyAddresses: true` tells the EndpointSlice controller to mark **every** endpoint
-# `ready: true`; `serving` still tells the truth. Here is a second Service over the same `web`
-# pods; then one of them fails its probe:
-
-# %%
-# %%kubectl apply -f -
-apiVersion: v1
-kind: Service
-metadata:
-  name: web-all
-spec:
-  selector: {app: web}
-  publishNotReadyAddresses: true
-  ports:
-  - port: 80
-    targetPort: 8080
-
-# %%
-web = sorted(pod["metadata"]["name"] for pod in c.list("pods", selector="app=web"))
-c.set_ready(web[0], False)
-endpoints("web")
-
-# %%
-endpoints("web-all")
-
-# %% [markdown]
-# kube-proxy trusts `ready`, so `web-all` still sends a third of its connections to the pod whose
-# probe fails, while `web` does not:
-
-# %%
-c.send("client", "web-all", n=300)
-
-# %% [markdown]
-# That is why the setting belongs on headless Services used for peer discovery, where DNS then
-# answers with every pod's address, ready or not; a Service that clients use should leave it off.
-
-# %%
-# %%kubectl apply -f -
-apiVersion: v1
-kind: Service
-metadata:
-  name: web-peers
-spec:
-  clusterIP: None
-  selector: {app: web}
-  publishNotReadyAddresses: true
-  ports:
-  - port: 8080
-
-# %%
-print(c.resolve("web-peers", from_pod="client").addresses)
-
-# %% [markdown]
 # ## Exercise
 #
-# The cell below lets the sick pod recover, then makes the probes of two `web` pods fail and
-# deletes the third. Which pods get new connections to `web` afterwards? Look with the tools
+# The cell below makes the probes of two `web` pods fail and deletes the third. Which pods get new connections to `web` afterwards? Look with the tools
 # above (`endpoints()`, `picks()`, `%kubectl get pods`), then put your answer, a set of pod
 # names, in place of the `...` and run the check.
 
 # %%
-c.set_ready(web[0], True)
 first, second, third = sorted(p["metadata"]["name"] for p in c.list("pods", selector="app=web"))
 c.set_ready(first, False)
 c.set_ready(second, False)
@@ -400,3 +290,11 @@ from kubenet_nb.exercises.readiness import TRAFFIC_PODS
 
 answer = ...  # for example {"web-…", "web-…"}
 TRAFFIC_PODS.check(c, answer)
+
+# %% [markdown]
+# ## Recap
+
+# %%
+from kubenet_nb.exercises import recap
+
+recap("09")

@@ -6,16 +6,19 @@ import pytest
 
 from kubenet_nb import Cluster
 from kubenet_nb.exercises.readiness import TRAFFIC_PODS, service_endpoints, traffic_pods
+from tests.readiness_probes import create_deployment
 
 AGNHOST = "registry.k8s.io/e2e-test-images/agnhost:2.52"
 
 
 @pytest.fixture
 def cluster() -> Cluster:
+    """Notebook 09's `web`: three agnhost pods with a readinessProbe `set_ready` can fail."""
     c = Cluster(seed=9)
-    c.kubectl(
-        f"create deployment web --image={AGNHOST} --replicas=3 --port=8080 "
-        "-- /agnhost netexec --http-port=8080"
+    create_deployment(
+        c,
+        f"web --image={AGNHOST} --replicas=3 --port=8080 -- /agnhost netexec --http-port=8080",
+        {"httpGet": {"path": "/healthz", "port": 8080}},
     )
     c.kubectl("expose deployment web --port=80 --target-port=8080")
     return c

@@ -33,12 +33,35 @@ pd.set_option("display.max_colwidth", None)
 c = kubenet_nb.use(Cluster(seed=10))
 
 # %% [markdown]
-# The application: two nginx pods labelled `app=shop`, listening on port 80. A `client` pod
-# (netshoot, a toolbox image) plays the caller; it asks `curl` for the HTTP status only.
+# The application: two nginx pods labelled `app=shop`, listening on port 80, each with a
+# readiness probe (the kubelet asks nginx for `/` on port 80). A `client` pod (netshoot, a
+# toolbox image) plays the caller; it asks `curl` for the HTTP status only.
+
+# %%
+# %%kubectl apply -f -
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop
+  labels: {app: shop}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: shop}
+  template:
+    metadata:
+      labels: {app: shop}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx
+        ports:
+        - containerPort: 80
+        readinessProbe:
+          httpGet: {path: /, port: 80}
 
 # %%
 # %%kubectl
-create deployment shop --image=nginx --replicas=2 --port=80
 run client --image=nicolaka/netshoot -- sleep infinity
 get pods -o wide --show-labels
 
@@ -49,7 +72,7 @@ get pods -o wide --show-labels
 # %%
 def endpoints(service="shop", namespace="default"):
     columns = ["port", "target_port", "endpoint_ip", "endpoint_port", "pod", "ready", "note"]
-    return c.endpoints_table(namespace, service)[columns]
+    return c.endpoints_table(namespace, service, wide=True)[columns]
 
 
 # %% [markdown]
@@ -277,7 +300,10 @@ get services -A
 
 # %% [markdown]
 # curl's exit code 6 means "could not resolve host": no connection was even tried. The resolver
-# shows the names it asked, in order; each one is `NXDOMAIN` (no such name):
+# shows the names it asked, in order, A and AAAA for each: the cluster's zone answers `NXDOMAIN`
+# (no such name) for every search domain; the bare name `db.` goes on to CoreDNS's upstream,
+# which has no internet here and answers `SERVFAIL` (with internet, the real DNS would say
+# `NXDOMAIN`):
 
 # %%
 def tried(name):
@@ -298,42 +324,6 @@ tried("db.backend")
 
 # %%
 # %kubectl exec client -- curl -sS -o /dev/null -w '%{http_code}' http://db.backend
-
-# %% [markdown]
-# ## 6. Your own application: many documents in one file
-#
-# Real applications come as one file of many documents. `manifests/online-boutique.yaml` is the
-# Online Boutique (Google's microservices demo), exactly as its project publishes it: 12
-# Deployments, 12 Services and 11 ServiceAccounts. `kubectl apply -f` sends every document and
-# prints one line per object; had one failed, its error would follow the others and
-# `out.exit_code` would be 1.
-
-# %%
-boutique = Cluster(seed=11)
-out = boutique.kubectl("apply -f manifests/online-boutique.yaml")
-print(out)
-print("exit code:", out.exit_code)
-
-# %% [markdown]
-# The file lists each Deployment before its ServiceAccount, so the first pods of most
-# ReplicaSets are refused by ServiceAccount admission, and their ReplicaSets say so:
-
-# %%
-failed = [e for e in boutique.list("events") if e["reason"] == "FailedCreate"]
-print(len(failed), "ReplicaSets could not create pods, e.g.:")
-print(failed[0]["message"])
-
-# %% [markdown]
-# The ReplicaSet controller retries, as on a real cluster; a moment later every Deployment is
-# available, and the shop's services reach each other through their Services:
-
-# %%
-boutique.advance(5)
-print(boutique.kubectl("get deployments"))
-
-# %%
-frontend = boutique.list("pods", selector="app=frontend")[0]["metadata"]["name"]
-print(boutique.trace(frontend, "cartservice:7070").summary())
 
 # %% [markdown]
 # ## A checklist
@@ -360,29 +350,30 @@ print(boutique.trace(frontend, "cartservice:7070").summary())
 # apart.
 
 # %% [markdown]
-# ## Exercise
+# ## Exercise: two faults to fix
 #
-# The cell below deploys `cart` (an `agnhost` test server) and a Service for it, and the client
-# cannot reach `http://cart`. Which of the five causes is it? Diagnose it with the tools above,
-# then answer with one of `"selector"`, `"target port"`, `"not ready"`, `"named port"`,
-# `"namespace"`.
+# The set-up below deploys `checkout` and a Service for it, and the client gets no answer from
+# `http://checkout`. Two things are wrong. Find them with the checklist, fix them with `%kubectl`
+# in the empty cell, and run the check: it names the first fault it still finds.
 
 # %%
-# %%kubectl
-create deployment cart --image=registry.k8s.io/e2e-test-images/agnhost:2.52 --port=8080 \
-    -- /agnhost netexec --http-port=8080
-apply -f -
-apiVersion: v1
-kind: Service
-metadata:
-  name: cart
-spec:
-  selector: {app: cart}
-  ports:
-  - port: 80
+from kubenet_nb.exercises import TWO_FAULTS_TASK as task
+
+task.setup(c)
 
 # %%
-from kubenet_nb.exercises.troubleshooting import ROUTE_FAILURE
+# Your change here, for example: %kubectl get endpointslices -l kubernetes.io/service-name=checkout
 
-answer = ...  # one of "selector", "target port", "not ready", "named port", "namespace"
-ROUTE_FAILURE.check(c, answer)
+# %%
+task.check(c)
+
+# %% [markdown]
+# Stuck? Run `task.hint()` in a new cell for a hint (again for the next one), `task.solution()`
+# for the commands, or `task.solve(c)` to have them run.
+#
+# ## Recap
+
+# %%
+from kubenet_nb.exercises import recap
+
+recap("11")
