@@ -507,19 +507,17 @@ RECAPS = {
     "11": Recap(
         title='11 Troubleshooting: "my Service does not route"',
         saw=[
-            "Five causes, one refusal: a selector that matches no pod, a targetPort nothing "
-            "listens on, no ready pod, a named targetPort the pods lack, a name looked up from "
-            "the wrong namespace.",
-            "The endpoints tell the first, third and fourth apart; a trace ends in a reset "
-            "from the pod for the second; the resolver's queries show the fifth.",
+            "Three causes, one refusal: a selector that matches no pod, a targetPort nothing "
+            "listens on, no ready pod.",
+            "The endpoints tell the first and third apart (no pods matched; pods listed, none "
+            "ready); for the second the endpoints look fine and a trace ends in a reset from "
+            "the pod.",
         ],
         commands=[
             "kubectl exec client -- curl -sS -o /dev/null -w '%{http_code}' http://shop",
             'c.endpoints_table(service="shop")',
             "kubectl get pods -l app=shop,tier=frontend",
             'c.trace("client", "shop")',
-            'c.resolve("db", from_pod="client")',
-            "kubectl get endpointslices -l kubernetes.io/service-name=shop",
         ],
         misconception=(
             "A Service whose EndpointSlice lists ready endpoints works. Not necessarily: the "
@@ -535,12 +533,42 @@ RECAPS = {
             "kubectl describe service shop",
             "kubectl get endpointslices -l kubernetes.io/service-name=shop -o wide",
             "kubectl get pods --show-labels",
-            "kubectl exec client -- nslookup shop",
             "kubectl get events --field-selector reason=Unhealthy",
         ],
     ),
     "12": Recap(
-        title="12 Your own application: many documents in one file",
+        title="12 Troubleshooting, continued: named ports, namespaces and a checklist",
+        saw=[
+            "A named targetPort the pods do not define: the pods are matched, the EndpointSlice "
+            "lists them with no port, and kube-proxy has nothing to send to.",
+            "A short name from another namespace: every search domain answers NXDOMAIN; "
+            "name.namespace resolves.",
+            "The checklist, from the client inward: the name, the endpoints, then the trace.",
+        ],
+        commands=[
+            "kubectl get endpointslices -l kubernetes.io/service-name=shop",
+            "kubectl patch deployment shop --type=json -p '[...]'   (name the port http)",
+            'c.resolve("db", from_pod="client")',
+            "kubectl exec client -- curl -sS -o /dev/null -w '%{http_code}' http://db.backend",
+        ],
+        misconception=(
+            "A Service's name works from every namespace. A short name is completed with the "
+            "client's own namespace first; a Service elsewhere needs name.namespace (or the "
+            "full name)."
+        ),
+        on_kind=[
+            KIND_CLUSTER,
+            "kubectl create namespace backend",
+            "kubectl create deployment db --image=nginx --port=80 -n backend",
+            "kubectl expose deployment db --port=80 -n backend",
+            "kubectl run client --image=nicolaka/netshoot -- sleep infinity",
+            "kubectl exec client -- cat /etc/resolv.conf",
+            "kubectl exec client -- curl -sS -m 5 http://db",
+            "kubectl exec client -- curl -sS -o /dev/null -w '%{http_code}' http://db.backend",
+        ],
+    ),
+    "13": Recap(
+        title="13 Your own application: many documents in one file",
         saw=[
             "kubectl apply -f sends every document of a file and prints one line per object; "
             "a refused document prints its error after the others and the command exits 1.",

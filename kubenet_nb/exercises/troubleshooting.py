@@ -1,6 +1,6 @@
 """Why a client cannot reach a Service, diagnosed from the cluster (the tasks of 04 and 11).
 
-The diagnosis walks notebook 11's checklist on the cluster as it is when checked: the client's
+The diagnosis walks the checklist of notebook 12 on the cluster as it is when checked: the client's
 DNS answer, then the Service's pods (selector, named targetPort, readiness), then the trace of
 one connection, which tells a reset from a pod (nothing listens on the targetPort) apart.
 """
@@ -22,7 +22,7 @@ CAUSES = {
     "named port": "no pod defines a container port with the targetPort's name",
     "namespace": "the name is looked up in the client's namespace, not the Service's",
 }
-"""The five causes of notebook 11, by name."""
+"""The five causes of notebooks 11 and 12, by name."""
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ def _behind(cluster: Any, service: dict, port: int | None, trace: Any) -> Diagno
 def diagnose(
     cluster: Any, client: str, name: str, port: int | None = None, namespace: str = "default"
 ) -> Diagnosis:
-    """Why pod `client` (in `namespace`) cannot reach `name`, the way notebook 11 finds out."""
+    """Why pod `client` (in `namespace`) cannot reach `name`, as notebooks 11 and 12 find out."""
     try:
         cluster.get("pod", client, namespace)
     except KubenetError:

@@ -1,8 +1,8 @@
-"""Notebook 11's task: an application with two faults to find and fix, one after the other.
+"""Notebook 12's task: an application with two faults to find and fix, one after the other.
 
 The set-up creates Deployment `checkout` (agnhost's `netexec` on 8080, pods labelled
 `app=checkout`) and Service `checkout`, whose selector asks for `app=check-out` and whose
-targetPort, left out, defaults to its port, 80. The check walks notebook 11's checklist from
+targetPort, left out, defaults to its port, 80. The check walks the checklist of notebook 12 from
 `client` (`diagnose`): it names the first fault it meets, then, once that is fixed, the second.
 """
 
@@ -88,4 +88,4 @@ def two_faults_task() -> Task:
 
 
 TWO_FAULTS_TASK = two_faults_task()
-"""Notebook 11: the task at the end."""
+"""Notebook 12: the task at the end."""

@@ -153,8 +153,12 @@ backends()
 # Change the label and it leaves at once: the EndpointSlice drops it, and kube-proxy drops its rule (before, then after):
 
 # %%
-display(svc_rules())
-print(c.kubectl("label pod extra app=other --overwrite"))
+svc_rules()
+
+# %%
+# %kubectl label pod extra app=other --overwrite
+
+# %%
 display(backends())
 display(svc_rules())
 
@@ -164,7 +168,9 @@ display(svc_rules())
 # Scaling the Deployment adds a pod; the EndpointSlice lists it as soon as it has an IP, `ready: false` until its containers are ready (here at once), and each node's chain gains a rule for it once it is ready. The probabilities follow the count: the first of three endpoints is picked with 1/3, the second with 1/2 of what is left, the last takes the rest.
 
 # %%
-print(c.kubectl("scale deployment hello --replicas=3"))
+# %kubectl scale deployment hello --replicas=3
+
+# %%
 display(backends())
 display(svc_rules())
 

@@ -243,8 +243,11 @@ spec:
 # a trace tells the same as `source_seen`:
 
 # %%
-print(c.kubectl("exec client -- curl -s http://echo/clientip"))
-print(c.kubectl("get pod client -o wide"))
+# %%kubectl
+exec client -- curl -s http://echo/clientip
+get pod client -o wide
+
+# %%
 print("trace: the pod saw", c.trace("client", "echo").source_seen)
 
 # %% [markdown]
@@ -252,9 +255,13 @@ print("trace: the pod saw", c.trace("client", "echo").source_seen)
 # few seconds of the cluster's simulated time pass:
 
 # %%
-print(c.kubectl("scale deployment echo --replicas=1"))
-c.advance(5)
-print(c.kubectl("get pods -l app=echo -o wide"))
+# %kubectl scale deployment echo --replicas=1
+
+# %%
+c.advance(5)  # five seconds of simulated time
+
+# %%
+# %kubectl get pods -l app=echo -o wide
 
 # %% [markdown]
 # ### Cluster (the default)

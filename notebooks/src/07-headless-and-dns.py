@@ -30,7 +30,9 @@ from kubenet_nb import Cluster
 pd.set_option("display.max_colwidth", None)  # show DNS names whole
 c = Cluster(seed=7)  # the seed fixes every generated name, IP and random choice
 kubenet_nb.use(c)  # %kubectl and %%kubectl act on this cluster
-print(c.kubectl("run client --image=nicolaka/netshoot -- sleep infinity"))
+
+# %%
+# %kubectl run client --image=nicolaka/netshoot -- sleep infinity
 
 # %% [markdown]
 # The pods behind the Services: what `kubectl create deployment web --image=nginx --replicas=3
@@ -166,9 +168,7 @@ for destination in ["web:80", "web-headless:80"]:
 # headless Service there is one SRV record per pod, each pointing at a per-pod name:
 
 # %%
-print(
-    c.kubectl("exec client -- nslookup -type=srv _http._tcp.web-headless.default.svc.cluster.local")
-)
+# %kubectl exec client -- nslookup -type=srv _http._tcp.web-headless.default.svc.cluster.local
 
 # %% [markdown]
 # For the ordinary Service there is a single SRV record, pointing at the Service's own name.

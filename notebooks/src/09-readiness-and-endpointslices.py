@@ -113,7 +113,11 @@ picks()
 web = sorted(pod["metadata"]["name"] for pod in c.list("pods", selector="app=web"))
 sick = web[0]
 c.set_ready(sick, False)
-print(c.kubectl("get pods -l app=web -o wide"))
+
+# %%
+# %kubectl get pods -l app=web -o wide
+
+# %%
 print([e["message"] for e in c.list("events") if e["reason"] == "Unhealthy"])
 
 # %% [markdown]
@@ -165,7 +169,9 @@ picks()
 leaving = web[1]
 deleted = c.delete("pod", leaving)
 print(deleted["metadata"]["deletionTimestamp"], deleted["metadata"]["deletionGracePeriodSeconds"])
-print(c.kubectl("get pods -l app=web -o wide"))
+
+# %%
+# %kubectl get pods -l app=web -o wide
 
 # %% [markdown]
 # The `deletionTimestamp` is the deadline, 30 seconds from now. The ReplicaSet already made a
@@ -202,7 +208,9 @@ endpoints()
 # before the pods are gone:
 
 # %%
-print(c.kubectl("scale deployment web --replicas=0"))
+# %kubectl scale deployment web --replicas=0
+
+# %%
 endpoints()
 
 # %%
@@ -218,7 +226,9 @@ print(c.trace("client", "web").summary())
 # %%
 c.advance(1)
 print(c.trace("client", "web").summary())
-print(c.kubectl("scale deployment web --replicas=3"))
+
+# %%
+# %kubectl scale deployment web --replicas=3
 
 # %% [markdown]
 # ## 3. Rolling out a new version
@@ -269,7 +279,9 @@ c.send("client", "web", n=300)
 
 # %%
 c.advance(1)
-print(c.kubectl("get pods -l app=web"))
+
+# %%
+# %kubectl get pods -l app=web
 
 # %% [markdown]
 # ## Exercise
@@ -283,7 +295,9 @@ first, second, third = sorted(p["metadata"]["name"] for p in c.list("pods", sele
 c.set_ready(first, False)
 c.set_ready(second, False)
 c.delete("pod", third)
-print(c.kubectl("get pods -l app=web"))
+
+# %%
+# %kubectl get pods -l app=web
 
 # %%
 from kubenet_nb.exercises.readiness import TRAFFIC_PODS

@@ -68,4 +68,4 @@ print(c.trace(frontend, "cartservice:7070").summary())
 # %%
 from kubenet_nb.exercises import recap
 
-recap("12")
+recap("13")
