@@ -350,7 +350,8 @@ RECAPS = {
         misconception=(
             "A full name such as web.default.svc.cluster.local is looked up at once. It has "
             "four dots, fewer than ndots:5, so the resolver tries the three search domains "
-            "first: four queries. Only a trailing dot makes it one."
+            "first: four names, each asked for A and AAAA, eight queries. Only a trailing dot "
+            "makes it one name."
         ),
         on_kind=[
             KIND_CLUSTER,
