@@ -12,9 +12,17 @@ import ipaddress
 
 from kubenet_nb.api.errors import FieldError
 
-__all__ = ["IPAddress", "is_ip", "parse_ip_sloppy", "validate_non_special_ip"]
+__all__ = [
+    "IPAddress",
+    "IPNetwork",
+    "is_ip",
+    "parse_cidr_sloppy",
+    "parse_ip_sloppy",
+    "validate_non_special_ip",
+]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def is_ip(text: str) -> bool:
@@ -62,6 +70,22 @@ def parse_ip_sloppy(value: str) -> IPAddress | None:
     except ValueError:
         return None
     return address.ipv4_mapped if address.ipv4_mapped is not None else address
+
+
+def parse_cidr_sloppy(text: str) -> IPNetwork | None:
+    """`ParseCIDRSloppy`, returning the masked network as Go's `IPNet` holds it.
+
+    >>> str(parse_cidr_sloppy("203.0.113.000/025")), str(parse_cidr_sloppy("10.1.2.3/8"))
+    ('203.0.113.0/25', '10.0.0.0/8')
+    """
+    address_text, slash, mask_text = text.partition("/")
+    address = parse_ip_sloppy(address_text)
+    if address is None or not slash or not mask_text.isdigit():
+        return None
+    bits = int(mask_text)
+    if bits > address.max_prefixlen:
+        return None
+    return ipaddress.ip_network(f"{address}/{bits}", strict=False)
 
 
 def validate_non_special_ip(value: str, field: str) -> list[FieldError]:

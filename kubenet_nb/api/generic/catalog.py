@@ -14,7 +14,7 @@ from kubenet_nb.api.certificates import csr
 from kubenet_nb.api.coordination import lease
 from kubenet_nb.api.core import config, policy, templates, volumes
 from kubenet_nb.api.generic.rules import KindRules
-from kubenet_nb.api.networking import ingressclass
+from kubenet_nb.api.networking import ingressclass, networkpolicy
 from kubenet_nb.api.node import runtime
 from kubenet_nb.api.policy import pdb
 from kubenet_nb.api.rbac import bindings, roles
@@ -40,6 +40,7 @@ _MODULES: tuple[tuple[KindRules, ...], ...] = (
     csr.RULES,
     pdb.RULES,
     ingressclass.RULES,
+    networkpolicy.RULES,
     statefulset.RULES,
     controllerrevision.RULES,
     job.RULES,

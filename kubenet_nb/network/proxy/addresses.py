@@ -7,10 +7,9 @@ The address parser itself is kubenet_nb.api.ip_addresses.parse_ip_sloppy, shared
 
 from __future__ import annotations
 
-import ipaddress
 from functools import lru_cache
 
-from kubenet_nb.api.ip_addresses import IPAddress, parse_ip_sloppy
+from kubenet_nb.api.ip_addresses import IPAddress, IPNetwork, parse_cidr_sloppy, parse_ip_sloppy
 
 __all__ = [
     "IPNetwork",
@@ -19,8 +18,6 @@ __all__ = [
     "ip_text",
     "parse_cidr_sloppy",
 ]
-
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @lru_cache(maxsize=65536)
@@ -32,22 +29,6 @@ def ip_text(text: str) -> str | None:
     """
     address = parse_ip_sloppy(text)
     return None if address is None else str(address)
-
-
-def parse_cidr_sloppy(text: str) -> IPNetwork | None:
-    """`ParseCIDRSloppy`, returning the masked network as Go's `IPNet` holds it.
-
-    >>> str(parse_cidr_sloppy("203.0.113.000/025")), str(parse_cidr_sloppy("10.1.2.3/8"))
-    ('203.0.113.0/25', '10.0.0.0/8')
-    """
-    address_text, slash, mask_text = text.partition("/")
-    address = parse_ip_sloppy(address_text)
-    if address is None or not slash or not mask_text.isdigit():
-        return None
-    bits = int(mask_text)
-    if bits > address.max_prefixlen:
-        return None
-    return ipaddress.ip_network(f"{address}/{bits}", strict=False)
 
 
 def ip_family(address: IPAddress) -> str:
