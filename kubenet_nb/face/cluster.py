@@ -43,6 +43,7 @@ from kubenet_nb.network.trace import trace as trace_packet
 from kubenet_nb.views.picture import Picture
 from kubenet_nb.views.tables import dns_table, pods_table, services_table
 from kubenet_nb.views.tables.endpoints import endpoints_table
+from kubenet_nb.views.tables.reachability import reachability_table
 from kubenet_nb.views.tables.rules import rules_table
 from kubenet_nb.views.topology import topology
 
@@ -393,6 +394,14 @@ class Cluster:
     ) -> pd.DataFrame:
         """A node's iptables rules as rows (the text `iptables_save` prints, parsed)."""
         return rules_table(self, node, table, chain, service)
+
+    def reachability(
+        self, port: int = 80, protocol: str = "TCP", namespace: str | None = None
+    ) -> pd.DataFrame:
+        """Which pod may connect to which (index source `ns/pod`, columns destination `ns/pod`,
+        bool) on `port`/`protocol`, judged by the NetworkPolicies only (no Services, routes or
+        readiness); `namespace` narrows both sides."""
+        return reachability_table(self, port, protocol, namespace)
 
     def _pod(self, pod: str | dict, namespace: str) -> dict:
         if isinstance(pod, dict):

@@ -15,6 +15,7 @@ import pandas as pd
 from kubenet_nb.kubectl.printers import cell_text, format_labels
 from kubenet_nb.kubectl.printers.columns import table_for
 from kubenet_nb.network.dns import DnsState, Record, zone_records
+from kubenet_nb.views.tables.reachability import reachability_table
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -27,6 +28,7 @@ __all__ = [
     "dns_table",
     "kubectl_frame",
     "pods_table",
+    "reachability_table",
     "services_table",
 ]
 
