@@ -86,54 +86,39 @@ def _compare(item: dict, path: str) -> list[FieldError]:
     errs: list[FieldError] = []
     for name in sorted({*low, *high, *limit, *request, *ratios}):
         lo, hi, d, dr, ratio = (q.get(name) for q in (low, high, limit, request, ratios))
-        if lo and hi and lo > hi:
-            errs.append(
-                FieldError.invalid(
-                    f"{path}.min[{name}]",
-                    GoValue(str(lo)),
-                    f"min value {lo} is greater than max value {hi}",
+        # (field, the value shown, the one that must not be greater, the other, message), in
+        # ValidateLimitRange's order; a check needs both values set.
+        orderings = (
+            ("min", lo, lo, hi, f"min value {lo} is greater than max value {hi}"),
+            (
+                "defaultRequest",
+                dr,
+                lo,
+                dr,
+                f"min value {lo} is greater than default request value {dr}",
+            ),
+            (
+                "defaultRequest",
+                dr,
+                dr,
+                hi,
+                f"default request value {dr} is greater than max value {hi}",
+            ),
+            (
+                "defaultRequest",
+                dr,
+                dr,
+                d,
+                f"default request value {dr} is greater than default limit value {d}",
+            ),
+            ("default", lo, lo, d, f"min value {lo} is greater than default value {d}"),
+            ("default", hi, d, hi, f"default value {d} is greater than max value {hi}"),
+        )
+        for key, shown, lesser, greater, message in orderings:
+            if lesser and greater and lesser > greater:
+                errs.append(
+                    FieldError.invalid(f"{path}.{key}[{name}]", GoValue(str(shown)), message)
                 )
-            )
-        if dr and lo and lo > dr:
-            errs.append(
-                FieldError.invalid(
-                    f"{path}.defaultRequest[{name}]",
-                    GoValue(str(dr)),
-                    f"min value {lo} is greater than default request value {dr}",
-                )
-            )
-        if dr and hi and dr > hi:
-            errs.append(
-                FieldError.invalid(
-                    f"{path}.defaultRequest[{name}]",
-                    GoValue(str(dr)),
-                    f"default request value {dr} is greater than max value {hi}",
-                )
-            )
-        if dr and d and dr > d:
-            errs.append(
-                FieldError.invalid(
-                    f"{path}.defaultRequest[{name}]",
-                    GoValue(str(dr)),
-                    f"default request value {dr} is greater than default limit value {d}",
-                )
-            )
-        if d and lo and lo > d:
-            errs.append(
-                FieldError.invalid(
-                    f"{path}.default[{name}]",
-                    GoValue(str(lo)),
-                    f"min value {lo} is greater than default value {d}",
-                )
-            )
-        if d and hi and d > hi:
-            errs.append(
-                FieldError.invalid(
-                    f"{path}.default[{name}]",
-                    GoValue(str(hi)),
-                    f"default value {d} is greater than max value {hi}",
-                )
-            )
         if ratio and ratio.value < 1:
             errs.append(
                 FieldError.invalid(
