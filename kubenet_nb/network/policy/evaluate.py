@@ -15,11 +15,10 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from kubenet_nb.api.selectors import selector_from_label_selector
 from kubenet_nb.cluster.controllers.service_index import find_port
 from kubenet_nb.network.policy.state import PolicyState
 
-__all__ = ["PolicyVerdict", "policy_types", "verdict"]
+__all__ = ["PolicyVerdict", "isolation", "policy_types", "verdict"]
 
 
 @dataclass(frozen=True)
@@ -74,17 +73,6 @@ def policy_types(policy: dict) -> list[str]:
     return ["Ingress", "Egress"] if spec.get("egress") else ["Ingress"]
 
 
-def _selects(policy: dict, pod: dict) -> bool:
-    """The policy is in the pod's namespace and its spec.podSelector matches the pod."""
-    if _host_network(pod):
-        return False
-    namespace = pod["metadata"].get("namespace", "default")
-    if policy["metadata"].get("namespace", "default") != namespace:
-        return False
-    selector = (policy.get("spec") or {}).get("podSelector") or {}
-    return selector_from_label_selector(selector).matches(pod["metadata"].get("labels"))
-
-
 def _in_block(block: dict, ip: str | None) -> bool:
     if ip is None:
         return False
@@ -108,14 +96,12 @@ def _peer_matches(peer: dict, policy_namespace: str, other: _End, state: PolicyS
     namespace = other.pod["metadata"].get("namespace", "default")
     if "namespaceSelector" in peer:
         ns_labels = state.namespaces.get(namespace, {})
-        if not selector_from_label_selector(peer["namespaceSelector"]).matches(ns_labels):
+        if not state.selector(peer["namespaceSelector"]).matches(ns_labels):
             return False
     elif namespace != policy_namespace:
         return False
     if "podSelector" in peer:
-        return selector_from_label_selector(peer["podSelector"]).matches(
-            other.pod["metadata"].get("labels")
-        )
+        return state.selector(peer["podSelector"]).matches(other.pod["metadata"].get("labels"))
     return True
 
 
@@ -148,11 +134,7 @@ def _direction(
     """The verdict of one direction for the subject pod, and a sentence saying why."""
     kind = "ingress" if direction == "Ingress" else "egress"
     peers_key = "from" if direction == "Ingress" else "to"
-    applying = [
-        policy
-        for policy in state.policies
-        if _selects(policy, subject) and direction in policy_types(policy)
-    ]
+    applying = [policy for policy in state.selecting(subject) if direction in policy_types(policy)]
     where = f"{protocol} {port}"
     if not applying:
         return True, f"pod {_key(subject)} is not isolated for {kind}"
@@ -180,21 +162,44 @@ def _direction(
     )
 
 
+def isolation(state: PolicyState, pod: dict) -> tuple[bool, bool]:
+    """Whether the pod is isolated for ingress and for egress (some policy selecting it lists
+    that type)."""
+    types = {kind for policy in state.selecting(pod) for kind in policy_types(policy)}
+    return "Ingress" in types, "Egress" in types
+
+
 def verdict(
-    state: PolicyState, src: dict | str, dst_pod: dict, port: int, protocol: str = "TCP"
+    state: PolicyState,
+    src: dict | str,
+    dst: dict | str,
+    port: int,
+    protocol: str = "TCP",
+    *,
+    hairpin: bool = False,
 ) -> PolicyVerdict:
     """Whether a new `protocol` connection from `src` (a pod, or an IP: a node or outside) to
-    `dst_pod`'s pod IP on `port` passes the NetworkPolicies, and why."""
+    `dst` (a pod's IP, or another IP) on `port` passes the NetworkPolicies, and why.
+
+    A pod reaching its own IP stays on its loopback, where no policy looks; `hairpin` says it
+    came back through its node instead (through its own Service), where it is judged.
+    """
     if isinstance(src, dict) and not _host_network(src):
         source = _End(src, _pod_ip(src))
     else:
         source = _End(None, _pod_ip(src) if isinstance(src, dict) else src)
-    destination = _End(None if _host_network(dst_pod) else dst_pod, _pod_ip(dst_pod))
-    if source.pod is not None and _key(source.pod) == _key(dst_pod):
-        return PolicyVerdict(True, (f"{_key(dst_pod)} reaches itself over loopback",))
-    host_ip = (dst_pod.get("status") or {}).get("hostIP")
-    if isinstance(src, str) and host_ip and src == host_ip:
-        return PolicyVerdict(True, (f"{src} is the node of {_key(dst_pod)}; always allowed",))
+    if isinstance(dst, str):
+        destination = _End(None, dst)
+    else:
+        destination = _End(None if _host_network(dst) else dst, _pod_ip(dst))
+    if source.pod is not None and destination.pod is not None and not hairpin:
+        if _key(source.pod) == _key(destination.pod):
+            label = _key(destination.pod)
+            return PolicyVerdict(True, (f"{label} reaches itself over loopback",))
+    if isinstance(dst, dict) and isinstance(src, str):
+        host_ip = (dst.get("status") or {}).get("hostIP")
+        if host_ip and src == host_ip:
+            return PolicyVerdict(True, (f"{src} is the node of {_key(dst)}; always allowed",))
     reasons = []
     allowed = True
     if source.pod is not None:
@@ -205,10 +210,10 @@ def verdict(
         reasons.append(why)
     if destination.pod is not None:
         ok, why = _direction(
-            "Ingress", dst_pod, source, destination, port, protocol, state, source.label
+            "Ingress", destination.pod, source, destination, port, protocol, state, source.label
         )
         allowed &= ok
         reasons.append(why)
-    else:
-        reasons.append(f"pod {_key(dst_pod)} uses the host network; no policy selects it")
+    elif isinstance(dst, dict):
+        reasons.append(f"pod {_key(dst)} uses the host network; no policy selects it")
     return PolicyVerdict(allowed, tuple(reasons))
