@@ -1,7 +1,8 @@
 """The data plane of one cluster: each node's rules and state, rebuilt only when objects change.
 
-A `View` is the network at one store version: the wiring, and per node the parsed rules
-(kube-proxy's `iptables_save` text for that node, plus kindnet's rules), built on first use.
+A `View` is the network at one store version: the wiring, the NetworkPolicies, and per node
+the parsed rules (kube-proxy's `iptables_save` text for that node, plus kindnet's rules), built
+on first use.
 Views are cached on the store's resourceVersion and the proxy settings (never while a request
 is half-done), so repeated traces and bulk traffic reuse the parsed, indexed rules. A new
 version costs what changed, not the whole cluster: the wiring re-derives only the objects
@@ -29,6 +30,7 @@ from kubenet_nb.network.netfilter import (
     ip_int,
     parse_ruleset,
 )
+from kubenet_nb.network.policy.gate import PolicyGate
 from kubenet_nb.network.proxy import ProxySettings, iptables_save
 from kubenet_nb.network.routing import Route, masquerade_address, route
 from kubenet_nb.network.wiring import Wiring, WiringBuilder
@@ -72,6 +74,10 @@ class View:
             cluster.settings.node_network,
             proxy.ip_family,
         )
+        self.policies = PolicyGate(
+            store.list("NetworkPolicy"), store.list("Namespace"), self.wiring
+        )
+        """The NetworkPolicies as kindnetd's hooks on every node apply them."""
         self._recent = plane.recent
         self._pod_subnets = pod_subnets(cluster.settings.pod_cidr)
         self._pool = pool

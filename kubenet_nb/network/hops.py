@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kubenet_nb.network.policy import PolicyVerdict
+
 __all__ = ["Client", "Hop", "Result", "reply_hops"]
 
 
@@ -17,7 +19,7 @@ class Hop:
     """One step of a trace: where it happened and what it did to the packet."""
 
     stage: str
-    """`dns`, `route`, `netfilter`, `deliver` or `reply`."""
+    """`dns`, `route`, `netfilter`, `policy`, `deliver` or `reply`."""
     node: str
     table: str = ""
     chain: str = ""
@@ -63,13 +65,16 @@ class Result:
     reason: str
     backend: dict | None = None
     endpoint: str | None = None
-    """The ip:port the connection reached (delivered, or refused by a closed port)."""
+    """The ip:port the connection reached (delivered, or refused by a closed port), or was
+    headed to when a NetworkPolicy dropped it."""
     node: str | None = None
     source_seen: str | None = None
     """The source address the backend saw."""
     peer: str | None = None
     """The source address and port the backend saw (where its reply goes)."""
     entry_node: str | None = None
+    policy: PolicyVerdict | None = None
+    """The last NetworkPolicy verdict on the way (None when no policy hook judged it)."""
     hops: list[Hop] = field(default_factory=list)
 
 
@@ -78,7 +83,7 @@ def reply_hops(
 ) -> list[Hop]:
     """The answer's way back: from the backend (or the node that refused) to the client;
     `nats` are (node, "DNAT" or "SNAT", before, after) in the order they were made."""
-    if result.endpoint is None:
+    if result.endpoint is None or result.verdict == "timeout":
         if result.verdict == "refused":
             action = f"ICMP port unreachable to {client.ip}"
             return [Hop("reply", result.node or "", action=action)]

@@ -73,14 +73,14 @@ def send(
     proxy = proxy or default_proxy(cluster)
     plane = dataplane(cluster)
     view = plane.view(cluster, proxy)
-    request = prepare(cluster, view, src, dst, port, protocol, via)
+    rng = random.Random(seed) if seed is not None else plane.rng
+    request = prepare(cluster, view, src, dst, port, protocol, via, rng)
     counts: dict[tuple[str, str, str, str], int] = {}
     if request.ip is None:
         counts[("", request.client.node or "", "", request.failure or "")] = n
     else:
         for pod, node, address in _backends(view, request.ip, request.port, request.proto):
             counts[(pod, node, address, "delivered")] = 0
-        rng = random.Random(seed) if seed is not None else plane.rng
         connection = Connection(view, rng, cluster.clock.seconds, record=False)
         for _ in range(n):
             result = connection.open(request.client, request.ip, request.port, request.proto, via)

@@ -2,7 +2,8 @@
 
 The walk evaluates the rules `iptables_save` prints for each node it crosses (parsed, never
 re-derived), the answers the cluster DNS gives, and kind's routes. A `Trace` holds the hops,
-the verdict (`delivered`, `refused`, `timeout`, `nxdomain`, `nodata`, `servfail`), the backend
+the verdict (`delivered`, `refused`, `timeout`, `nxdomain`, `nodata`, `servfail`, or
+`dns-timeout` when no DNS server answered), the backend
 pod and the source address the backend saw; it renders as text, as a pandas DataFrame and as
 an HTML table in a notebook.
 """
@@ -21,9 +22,11 @@ import pandas as pd
 from kubenet_nb.api.errors import KubenetError, NotFound
 from kubenet_nb.network.clients import client_for, protocol_name, split_destination
 from kubenet_nb.network.dataplane import View, dataplane, default_proxy
+from kubenet_nb.network.dns_path import DNS_TIMEOUT, dns_drop
 from kubenet_nb.network.hops import Client, Hop, Result
 from kubenet_nb.network.lookup import dns_hops, dns_verdict, lookup
 from kubenet_nb.network.netfilter import host_port
+from kubenet_nb.network.policy import PolicyVerdict
 from kubenet_nb.network.proxy import ProxySettings
 from kubenet_nb.network.walk import Connection
 
@@ -70,6 +73,8 @@ class Trace:
     """The source address and port the backend saw (`ip:port`)."""
     entry_node: str | None = None
     """For an outside client: the node the packet entered the cluster on."""
+    policy: PolicyVerdict | None = None
+    """The NetworkPolicy verdict the connection met, with why (None: no policy judged it)."""
 
     @property
     def backend_name(self) -> str | None:
@@ -152,6 +157,8 @@ class TraceRequest:
     dns: tuple[Hop, ...]
     failure: str | None
     """The DNS verdict when the name did not resolve."""
+    why: str = ""
+    """Why it did not resolve, when the queries got no answer at all."""
 
 
 def prepare(
@@ -162,8 +169,10 @@ def prepare(
     port: int | None,
     protocol: str,
     via: str | None,
+    rng: random.Random,
 ) -> TraceRequest:
-    """Resolve the sender and the destination (through DNS when it is a name)."""
+    """Resolve the sender and the destination (through DNS when it is a name: the first
+    query's packet is walked when a NetworkPolicy could drop it, drawing from `rng`)."""
     client = client_for(cluster.store, view.wiring, src)
     host, number = split_destination(dst, port)
     proto = protocol_name(protocol)
@@ -175,6 +184,10 @@ def prepare(
     try:
         ip = str(ipaddress.ip_address(host))
     except ValueError:
+        dropped = dns_drop(cluster, view, client, host, rng)
+        if dropped is not None:
+            failure = (DNS_TIMEOUT, dropped.reason)
+            return TraceRequest(client, host, number, proto, None, dropped.hops, *failure)
         answer = lookup(cluster, client, host, "AAAA" if view.proxy.ipv6 else "A")
         hops = tuple(dns_hops(client, answer))
         if not answer.addresses:
@@ -203,10 +216,11 @@ def trace(
     proxy = proxy or default_proxy(cluster)
     plane = dataplane(cluster)
     view = plane.view(cluster, proxy)
-    request = prepare(cluster, view, src, dst, port, protocol, via)
+    rng = random.Random(seed) if seed is not None else plane.rng
+    request = prepare(cluster, view, src, dst, port, protocol, via, rng)
     destination = f"{host_port(request.host, request.port)}/{request.proto.upper()}"
     if request.ip is None:
-        reason = f"{request.host} does not resolve ({request.failure})"
+        reason = request.why or f"{request.host} does not resolve ({request.failure})"
         return Trace(
             request.client.label,
             destination,
@@ -215,7 +229,6 @@ def trace(
             request.failure or "",
             reason,
         )
-    rng = random.Random(seed) if seed is not None else plane.rng
     connection = Connection(view, rng, cluster.clock.seconds, record=True)
     result: Result = connection.open(request.client, request.ip, request.port, request.proto, via)
     return Trace(
@@ -231,4 +244,5 @@ def trace(
         source_seen=result.source_seen if result.endpoint is not None else None,
         peer=result.peer if result.endpoint is not None else None,
         entry_node=result.entry_node,
+        policy=result.policy,
     )

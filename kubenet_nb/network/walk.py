@@ -8,8 +8,9 @@ re-routes if the destination was translated, then nat POSTROUTING (a packet for 
 loops back through lo into filter INPUT; its NAT is already settled). A packet forwarded to
 another node starts there as a new connection of that node's conntrack. Delivery ends at a
 listening socket, or fails as it would: a REJECT rule (ICMP port unreachable: refused), a DROP
-rule (no answer: timeout), a closed port (RST: refused), or a destination outside the cluster
-(timeout). The reply retraces the NATs in reverse through conntrack, which no rule sees.
+rule (no answer: timeout), a NetworkPolicy (kindnetd's hook after the DNAT, before the
+masquerade: a silent drop, so a timeout), a closed port (RST: refused), or a destination outside
+the cluster (timeout). The reply retraces the NATs in reverse through conntrack, which no rule sees.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from kubenet_nb.cluster.listeners import Listener, pod_listeners
 from kubenet_nb.network.dataplane import View
 from kubenet_nb.network.hops import Client, Hop, Result, reply_hops
 from kubenet_nb.network.netfilter import Outcome, Packet, Walker, host_port
+from kubenet_nb.network.policy import PolicyVerdict
+from kubenet_nb.network.policy.gate import TABLE
 from kubenet_nb.network.routing import Route
 from kubenet_nb.network.wiring import PodInfo
 
@@ -41,6 +44,8 @@ class Connection:
         self._listeners: dict[str, list[Listener]] = {}
         self._memo: dict[tuple, tuple] = {}
         self.hops: list[Hop] = []
+        self.policy: PolicyVerdict | None = None
+        """The last NetworkPolicy verdict the connection met (None: no hook judged it)."""
         self._nats: list[tuple[str, str, str, str]] = []
 
     # -- recording -------------------------------------------------------------------------
@@ -115,6 +120,7 @@ class Connection:
     ) -> Result:
         """Send the first packet of a new connection from `client` to dst:dport."""
         self.hops, self._nats = [], []
+        self.policy = None
         sport = self.rng.randint(*EPHEMERAL_PORTS)
         packet = Packet(client.ip, dst, sport, dport, proto)
         if client.kind == "pod" and not client.host_network:
@@ -126,6 +132,7 @@ class Connection:
         if self.record:
             self.hops += reply_hops(client, host_port(dst, dport), result, self._nats)
         result.hops = self.hops
+        result.policy = self.policy
         return result
 
     def _from_pod(self, client: Client, packet: Packet) -> Result:
@@ -169,6 +176,9 @@ class Connection:
         outcome = self._table(node, "nat", "PREROUTING", packet)
         if outcome.verdict != "ACCEPT":
             return self._blocked(node, outcome)
+        dropped = self._policy(node, packet, "prerouting")
+        if dropped is not None:
+            return dropped
         path = self.view.route(node, packet.dst)
         self._route_hop(node, path, packet)
         if path.kind == "local":
@@ -178,10 +188,15 @@ class Connection:
                     return self._blocked(node, outcome)
             return self._deliver_host(node, packet)
         packet.out_iface = path.device
-        for table, chain in (("filter", "FORWARD"), ("nat", "POSTROUTING")):
-            outcome = self._table(node, table, chain, packet)
-            if outcome.verdict != "ACCEPT":
-                return self._blocked(node, outcome)
+        outcome = self._table(node, "filter", "FORWARD", packet)
+        if outcome.verdict != "ACCEPT":
+            return self._blocked(node, outcome)
+        dropped = self._policy(node, packet, "postrouting")
+        if dropped is not None:
+            return dropped
+        outcome = self._table(node, "nat", "POSTROUTING", packet)
+        if outcome.verdict != "ACCEPT":
+            return self._blocked(node, outcome)
         return self._transmit(node, path, packet, depth)
 
     def _output(self, node: str, packet: Packet) -> Result:
@@ -210,6 +225,47 @@ class Connection:
         if outcome.verdict != "ACCEPT":
             return self._blocked(node, outcome)
         return self._deliver_host(node, packet)
+
+    def _policy(self, node: str, packet: Packet, chain: str) -> Result | None:
+        """kindnetd's NetworkPolicy hook `chain` on the node: None when it lets the packet on
+        (not queued, or allowed), else the silent drop. The node's own packets never come here:
+        they leave from root sockets, which the hook accepts (`meta skuid 0`)."""
+        gate = self.view.policies
+        if not gate.active:
+            return None
+        judged = gate.decide(node, packet, chain)
+        if judged is None:
+            return None
+        self.policy = judged
+        if self.record:
+            word = "allows" if judged.allowed else "drops"
+            flow = f"{packet.source} → {packet.destination}/{packet.proto.upper()}"
+            action = f"NetworkPolicy {word} {flow}: "
+            self.hops.append(
+                Hop(
+                    "policy",
+                    node,
+                    TABLE,
+                    chain,
+                    action=action + "; ".join(judged.reasons),
+                    src=packet.source,
+                    dst=packet.destination,
+                )
+            )
+        if judged.allowed:
+            return None
+        info = self.wiring.pods.get(packet.dst)
+        reason = (
+            f"dropped by NetworkPolicy on {node} ({'; '.join(judged.reasons)}):"
+            " no answer comes back, the client times out"
+        )
+        return Result(
+            "timeout",
+            reason,
+            backend=info.pod if info is not None else None,
+            endpoint=packet.destination,
+            node=node,
+        )
 
     def _route_hop(self, node: str, path: Route, packet: Packet, prefix: str = "") -> None:
         if self.record:

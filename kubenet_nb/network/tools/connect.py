@@ -14,6 +14,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from kubenet_nb.cluster.listeners import pod_listeners
+from kubenet_nb.network.dns_path import DNS_TIMEOUT
 from kubenet_nb.network.tools.files import hosts_file
 from kubenet_nb.network.tools.process import Context
 from kubenet_nb.network.trace import Trace, trace
@@ -21,7 +22,7 @@ from kubenet_nb.network.trace import Trace, trace
 __all__ = ["KERNEL_CONNECT_TIMEOUT_MS", "ConnectResult", "connect", "elapsed_ms", "hosts_address"]
 
 KERNEL_CONNECT_TIMEOUT_MS = 130_000
-RESOLVE_FAILURES = ("nxdomain", "nodata", "servfail")
+RESOLVE_FAILURES = ("nxdomain", "nodata", "servfail", DNS_TIMEOUT)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def connect(context: Context, host: str, port: int) -> ConnectResult:
 
 def elapsed_ms(connection: ConnectResult, timeout_ms: int | None) -> int:
     """Milliseconds until the tool learnt the outcome (a timeout's, 1 ms past it)."""
-    if connection.verdict != "timeout":
+    if connection.verdict not in ("timeout", DNS_TIMEOUT):
         return 0
     if timeout_ms is None:
         return KERNEL_CONNECT_TIMEOUT_MS

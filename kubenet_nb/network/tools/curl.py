@@ -2,7 +2,9 @@
 
 Outcomes and their exit status, with curl's texts (lib/connect.c, lib/hostip.c, lib/strerror.c):
 
-- the name does not resolve: 6, `Could not resolve host: nope`;
+- the name does not resolve: 6, `Could not resolve host: nope` (also when no DNS server answers
+  and the resolver gives up); with `-m` or `--connect-timeout` an unanswered lookup ends first:
+  28, `Resolving timed out after N milliseconds` (lib/multi.c `multi_handle_timeout`);
 - refused (kube-proxy's REJECT for a Service without endpoints, or a closed port's RST): 7,
   `Failed to connect to HOST port P after 0 ms: Couldn't connect to server`;
 - no answer (a DROP, an unproxied port of a ClusterIP): 28, after `--connect-timeout`
@@ -24,6 +26,7 @@ from typing import NoReturn
 from kubenet_nb.api.errors import KubenetError
 from kubenet_nb.network.access_log import serve
 from kubenet_nb.network.dns import cluster_dns_state, resolve
+from kubenet_nb.network.dns_path import DNS_TIMEOUT
 from kubenet_nb.network.tools.connect import ConnectResult, connect, elapsed_ms, hosts_address
 from kubenet_nb.network.tools.curl_args import (
     TRY_HELP,
@@ -115,6 +118,9 @@ class _Transfer:
         url = self.url
         connection = connect(self.context, url.host, url.port)
         self.connection = connection
+        if connection.verdict == DNS_TIMEOUT and self.timeout_ms()[0] is not None:
+            self.ms = elapsed_ms(connection, self.timeout_ms()[0])
+            self.fail(28, f"Resolving timed out after {self.ms} milliseconds")
         if not connection.resolved:
             self.info(f"* Could not resolve host: {url.host}")
             self.closing()

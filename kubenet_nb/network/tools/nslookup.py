@@ -11,6 +11,10 @@ nslookup.c with FEATURE_NSLOOKUP_BIG, busybox 1.36) works differently, and print
 - `Server:\\t\\tIP` and `Address:\\tIP:53` open the output at the first reply;
   `Non-authoritative answer:` precedes a reply without the AA flag;
 - the exit status is 1 if any reply was an error, so a search list always fails in a pod.
+
+When no server answers (a NetworkPolicy drops the queries) busybox prints `;; connection timed
+out; no servers could be reached` and an empty line; BIND 9.18 one `;; communications error to
+IP#53: timed out` per try, then `;; no servers could be reached` (bin/dig/dighost.c); both exit 1.
 """
 
 from __future__ import annotations
@@ -21,10 +25,14 @@ from kubenet_nb.api.errors import KubenetError
 from kubenet_nb.network.dns import cluster_dns_state
 from kubenet_nb.network.dns import nslookup as bind_nslookup
 from kubenet_nb.network.dns.records import Record, absolute
+from kubenet_nb.network.dns_path import pod_dns_drop
 from kubenet_nb.network.tools.process import Context, Execution
 
 __all__ = ["run_nslookup"]
 
+BIND_TRIES = 3
+"""BIND's tries when resolv.conf sets no `attempts` (lib/irs/resconf.c: attempts = 3), each
+one a `communications error ... timed out` line before `no servers could be reached`."""
 QUERY_TYPES = ("SOA", "NS", "A", "AAAA", "CNAME", "MX", "TXT", "SRV", "PTR", "ANY")
 """busybox's qtypes[] order: with several `-type`s, queries go out in this order."""
 _FORMATS = {
@@ -103,6 +111,12 @@ def busybox_nslookup(context: Context, argv: list[str]) -> Execution:
                 queries.append((name, qtype))
             else:
                 queries += [(f"{name}.{domain}", qtype) for domain in conf.searches]
+    if nameserver in conf.nameservers[:1] and pod_dns_drop(
+        context.cluster, context.pod, name, context.proxy
+    ):
+        result.out(";; connection timed out; no servers could be reached\n\n")
+        result.exit_code = 1
+        return result
     out = [f"Server:\t\t{nameserver}\nAddress:\t{nameserver}:53\n\n"]
     for qname, qtype in queries:
         reply = state.ask(nameserver, absolute(qname.rstrip(".") or "."), qtype)
@@ -130,6 +144,11 @@ def run_nslookup(context: Context, argv: list[str]) -> Execution:
         raise KubenetError("nslookup's interactive mode is not simulated by kubenet-nb")
     if server is not None and server not in conf.nameservers:
         raise KubenetError("nslookup with a server other than the pod's is not simulated")
+    if pod_dns_drop(context.cluster, context.pod, names[0], context.proxy):
+        error = f";; communications error to {conf.nameservers[0]}#53: timed out\n"
+        result.out(error * BIND_TRIES + ";; no servers could be reached\n\n")
+        result.exit_code = 1
+        return result
     answer = bind_nslookup(state, names[0], context.pod, types[0] if types else None)
     result.out(answer.output)
     result.exit_code = answer.exit_code
