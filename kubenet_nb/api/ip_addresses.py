@@ -1,14 +1,19 @@
 """IP literals as Kubernetes reads them: the one sloppy parser and the one special-IP check.
 
-ParseIPSloppy of k8s.io/utils/net (net/parse.go, the Go 1.16 parser forked so stored values with
-leading zeros stay valid) and ValidateNonSpecialIP of kubernetes/kubernetes
-pkg/apis/core/validation/validation.go @ v1.33.0, which Endpoints and EndpointSlice addresses and
-Service externalIPs must pass. The API validators and kube-proxy both parse with this module.
+ParseIPSloppy and ParseCIDRSloppy of k8s.io/utils/net, which are the Go 1.16 `net` parser forked
+so that stored values with leading zeros stay valid (kubernetes/utils net/parse.go and
+internal/third_party/forked/golang/net @ 3ea5e8cea738, the pin of kubernetes/kubernetes go.mod
+@ v1.33.0), ported byte for byte rather than delegated to Python's ipaddress, which reads other
+things (non-ASCII digits, zones, IPv6 groups longer than four digits). Also ValidateNonSpecialIP
+of kubernetes/kubernetes pkg/apis/core/validation/validation.go @ v1.33.0, which Endpoints and
+EndpointSlice addresses and Service externalIPs must pass. The API validators and kube-proxy both
+parse with this module.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import string
 
 from kubenet_nb.api.errors import FieldError
 
@@ -24,6 +29,9 @@ __all__ = [
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
+_BIG = 0xFFFFFF  # dtoi and xtoi give up at this value ("bigger than we need")
+_V4_IN_V6_PREFIX = bytes(10) + b"\xff\xff"
+
 
 def is_ip(text: str) -> bool:
     """Whether the text is an IP address as Python's ipaddress reads it (no leading zeros)."""
@@ -34,13 +42,89 @@ def is_ip(text: str) -> bool:
     return True
 
 
-def _parse_ipv4_sloppy(text: str) -> ipaddress.IPv4Address | None:
-    """The forked Go 1.16 parseIPv4: four dot-separated ASCII decimal octets, leading zeros ok."""
-    octets = text.split(".")
-    if len(octets) != 4 or not all(o and o.isascii() and o.isdigit() for o in octets):
+def _dtoi(text: str) -> tuple[int, int] | None:
+    """Go's dtoi: value and length of the ASCII decimal digits that start the text, else None."""
+    value = length = 0
+    while length < len(text) and "0" <= text[length] <= "9":
+        value = value * 10 + ord(text[length]) - ord("0")
+        if value >= _BIG:
+            return None
+        length += 1
+    return (value, length) if length else None
+
+
+def _xtoi(text: str) -> tuple[int, int] | None:
+    """Go's xtoi: the same for ASCII hexadecimal digits, as many as it likes ("000000ff")."""
+    value = length = 0
+    while length < len(text) and text[length] in string.hexdigits:
+        value = value * 16 + int(text[length], 16)
+        if value >= _BIG:
+            return None
+        length += 1
+    return (value, length) if length else None
+
+
+def _parse_ipv4(text: str) -> bytes | None:
+    """The forked parseIPv4: four dot-separated decimal octets up to 255, leading zeros allowed."""
+    octets = bytearray()
+    for i in range(4):
+        if i:
+            if not text.startswith("."):
+                return None
+            text = text[1:]
+        parsed = _dtoi(text)
+        if parsed is None or parsed[0] > 0xFF:
+            return None
+        octets.append(parsed[0])
+        text = text[parsed[1] :]
+    return None if text else bytes(octets)
+
+
+def _parse_ipv6(text: str) -> bytes | None:
+    """The forked parseIPv6: hex groups, at most one `::`, a dotted IPv4 tail; 16 bytes."""
+    ip = bytearray(16)
+    ellipsis = -1
+    if text.startswith("::"):
+        ellipsis, text = 0, text[2:]
+        if not text:
+            return bytes(ip)
+    i = 0
+    while i < 16:
+        parsed = _xtoi(text)
+        if parsed is None or parsed[0] > 0xFFFF:
+            return None
+        group, length = parsed
+        if length < len(text) and text[length] == ".":
+            ip4 = _parse_ipv4(text) if (ellipsis >= 0 or i == 12) and i + 4 <= 16 else None
+            if ip4 is None:
+                return None
+            ip[i : i + 4], text, i = ip4, "", i + 4
+            break
+        ip[i : i + 2] = group.to_bytes(2, "big")
+        i += 2
+        text = text[length:]
+        if not text:
+            break
+        if text[0] != ":" or len(text) == 1:
+            return None
+        text = text[1:]
+        if text[0] == ":":
+            if ellipsis >= 0:
+                return None
+            ellipsis, text = i, text[1:]
+            if not text:
+                break
+    if text:
         return None
-    values = [int(o) for o in octets]
-    return ipaddress.IPv4Address(bytes(values)) if max(values) <= 255 else None
+    if i < 16:
+        if ellipsis < 0:
+            return None
+        gap = 16 - i
+        ip[ellipsis + gap :] = ip[ellipsis:i]
+        ip[ellipsis : ellipsis + gap] = bytes(gap)
+    elif ellipsis >= 0:
+        return None
+    return bytes(ip)
 
 
 def parse_ip_sloppy(value: str) -> IPAddress | None:
@@ -55,37 +139,44 @@ def parse_ip_sloppy(value: str) -> IPAddress | None:
     ('10.0.0.1', None)
     """
     family = next((c for c in value if c in ".:"), "")
-    if family == ".":
-        return _parse_ipv4_sloppy(value)
-    if family != ":" or "%" in value:
+    raw = _parse_ipv4(value) if family == "." else _parse_ipv6(value) if family == ":" else None
+    if raw is None:
         return None
-    head, _, tail = value.rpartition(":")
-    if "." in tail:
-        embedded = _parse_ipv4_sloppy(tail)
-        if embedded is None:
-            return None
-        value = f"{head}:{embedded}"
-    try:
-        address = ipaddress.IPv6Address(value)
-    except ValueError:
-        return None
-    return address.ipv4_mapped if address.ipv4_mapped is not None else address
+    if raw[:12] == _V4_IN_V6_PREFIX:
+        raw = raw[12:]
+    return ipaddress.ip_address(raw)
 
 
 def parse_cidr_sloppy(text: str) -> IPNetwork | None:
-    """`ParseCIDRSloppy`, returning the masked network as Go's `IPNet` holds it.
+    """netutils.ParseCIDRSloppy: the masked network of its `IPNet`, as IPNet.String() prints it.
+
+    The prefix length is ASCII decimal and may carry leading zeros too. An IPv4-mapped address
+    with a prefix of 96 or more is the IPv4 network String() and Contains() see
+    ("::ffff:1.1.1.0/120" is 1.1.1.0/24); a shorter prefix masks the ::ffff: away and leaves
+    IPv6 ("::ffff:10.0.0.1/24" is ::/24). Only Go's Mask.Size() tells the mapped form apart:
+    it counts 120 bits of 128 for "::ffff:1.1.1.0/120".
 
     >>> str(parse_cidr_sloppy("203.0.113.000/025")), str(parse_cidr_sloppy("10.1.2.3/8"))
     ('203.0.113.0/25', '10.0.0.0/8')
+    >>> str(parse_cidr_sloppy("::ffff:10.0.0.1/120")), parse_cidr_sloppy("fd00::/\u0666\u0664")
+    ('10.0.0.0/24', None)
     """
-    address_text, slash, mask_text = text.partition("/")
-    address = parse_ip_sloppy(address_text)
-    if address is None or not slash or not mask_text.isdigit():
+    address_text, _, mask_text = text.partition("/")
+    raw = _parse_ipv4(address_text)
+    if raw is None:
+        raw = _parse_ipv6(address_text)
+    parsed = _dtoi(mask_text)
+    if raw is None or parsed is None or parsed[1] != len(mask_text):
         return None
-    bits = int(mask_text)
-    if bits > address.max_prefixlen:
+    width, bits = 8 * len(raw), parsed[0]
+    if bits > width:
         return None
-    return ipaddress.ip_network(f"{address}/{bits}", strict=False)
+    network = int.from_bytes(raw, "big") >> (width - bits) << (width - bits)
+    if width == 128 and bits >= 96 and network >> 32 == 0xFFFF:
+        return ipaddress.IPv4Network((network & 0xFFFFFFFF, bits - 96))
+    if width == 32:
+        return ipaddress.IPv4Network((network, bits))
+    return ipaddress.IPv6Network((network, bits))
 
 
 def validate_non_special_ip(value: str, field: str) -> list[FieldError]:

@@ -1,16 +1,19 @@
-"""Upstream's own ParseIPSloppy test table, run against parse_ip_sloppy.
+"""Upstream's own ParseIPSloppy test tables, run against parse_ip_sloppy.
 
 Data transcribed from kubernetes/utils net/ips_test.go and net/parse_test.go @
 263db5a4e83db625acd911f740d234a9f21591c0 (TestParseIPSloppy over goodTestIPs and badTestIPs; no
-entry there sets skipParse). Expected IPs are written as Go's net.IP String() of `ips[0]`, which
-prints an IPv4-mapped IPv6 value in dotted IPv4 form; bad `ips` entries are written as the String()
-TestParseIPSloppy re-parses ("<nil>" for nil or empty, "?" + hex for other lengths).
+entry there sets skipParse), and from parseIPTests in
+internal/third_party/forked/golang/net/ip_test.go @ 3ea5e8cea73810f6d2951b37183cf91e19f63455.
+Expected IPs are written as Go's net.IP String() of `ips[0]`, which prints an IPv4-mapped IPv6
+value in dotted IPv4 form; bad `ips` entries are written as the String() TestParseIPSloppy
+re-parses ("<nil>" for nil or empty, "?" + hex for other lengths).
 
-Version note: at that commit net/parse.go is still `ParseIPSloppy = forkednet.ParseIP`, the Go 1.16
-parser fork, and neither net/parse.go nor internal/third_party/forked/golang/net changed between
-b65c373 (2021-06-28) and 263db5a, so every k8s.io/utils pseudo-version of that span carries the same
-parser. Which one kubernetes/kubernetes go.mod @ v1.33.0 pins is unconfirmed here (that go.mod could
-not be read), so the claim that v1.33 vendors this same fork rests on that span, not on the pin.
+Version note: kubernetes/kubernetes v1.33.0 requires k8s.io/utils
+v0.0.0-20241104100929-3ea5e8cea738 (CHANGELOG/CHANGELOG-1.34.md @ v1.34.0 lists
+`k8s.io/utils: 3ea5e8c → 4c0f3b2` since v1.33.0). There net/parse.go is
+`ParseIPSloppy = forkednet.ParseIP`, the Go 1.16 parser fork, and neither it nor
+internal/third_party/forked/golang/net changed between b65c373 (2021-06-28) and 263db5a, whose
+later test tables therefore test the parser v1.33 vendors.
 """
 
 from __future__ import annotations
@@ -77,6 +80,37 @@ BAD_TEST_IPS: list[tuple[str, list[str], list[str]]] = [
 ]
 
 
+# parseIPTests of the forked parser: (in, String() of out), None where out is nil.
+FORKED_PARSE_IP_TESTS: list[tuple[str, str | None]] = [
+    ("127.0.1.2", "127.0.1.2"),
+    ("127.0.0.1", "127.0.0.1"),
+    ("127.001.002.003", "127.1.2.3"),
+    ("127.007.008.009", "127.7.8.9"),
+    ("127.010.020.030", "127.10.20.30"),
+    ("::ffff:127.1.2.3", "127.1.2.3"),
+    ("::ffff:127.001.002.003", "127.1.2.3"),
+    ("::ffff:127.007.008.009", "127.7.8.9"),
+    ("::ffff:127.010.020.030", "127.10.20.30"),
+    ("::ffff:7f01:0203", "127.1.2.3"),
+    ("0:0:0:0:0000:ffff:127.1.2.3", "127.1.2.3"),
+    ("0:0:0:0:000000:ffff:127.1.2.3", "127.1.2.3"),
+    ("0:0:0:0::ffff:127.1.2.3", "127.1.2.3"),
+    ("2001:4860:0:2001::68", "2001:4860:0:2001::68"),
+    ("2001:4860:0000:2001:0000:0000:0000:0068", "2001:4860:0:2001::68"),
+    ("-0.0.0.0", None),
+    ("0.-1.0.0", None),
+    ("0.0.-2.0", None),
+    ("0.0.0.-3", None),
+    ("127.0.0.256", None),
+    ("abc", None),
+    ("123:", None),
+    ("fe80::1%lo0", None),
+    ("fe80::1%911", None),
+    ("", None),
+    ("a1:a2:a3:a4::b1:b2:b3:b4", None),
+]
+
+
 def _go_equal_key(ip: IPAddress) -> bytes:
     """net.IP.Equal: a 4-byte IPv4 value equals its 16-byte IPv4-mapped IPv6 form."""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
@@ -122,5 +156,12 @@ def test_bad_ip_string_form_does_not_reparse(text: str) -> None:
     assert parse_ip_sloppy(text) is None
 
 
+@pytest.mark.parametrize(("text", "expected"), FORKED_PARSE_IP_TESTS)
+def test_forked_parse_ip_table(text: str, expected: str | None) -> None:
+    parsed = parse_ip_sloppy(text)
+    assert (None if parsed is None else str(parsed)) == expected
+
+
 def test_table_sizes() -> None:
-    assert (len(GOOD_CASES), len(BAD_STRING_CASES), len(BAD_IP_STRING_CASES)) == (17, 25, 5)
+    sizes = (len(GOOD_CASES), len(BAD_STRING_CASES), len(BAD_IP_STRING_CASES))
+    assert (*sizes, len(FORKED_PARSE_IP_TESTS)) == (17, 25, 5, 26)

@@ -9,9 +9,8 @@ pkg/apis/core/validation/validation.go (whose taint errors carry `metadata.taint
 
 from __future__ import annotations
 
-import ipaddress
-
 from kubenet_nb.api.errors import FieldError
+from kubenet_nb.api.ip_addresses import parse_cidr_sloppy
 from kubenet_nb.api.meta import (
     GoValue,
     go_quote,
@@ -134,27 +133,12 @@ def _validate_taints(taints: list[dict], field: str) -> list[FieldError]:
     return errs
 
 
-def _parse_cidr(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
-    address, _, prefix = value.partition("/")
-    if not prefix.isdigit():
-        return None
-    if "." in address and ":" not in address:
-        octets = address.split(".")
-        if len(octets) != 4 or not all(o.isdigit() and int(o) < 256 for o in octets):
-            return None
-        address = ".".join(str(int(o)) for o in octets)
-    try:
-        return ipaddress.ip_network(f"{address}/{int(prefix)}", strict=False)
-    except ValueError:
-        return None
-
-
 def _validate_pod_cidrs(cidrs: list[str]) -> list[FieldError]:
     field = "spec.podCIDRs"
     errs: list[FieldError] = []
     parsed = []
     for i, value in enumerate(cidrs):
-        network = _parse_cidr(value)
+        network = parse_cidr_sloppy(value)
         if network is None:
             errs.append(FieldError.invalid(f"{field}[{i}]", value, _CIDR_ERROR))
         parsed.append(network)

@@ -81,8 +81,9 @@ def hosts_address(context: Context, name: str) -> str | None:
     return None
 
 
-def connect(context: Context, host: str, port: int) -> ConnectResult:
-    """Open one new connection from the context's pod to host:port (a name or an address)."""
+def connect(context: Context, host: str, port: int, protocol: str = "TCP") -> ConnectResult:
+    """Open one new connection (a UDP flow's first datagram for `protocol` UDP) from the
+    context's pod to host:port (a name or an address)."""
     literal = hosts_address(context, host) or host
     try:
         ip = ipaddress.ip_address(literal.strip("[]"))
@@ -90,7 +91,7 @@ def connect(context: Context, host: str, port: int) -> ConnectResult:
         ip = None
     if ip is not None:
         literal = str(ip)
-    result = trace(context.cluster, context.pod, literal, port, "TCP", None, proxy=context.proxy)
+    result = trace(context.cluster, context.pod, literal, port, protocol, None, proxy=context.proxy)
     local = next((hop.src for hop in result.hops if hop.stage == "route" and hop.src), None)
     first = next((hop.dst for hop in result.hops if hop.stage == "route" and hop.dst), None)
     address = _address(first)[0] if first else None

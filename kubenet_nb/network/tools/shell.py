@@ -18,6 +18,7 @@ from kubenet_nb.network.dns import cluster_dns_state
 from kubenet_nb.network.tools.curl import run_curl
 from kubenet_nb.network.tools.files import environment, hostname, hosts_file
 from kubenet_nb.network.tools.http import WELCOME
+from kubenet_nb.network.tools.nc import run_nc
 from kubenet_nb.network.tools.nslookup import run_nslookup
 from kubenet_nb.network.tools.process import Context, Execution
 from kubenet_nb.network.tools.script import parse_script
@@ -171,6 +172,7 @@ PROGRAMS: dict[str, Callable[[Context, list[str]], Execution]] = {
     "curl": run_curl,
     "wget": run_wget,
     "nslookup": run_nslookup,
+    "nc": run_nc,
 }
 
 
