@@ -51,11 +51,12 @@ def dns_drop(
     servers = cluster_dns_state(cluster).resolv_conf(client.pod).nameservers
     if not servers:
         return None
-    server = servers[0]
-    connection = Connection(view, rng, cluster.clock.seconds, record=True)
-    result: Result = connection.open(client, server, DNS_PORT, "udp")
-    if result.policy is None or result.policy.allowed:
+    server, now, drawn = servers[0], cluster.clock.seconds, rng.getstate()
+    quiet = Connection(view, rng, now, record=False).open(client, server, DNS_PORT, "udp")
+    if quiet.policy is None or quiet.policy.allowed:
         return None
+    rng.setstate(drawn)  # the same draws again, this time with every hop recorded
+    result: Result = Connection(view, rng, now, record=True).open(client, server, DNS_PORT, "udp")
     where = host_port(server, DNS_PORT)
     asked = Hop("dns", client.node or "", action=f"{name}: no answer from {where}")
     reason = f"the DNS query to {where}/UDP gets no answer, nor do its retries: {result.reason}"

@@ -19,75 +19,19 @@ kube-proxy's DNAT, where kind's policy hook sits.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
 
 import pandas as pd
 import pytest
 
 from kubenet_nb import Cluster
+from tests.network.netpol_world import ALL, e2e_world
 
-NAMESPACES = ("x", "y", "z")
-PODS = ("a", "b", "c")
 NS_KEY = "kubernetes.io/metadata.name"
-ALL = [f"{ns}/{pod}" for ns in NAMESPACES for pod in PODS]
-AGNHOST = "registry.k8s.io/e2e-test-images/agnhost:2.53"
-
-
-def _container(port: int, protocol: str) -> dict:
-    """model.go's Container.Spec: one agnhost server for one port and protocol."""
-    proto = protocol.lower()
-    env: list[dict] = []
-    if protocol == "SCTP":
-        env = [{"name": f"SERVE_SCTP_PORT_{port}", "value": "foo"}]
-        command = ["/agnhost", "porter"]
-    else:
-        command = ["/agnhost", "serve-hostname", f"--{proto}", "--http=false", "--port", str(port)]
-    return {
-        "name": f"cont-{port}-{proto}",
-        "image": AGNHOST,
-        "imagePullPolicy": "IfNotPresent",
-        "command": command,
-        "env": env,
-        "securityContext": {},
-        "ports": [{"containerPort": port, "name": f"serve-{port}-{proto}", "protocol": protocol}],
-    }
-
-
-def _world(protocols: Iterable[str] = ("TCP",), ports: Iterable[int] = (80,)) -> Cluster:
-    """`initializeResources(ctx, f, protocols, ports)`: x, y, z with pods a, b, c and Services."""
-    protocols, ports = tuple(protocols), tuple(ports)
-    c = Cluster()
-    for ns in NAMESPACES:
-        c.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
-        for pod in PODS:
-            containers = [_container(port, proto) for port in ports for proto in protocols]
-            c.create(
-                {
-                    "apiVersion": "v1",
-                    "kind": "Pod",
-                    "metadata": {"name": pod, "namespace": ns, "labels": {"pod": pod}},
-                    "spec": {"terminationGracePeriodSeconds": 0, "containers": containers},
-                }
-            )
-            service_ports = [
-                {"name": f"service-port-{proto.lower()}-{port}", "protocol": proto, "port": port}
-                for port in ports
-                for proto in protocols
-            ]
-            c.create(
-                {
-                    "apiVersion": "v1",
-                    "kind": "Service",
-                    "metadata": {"name": f"s-{ns}-{pod}", "namespace": ns},
-                    "spec": {"selector": {"pod": pod}, "ports": service_ports},
-                }
-            )
-    return c
 
 
 @pytest.fixture
 def world() -> Cluster:
-    return _world()
+    return e2e_world()
 
 
 def _policy(
@@ -325,7 +269,7 @@ def test_any_pod_selectors(world: Cluster) -> None:
 def test_pod_in_another_namespace_by_pod_and_namespace_selector(protocol: str) -> None:
     # "should enforce policy to allow traffic only from a pod in a different namespace based on
     # PodSelector and NamespaceSelector", in the TCP, UDP and SCTP contexts
-    c = _world(protocols=(protocol,))
+    c = e2e_world(protocols=(protocol,))
     rule = {"from": [{"namespaceSelector": _ns("y"), "podSelector": _labels(pod="a")}]}
     c.create(
         _policy(
@@ -346,7 +290,7 @@ def test_pod_in_another_namespace_by_pod_and_namespace_selector(protocol: str) -
 def test_ingress_on_port_81_only(protocol: str, name: str) -> None:
     # "should enforce policy based on Ports", in the TCP, UDP and SCTP contexts: ingress to x/a
     # from namespace y on port 81 only, probed on 81 (the only port served)
-    c = _world(protocols=(protocol,), ports=(81,))
+    c = e2e_world(protocols=(protocol,), ports=(81,))
     rule = {
         "from": [{"namespaceSelector": _ns("y")}],
         "ports": [{"port": 81, "protocol": protocol}],
@@ -359,7 +303,7 @@ def test_ingress_on_port_81_only(protocol: str, name: str) -> None:
 def test_stacked_policies_union() -> None:
     # "should enforce multiple, stacked policies with overlapping podSelectors": y may reach x/a
     # on 81; then a second policy on the same pods adds 80
-    c = _world(ports=(80, 81))
+    c = e2e_world(ports=(80, 81))
 
     def from_y_on(port: int) -> list[dict]:
         return [
@@ -383,7 +327,7 @@ def test_stacked_policies_union() -> None:
 
 def test_allow_all_policy() -> None:
     # "should support allow-all policy"
-    c = _world(ports=(80, 81))
+    c = e2e_world(ports=(80, 81))
     c.create(_policy("allow-all", "x", _labels(), ingress=[{}]))
     _check(c, Truth(), port=80)
     _check(c, Truth(), port=81)
@@ -392,7 +336,7 @@ def test_allow_all_policy() -> None:
 def test_named_port_ingress() -> None:
     # "should allow ingress access on one named port": serve-81-tcp lets everyone in on 81,
     # nobody on 80
-    c = _world(ports=(80, 81))
+    c = e2e_world(ports=(80, 81))
     c.create(_policy("allow-all", "x", _labels(), ingress=[{"ports": [{"port": "serve-81-tcp"}]}]))
     _check(c, Truth(), port=81)
     _check(c, Truth().peer("", "x", False), port=80)
@@ -400,7 +344,7 @@ def test_named_port_ingress() -> None:
 
 def test_named_port_ingress_from_namespace() -> None:
     # "should allow ingress access from namespace on one named port"
-    c = _world(ports=(80, 81))
+    c = e2e_world(ports=(80, 81))
     rule = {
         "from": [{"namespaceSelector": _ns("y")}],
         "ports": [{"port": "serve-80-tcp", "protocol": "TCP"}],
@@ -412,7 +356,7 @@ def test_named_port_ingress_from_namespace() -> None:
 
 def test_named_port_egress() -> None:
     # "should allow egress access on one named port": x's pods may leave on serve-80-tcp only
-    c = _world(ports=(80, 81))
+    c = e2e_world(ports=(80, 81))
     c.create(
         _policy("allow-egress", "x", _labels(), egress=[{"ports": [{"port": "serve-80-tcp"}]}])
     )
@@ -422,7 +366,7 @@ def test_named_port_egress() -> None:
 
 def test_updated_policy() -> None:
     # "should enforce updated policy": allow-all, then the same policy with no ingress rules
-    c = _world(ports=(81,))
+    c = e2e_world(ports=(81,))
     policy = _policy("allow-all-mutate-to-deny-all", "x", _labels(), ingress=[{}])
     c.create(policy)
     _check(c, Truth(), port=81)
@@ -479,7 +423,7 @@ def test_deny_egress_from_all_pods_in_a_namespace(world: Cluster) -> None:
 def test_ingress_and_egress_together() -> None:
     # "should work with Ingress, Egress specified together": SetSpecIngressRules, then Egress
     # set by hand and policyTypes replaced by [Egress, Ingress]
-    c = _world(ports=(80, 81))
+    c = e2e_world(ports=(80, 81))
     policy = _policy(
         "allow-client-a-via-pod-selector",
         "x",
@@ -524,7 +468,7 @@ def test_egress_to_pod_in_another_namespace(world: Cluster) -> None:
 def test_ingress_by_protocol_only() -> None:
     # "should enforce ingress policy allowing any port traffic to a server on a specific
     # protocol": a TCP-only rule lets TCP in and isolates x/a for UDP
-    c = _world(protocols=("TCP", "UDP"))
+    c = e2e_world(protocols=("TCP", "UDP"))
     c.create(
         _policy(
             "allow-ingress-by-proto",
@@ -539,7 +483,7 @@ def test_ingress_by_protocol_only() -> None:
 
 def test_ingress_allow_all_takes_precedence() -> None:
     # "should enforce multiple ingress policies with ingress allow-all policy taking precedence"
-    c = _world(ports=(81,))
+    c = e2e_world(ports=(81,))
     c.create(_policy("allow-ingress-port-80", "x", _labels(), ingress=[{"ports": [{"port": 80}]}]))
     _check(c, Truth().peer("", "x", False), port=81)
     c.create(_policy("allow-ingress", "x", _labels(), ingress=[{}]))
@@ -548,7 +492,7 @@ def test_ingress_allow_all_takes_precedence() -> None:
 
 def test_egress_allow_all_takes_precedence() -> None:
     # "should enforce multiple egress policies with egress allow-all policy taking precedence"
-    c = _world(ports=(81,))
+    c = e2e_world(ports=(81,))
     c.create(_policy("allow-egress-port-80", "x", _labels(), egress=[{"ports": [{"port": 80}]}]))
     _check(c, Truth().peer("x", "", False), port=81)
     c.create(_policy("allow-egress", "x", _labels(), egress=[{}]))
@@ -614,7 +558,7 @@ def test_ingress_and_egress_controlled_independently(world: Cluster) -> None:
 def test_sctp_rule_is_not_tcp() -> None:
     # "should not mistakenly treat 'protocol: SCTP' as 'protocol: TCP', even if the plugin
     # doesn't support SCTP"
-    c = _world(ports=(81,))
+    c = e2e_world(ports=(81,))
     c.create(_policy("deny-ingress", "x", {}, ingress=[]))
     rule = {"ports": [{"port": 81, "protocol": "SCTP"}]}
     c.create(_policy("allow-only-sctp-ingress-on-port-81", "x", _labels(pod="a"), ingress=[rule]))
@@ -633,7 +577,7 @@ def test_sctp_rule_is_not_tcp() -> None:
     ids=["sctp", "udp"],
 )
 def test_other_protocol_rule_isolates_tcp(name: str, rule: dict) -> None:
-    c = _world(ports=(81,))
+    c = e2e_world(ports=(81,))
     c.create(_policy(name, "x", _labels(pod="a"), ingress=[rule]))
     _check(c, Truth().all_ingress("x/a", False), port=81)
 
@@ -657,6 +601,6 @@ def test_egress_namespace_not_in_default_ns_label(world: Cluster) -> None:
 @pytest.mark.parametrize("protocol", ["UDP", "SCTP"])
 def test_default_deny_ingress_other_protocols(protocol: str) -> None:
     # "should support a 'default-deny-ingress' policy", in the UDP and SCTP contexts
-    c = _world(protocols=(protocol,))
+    c = e2e_world(protocols=(protocol,))
     c.create(_policy("deny-all", "x", {}, ingress=[]))
     _check(c, Truth().peer("", "x", False), protocol=protocol)

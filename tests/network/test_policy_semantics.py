@@ -133,6 +133,22 @@ def test_ip_block_with_except_and_on_pod_ips() -> None:
     assert not verdict(_state(policy), "192.168.0.1", YB, 80).allowed
 
 
+def test_ip_block_as_go_parses_it() -> None:
+    # KNP evaluateIPBlocks parses with Go's strict net.ParseCIDR and returns true on an error
+    # ("validated by the API"), so a CIDR the API's sloppy parser accepted with leading zeros
+    # matches every address; an IPv4-mapped CIDR matches IPv4 addresses (golang/go
+    # src/net/ip.go networkNumberAndMask, Contains)
+    def allowed(block: dict, src: str) -> bool:
+        policy = _np("p", "y", ingress=[{"from": [{"ipBlock": block}]}])
+        return verdict(_state(policy), src, YB, 80).allowed
+
+    assert allowed({"cidr": "010.0.0.0/8"}, "192.168.0.1")
+    assert allowed({"cidr": "10.0.0.0/8", "except": ["010.1.0.0/16"]}, "10.1.0.1")
+    assert allowed({"cidr": "::ffff:10.0.0.0/104"}, "10.9.9.9")
+    assert not allowed({"cidr": "::ffff:10.0.0.0/104"}, "11.0.0.1")
+    assert not allowed({"cidr": "::/64"}, "10.9.9.9")
+
+
 def test_ports_protocol_and_end_port() -> None:
     # types.go NetworkPolicyPort: protocol defaults to TCP; port..endPort inclusive
     policy = _np("p", "y", ingress=[{"ports": [{"port": 8000, "endPort": 8080}]}])
@@ -164,8 +180,12 @@ def test_the_pods_own_node_always_gets_in() -> None:
     state = _state(_np("deny", "y", ingress=[]))
     v = verdict(state, "172.18.0.3", YB, 80)
     assert v.allowed
-    assert v.reasons == ("172.18.0.3 is the node of y/b; always allowed",)
+    assert v.reasons == ("172.18.0.3 is the node of y/b (its root sockets); always allowed",)
     assert not verdict(state, "172.18.0.4", YB, 80).allowed  # another node
+    beside = _pod("kube-system", "kube-proxy", "172.18.0.3", hostNetwork=True)
+    assert verdict(state, beside, YB, 80).allowed  # a host-network pod of the same node
+    elsewhere = _pod("kube-system", "kube-proxy-2", "172.18.0.4", hostNetwork=True)
+    assert not verdict(state, elsewhere, YB, 80).allowed
 
 
 def test_host_network_pods_are_never_selected_nor_peers() -> None:

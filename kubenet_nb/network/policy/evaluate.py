@@ -12,13 +12,24 @@ selected and count as their node's IP; a pod reaching its own IP never leaves it
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass
 
 from kubenet_nb.cluster.controllers.service_index import find_port
 from kubenet_nb.network.policy.state import PolicyState
 
-__all__ = ["PolicyVerdict", "isolation", "policy_types", "verdict"]
+__all__ = [
+    "End",
+    "PolicyVerdict",
+    "host_network",
+    "isolation",
+    "peer_matches",
+    "pod_ip",
+    "policy_types",
+    "port_matches",
+    "verdict",
+]
 
 
 @dataclass(frozen=True)
@@ -36,7 +47,7 @@ class PolicyVerdict:
 
 
 @dataclass(frozen=True)
-class _End:
+class End:
     """One end of a connection: a pod (not hostNetwork) or a bare IP."""
 
     pod: dict | None
@@ -53,14 +64,14 @@ def _key(pod: dict) -> str:
     return f"{pod['metadata'].get('namespace', 'default')}/{pod['metadata']['name']}"
 
 
-def _pod_ip(pod: dict) -> str | None:
+def pod_ip(pod: dict) -> str | None:
     status = pod.get("status") or {}
     return status.get("podIP") or next(
         (entry["ip"] for entry in status.get("podIPs") or () if entry.get("ip")), None
     )
 
 
-def _host_network(pod: dict) -> bool:
+def host_network(pod: dict) -> bool:
     return bool((pod.get("spec") or {}).get("hostNetwork"))
 
 
@@ -73,21 +84,47 @@ def policy_types(policy: dict) -> list[str]:
     return ["Ingress", "Egress"] if spec.get("egress") else ["Ingress"]
 
 
+@functools.lru_cache(maxsize=4096)
+def _go_cidr(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """Go's net.ParseCIDR as `IPNet.Contains` then uses it: strict (no leading zeros, no
+    zone), None when it fails; an IPv4-mapped IPv6 network matches IPv4 addresses under the
+    last 32 bits of its mask (`networkNumberAndMask`, golang/go src/net/ip.go)."""
+    try:
+        network = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return None
+    if isinstance(network, ipaddress.IPv6Network) and "%" in text:
+        return None
+    mapped = network.version == 6 and network.network_address.ipv4_mapped is not None
+    if mapped and isinstance(network, ipaddress.IPv6Network):
+        prefix = max(network.prefixlen - 96, 0)
+        base = network.network_address.ipv4_mapped
+        return ipaddress.IPv4Network(f"{base}/{prefix}", strict=False)
+    return network
+
+
 def _in_block(block: dict, ip: str | None) -> bool:
+    """kube-network-policies v0.8.0 `evaluateIPBlocks`: the address is in `cidr` and in no
+    `except`; a CIDR Go's strict parser refuses (the API's sloppy one let `010.0.0.0/8` in)
+    matches every address, as that code returns true on a parse error."""
     if ip is None:
         return False
     address = ipaddress.ip_address(ip)
-    cidr = ipaddress.ip_network(block["cidr"], strict=False)
+    cidr = _go_cidr(block["cidr"])
+    if cidr is None:
+        return True
     if address.version != cidr.version or address not in cidr:
         return False
     for text in block.get("except") or ():
-        network = ipaddress.ip_network(text, strict=False)
+        network = _go_cidr(text)
+        if network is None:
+            return True
         if address.version == network.version and address in network:
             return False
     return True
 
 
-def _peer_matches(peer: dict, policy_namespace: str, other: _End, state: PolicyState) -> bool:
+def peer_matches(peer: dict, policy_namespace: str, other: End, state: PolicyState) -> bool:
     """One NetworkPolicyPeer: an ipBlock, or pod/namespace selectors ANDed."""
     if "ipBlock" in peer:
         return _in_block(peer["ipBlock"], other.ip)
@@ -105,7 +142,7 @@ def _peer_matches(peer: dict, policy_namespace: str, other: _End, state: PolicyS
     return True
 
 
-def _port_matches(rule_port: dict, port: int, protocol: str, dst: _End) -> bool:
+def port_matches(rule_port: dict, port: int, protocol: str, dst: End) -> bool:
     """One NetworkPolicyPort: protocol (default TCP), then a number, a range or a named port
     resolved on the destination pod."""
     if (rule_port.get("protocol") or "TCP") != protocol:
@@ -124,8 +161,8 @@ def _port_matches(rule_port: dict, port: int, protocol: str, dst: _End) -> bool:
 def _direction(
     direction: str,
     subject: dict,
-    other: _End,
-    dst: _End,
+    other: End,
+    dst: End,
     port: int,
     protocol: str,
     state: PolicyState,
@@ -143,13 +180,13 @@ def _direction(
         policy_namespace = policy["metadata"].get("namespace", "default")
         for r, rule in enumerate((policy.get("spec") or {}).get(kind) or ()):
             ports = rule.get("ports") or []
-            if ports and not any(_port_matches(p, port, protocol, dst) for p in ports):
+            if ports and not any(port_matches(p, port, protocol, dst) for p in ports):
                 continue
             peers = rule.get(peers_key) or []
             if not peers:
                 return True, f"policy {policy['metadata']['name']} {kind}[{r}] allows all peers"
             for n, peer in enumerate(peers):
-                if _peer_matches(peer, policy_namespace, other, state):
+                if peer_matches(peer, policy_namespace, other, state):
                     return True, (
                         f"policy {policy['metadata']['name']} {kind}[{r}].{peers_key}[{n}] "
                         f"matches {other.label} on {where}"
@@ -184,22 +221,23 @@ def verdict(
     A pod reaching its own IP stays on its loopback, where no policy looks; `hairpin` says it
     came back through its node instead (through its own Service), where it is judged.
     """
-    if isinstance(src, dict) and not _host_network(src):
-        source = _End(src, _pod_ip(src))
+    if isinstance(src, dict) and not host_network(src):
+        source = End(src, pod_ip(src))
     else:
-        source = _End(None, _pod_ip(src) if isinstance(src, dict) else src)
+        source = End(None, pod_ip(src) if isinstance(src, dict) else src)
     if isinstance(dst, str):
-        destination = _End(None, dst)
+        destination = End(None, dst)
     else:
-        destination = _End(None if _host_network(dst) else dst, _pod_ip(dst))
+        destination = End(None if host_network(dst) else dst, pod_ip(dst))
     if source.pod is not None and destination.pod is not None and not hairpin:
         if _key(source.pod) == _key(destination.pod):
             label = _key(destination.pod)
             return PolicyVerdict(True, (f"{label} reaches itself over loopback",))
-    if isinstance(dst, dict) and isinstance(src, str):
+    if isinstance(dst, dict) and source.pod is None:
         host_ip = (dst.get("status") or {}).get("hostIP")
-        if host_ip and src == host_ip:
-            return PolicyVerdict(True, (f"{src} is the node of {_key(dst)}; always allowed",))
+        if host_ip and source.ip == host_ip:
+            why = f"{host_ip} is the node of {_key(dst)} (its root sockets); always allowed"
+            return PolicyVerdict(True, (why,))
     reasons = []
     allowed = True
     if source.pod is not None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from kubenet_nb.network.policy import policy_state, verdict
+from kubenet_nb.network.policy import allowed_matrix, policy_state
 
 if TYPE_CHECKING:
     from kubenet_nb.views.workbook import Objects
@@ -36,8 +36,8 @@ def reachability_table(
         key=lambda pod: (pod["metadata"].get("namespace", ""), pod["metadata"]["name"]),
     )
     names = [f"{pod['metadata'].get('namespace')}/{pod['metadata']['name']}" for pod in pods]
-    rows = [[verdict(state, src, dst, port, protocol).allowed for dst in pods] for src in pods]
-    frame = pd.DataFrame(rows, index=names, columns=names, dtype=bool)
+    matrix = allowed_matrix(state, pods, port, protocol)
+    frame = pd.DataFrame(matrix, index=names, columns=names, dtype=bool)
     frame.index.name = "from"
     frame.columns.name = "to"
     return frame
