@@ -346,7 +346,11 @@ class Cluster:
     ) -> Picture:
         """A picture (Graphviz) of nodes, pods, Services and endpoints, displayed as SVG.
 
-        Options: containers, system (show kube-system and friends), fold_threshold, legend.
+        Options: containers, system (show kube-system and friends), fold_threshold, legend,
+        flows=<port> with flows_protocol ("TCP", "UDP" or "SCTP"): an edge for each pair of
+        drawn pods the NetworkPolicies let connect on that port (the caption says so instead
+        when every pair may, or none). Pods a NetworkPolicy isolates are marked
+        `isolated: ingress, egress`.
         """
         return topology(self, namespace, highlight, selector, **options)
 

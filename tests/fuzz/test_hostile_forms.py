@@ -1,7 +1,8 @@
 """Hostile input through the workbench's forms: every field filled in, every button clicked.
 
 Every text field of every form (the deployment's name and image, the Service's name, targetPort
-and external name, the outside client's IP and the trace target) gets a hostile string: empty,
+and external name, the outside client's IP and the trace target, the NetworkPolicy's name,
+labels and YAML) gets a hostile string: empty,
 blanks, NUL, ESC, RTL overrides, lone surrogates, markup, DOT and HTML metacharacters, newlines,
 digits that are not ASCII (`"²".isdigit()` holds, `int("²")` fails), 5000-digit numbers (more
 than Python's `int()` reads) and 100 kB strings. Every number field gets 0, negatives, ints beyond
@@ -214,6 +215,12 @@ def fill(wb: Workbench, data: st.DataObject) -> None:
         getattr(form, field).value = data.draw(TEXT, label=field)
     for field in ("client_ip", "target"):
         getattr(wb.tracer, field).value = data.draw(TEXT, label=field)
+    wb.policies.template.value = data.draw(st.sampled_from(_choices(wb.policies.template)))
+    for field in ("name", "pods", "source", "peer"):
+        getattr(wb.policies, field).value = data.draw(TEXT, label=f"policy {field}")
+    if data.draw(st.booleans(), label="edit the policy's YAML"):
+        wb.policies.manifest_text.value = data.draw(TEXT, label="policy YAML")
+    wb.policies.matrix_port.value = max(1, min(65535, data.draw(INTS, label="matrix port")))
     wb.deploy.replicas.value = data.draw(INTS, label="replicas")
     wb.deploy.port.value = data.draw(INTS, label="container port")
     wb.expose.port.value = data.draw(INTS, label="port")
@@ -228,6 +235,8 @@ def fill(wb: Workbench, data: st.DataObject) -> None:
         wb.nodes.node,
         wb.tracer.source,
         wb.tracer.via,
+        wb.policies.policy,
+        wb.policies.matrix_protocol,
     ):
         if dropdown.options:
             dropdown.value = data.draw(st.sampled_from(_choices(dropdown)))
@@ -248,6 +257,8 @@ def buttons(wb: Workbench) -> dict[str, widgets.Button]:
         "drain": wb.nodes.drain,
         "trace": wb.tracer.trace,
         "send": wb.tracer.send,
+        "apply-policy": wb.policies.apply,
+        "delete-policy": wb.policies.delete,
         "refresh": wb.refresh_button,
     }
 

@@ -1,4 +1,5 @@
-"""Readiness colours for the endpoints and pods tables, with every cell and label escaped.
+"""Readiness colours for the endpoints and pods tables, and ✔/✘ for a reachability matrix,
+with every cell and label escaped.
 
 pandas' Styler writes cell text and labels into its HTML raw, and a missing value as a bare
 `<NA>`, unless told otherwise; here text is escaped (`escape="html"` for cells, rows and
@@ -8,6 +9,8 @@ well-formed and the same on every run. Needs jinja2 (pandas' Styler imports it).
 
 from __future__ import annotations
 
+import html
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -15,7 +18,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
-__all__ = ["COLOURS", "readiness", "styled"]
+__all__ = ["COLOURS", "TICKS", "Ticks", "readiness", "styled", "ticks"]
 
 COLOURS = {
     "ready": "background-color: #e6f4ea",
@@ -69,3 +72,66 @@ def styled(frame: pd.DataFrame, uuid: str) -> Styler:
         .apply(lambda column: colours, axis=0)
         .set_uuid(uuid)
     )
+
+
+TICKS = {
+    True: ("✔", "color: #1a7f37; text-align: center"),
+    False: ("✘", "color: #cf222e; background-color: #fce8e6; text-align: center"),
+}
+"""A yes/no cell: its mark and its style (green yes, red no on a pale red ground, centred)."""
+
+
+def _escaped(name: Any) -> Any:
+    """An axis name as HTML text (None stays None: no header row)."""
+    return None if name is None else html.escape(str(name))
+
+
+@dataclass(frozen=True, eq=False)
+class Ticks:
+    """A bool table (a reachability matrix) shown as ✔/✘: as text where there is no HTML, as
+    coloured, escaped HTML in a notebook; both the same on every run (no object address)."""
+
+    frame: pd.DataFrame
+    uuid: str
+
+    def marks(self) -> pd.DataFrame:
+        """The table with ✔ for True and ✘ for False."""
+        return self.frame.map(lambda value: TICKS[bool(value)][0])
+
+    def __repr__(self) -> str:
+        return self.marks().to_string()
+
+    def _repr_html_(self) -> str:
+        colours = self.frame.map(lambda value: TICKS[bool(value)][1])
+        # The Styler escapes labels, not the axes' names ("from", "to"): those are escaped here.
+        marks = self.marks().rename_axis(
+            index=_escaped(self.frame.index.name), columns=_escaped(self.frame.columns.name)
+        )
+        return (
+            marks.style.format(escape="html")
+            .format_index(escape="html", axis=0)
+            .format_index(escape="html", axis=1)
+            .apply(lambda _frame: colours, axis=None)
+            .set_uuid(self.uuid)
+            .to_html()
+        )
+
+
+def ticks(frame: pd.DataFrame, uuid: str) -> Ticks:
+    """A bool table shown as ✔/✘; `uuid` names its HTML ids (`T_<uuid>`), one per table shown
+    in a notebook, so that one table's colours never apply to another's cells.
+
+    >>> frame = pd.DataFrame([[True, False]], index=["x/<a>"], columns=["x/a", "y/b"])
+    >>> frame.columns.name = "<to>"
+    >>> print(ticks(frame, "demo"))
+    <to>  x/a y/b
+    x/<a>   ✔   ✘
+    >>> page = ticks(frame, "demo")._repr_html_()
+    >>> "x/&lt;a&gt;" in page, "&lt;to&gt;" in page, "<a>" in page, "<to>" in page
+    (True, True, False, False)
+    >>> 'id="T_demo"' in page, page.count("color: #cf222e"), page.count("color: #1a7f37")
+    (True, 1, 1)
+    >>> ticks(frame, "demo")._repr_html_() == page  # the frame's own names are left alone
+    True
+    """
+    return Ticks(frame, uuid)

@@ -4,9 +4,10 @@ What it draws, from the objects as they are now: each node as a box (name, node 
 holding a host box (its address and node ports) and its pods (name, IP, labels, readiness, and
 containers with their ports when asked); each Service as a virtual-IP box with edges to its
 endpoints labelled `port → target port`; load balancers, the outside client, headless DNS names
-and ExternalName CNAMEs; a traced connection's path; a legend of the styles drawn. The DOT
-text is deterministic (sorted objects, IDs from kind, namespace and name) and all object text is
-escaped.
+and ExternalName CNAMEs; a traced connection's path; the pods a NetworkPolicy isolates, and
+when asked the connections policies allow between pods on one port; a legend of the styles
+drawn. The DOT text is deterministic (sorted objects, IDs from kind, namespace and name) and all
+object text is escaped.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from kubenet_nb.network.trace import Trace
 from kubenet_nb.views.dot import dot_id, table, text
 from kubenet_nb.views.picture import Picture
 from kubenet_nb.views.topology.drawing import NODE_IP_PORT, Drawing
+from kubenet_nb.views.topology.flows import Flows, check_flows, draw_flows
 from kubenet_nb.views.topology.highlight import Path, Ref, plan
 from kubenet_nb.views.topology.ingress import OUTSIDE_ID, WaysIn, node_port_row
+from kubenet_nb.views.topology.isolation import isolation_of
 from kubenet_nb.views.topology.nodes import draw_nodes
 from kubenet_nb.views.topology.scene import collect
 from kubenet_nb.views.topology.services import service_boxes, service_endpoint_map
@@ -76,7 +79,14 @@ def _marked(path: Path) -> frozenset[str]:
     return frozenset(ids)
 
 
-def _draw_path(drawing: Drawing, path: Path) -> None:
+def _caption(words: str, colour: str) -> list[str]:
+    """Caption rows: `words` wrapped (a long line would widen the picture), in `colour`."""
+    lines = textwrap.wrap(words, CAPTION_WIDTH, max_lines=3, placeholder=" …")
+    return [f'<FONT COLOR="{colour}">{text(line)}</FONT>' for line in lines]
+
+
+def _draw_path(drawing: Drawing, path: Path) -> list[str]:
+    """The path's edges, numbered; returns its caption rows."""
     colour = CONNECTION_STYLES["trace"]["color"] if path.verdict == "delivered" else FAILED
     for number, step in enumerate(path.steps, start=1):
         lines = [f"{number}. {step.lines[0]}", *step.lines[1:]]
@@ -90,9 +100,7 @@ def _draw_path(drawing: Drawing, path: Path) -> None:
             penwidth="2.5",
             constraint="false",
         )
-    lines = textwrap.wrap(path.caption, CAPTION_WIDTH, max_lines=3, placeholder=" …")
-    markup = table([f'<FONT COLOR="{colour}">{text(line)}</FONT>' for line in lines])
-    drawing.graph.attr(label=f"<{markup}>")
+    return _caption(path.caption, colour)
 
 
 def topology(
@@ -105,6 +113,8 @@ def topology(
     system: bool = False,
     fold_threshold: int | None = FOLD_THRESHOLD,
     legend: bool = True,
+    flows: int | None = None,
+    flows_protocol: str = "TCP",
 ) -> Picture:
     """Draw the cluster as it is now.
 
@@ -113,12 +123,17 @@ def topology(
     `selector` (kubectl's `-l` syntax) keeps the pods whose labels match, and the Services
     that match or route to them. `highlight` draws the path of a `Trace`. `containers` lists
     each pod's containers and ports. More than `fold_threshold` pods of one ReplicaSet on one
-    node fold into one box (None: never).
+    node fold into one box (None: never). A pod some NetworkPolicy isolates has a thicker border
+    and says `isolated: ingress, egress`. `flows` (a port; `flows_protocol` TCP, UDP or SCTP)
+    draws an edge for each pair of drawn pods whose new connection the NetworkPolicies allow on
+    that port (a folded box stands for its pods: `k of n` when only some of their pairs may);
+    when all pairs may, or none, the caption says so instead.
 
     >>> from kubenet_nb import Cluster
     >>> topology(Cluster())
     <Topology: 3 nodes, 0 pods, 1 service>
     """
+    wanted = check_flows(flows, flows_protocol) if flows is not None else None
     path = plan(cluster, highlight) if highlight is not None else None
     keep = path.pods if path is not None else frozenset()
     scene = collect(
@@ -129,21 +144,29 @@ def topology(
         keep_pods=keep,
         keep_services=path.services if path is not None else (),
     )
-    drawing = Drawing(scene, _marked(path) if path is not None else frozenset())
+    marked = _marked(path) if path is not None else frozenset()
+    drawing = Drawing(scene, marked, isolation_of(cluster, scene.pods))
     endpoints = service_endpoint_map(drawing)
     ways_in = WaysIn(drawing, endpoints)
     draw_nodes(drawing, ways_in.rows(), containers, set(keep), fold_threshold)
     ways_in.draw_outside(path.outside if path is not None else None)
     service_boxes(drawing, endpoints)
     ways_in.draw()
-    if path is not None:
-        _draw_path(drawing, path)
+    caption = _draw_path(drawing, path) if path is not None else []
+    drawn: Flows | None = None
+    if wanted is not None:
+        drawn = draw_flows(drawing, cluster, *wanted)
+        caption += _caption(drawn.caption, CONNECTION_STYLES["flow"]["color"])
+    if caption:
+        drawing.graph.attr(label=f"<{table(caption)}>")
     if legend:
-        add_legend(drawing.graph, drawing.box_styles, drawing.line_kinds)
+        add_legend(drawing.graph, drawing.box_styles, drawing.line_kinds, drawing.isolated_drawn)
     summary = (
         f"<Topology: {_count(len(scene.nodes), 'node')}, {_count(len(scene.pods), 'pod')}, "
         f"{_count(len(scene.services), 'service')}"
     )
     if path is not None:
         summary += f"; trace {path.verdict}"
+    if drawn is not None:
+        summary += f"; {drawn.summary}"
     return Picture(drawing.graph, summary + ">")

@@ -13,6 +13,7 @@ import graphviz
 
 from kubenet_nb.views.dot import TIMES, dot_id, html_label, table, text
 from kubenet_nb.views.topology.endpoints import DrawnEndpoint
+from kubenet_nb.views.topology.isolation import Isolation
 from kubenet_nb.views.topology.scene import Scene
 from kubenet_nb.views.topology.styles import CONNECTION_STYLES, FONT, HIGHLIGHT, OUTSIDE_STYLE
 
@@ -25,10 +26,16 @@ NODE_IP_PORT = "ip"
 class Drawing:
     """A graph under construction over one `Scene`."""
 
-    def __init__(self, scene: Scene, marked: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, scene: Scene, marked: frozenset[str] = frozenset(), isolation: Isolation | None = None
+    ) -> None:
         self.scene = scene
         self.marked = marked
         """Boxes on a traced path, drawn emphasised."""
+        self.isolation: Isolation = isolation or {}
+        """The pods a NetworkPolicy isolates, marked on their boxes."""
+        self.isolated_drawn = False
+        """Whether a box was marked isolated, for the legend."""
         self.graph = graphviz.Digraph(
             "topology",
             graph_attr={

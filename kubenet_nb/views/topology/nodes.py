@@ -20,8 +20,9 @@ from kubenet_nb.api.well_known import (
 from kubenet_nb.views.dot import TIMES, Row, dot_id, table, text
 from kubenet_nb.views.topology.drawing import NODE_IP_PORT, Drawing
 from kubenet_nb.views.topology.endpoints import ip_key
+from kubenet_nb.views.topology.isolation import isolation_line
 from kubenet_nb.views.topology.scene import internal_ip, object_key, pod_state, qualified
-from kubenet_nb.views.topology.styles import HOST_STYLE, POD_STYLES
+from kubenet_nb.views.topology.styles import HOST_STYLE, ISOLATED_STYLE, POD_STYLES, POLICY
 
 __all__ = ["HIDDEN_LABELS", "draw_nodes"]
 
@@ -70,20 +71,24 @@ def _container_rows(pod: dict) -> list[str]:
     return rows
 
 
-def _pod_markup(pod: dict, state: str, containers: bool) -> str:
+def _pod_markup(pod: dict, state: str, containers: bool, isolated: str = "") -> str:
     namespace, name = object_key(pod)
     status = pod.get("status") or {}
     where = status.get("podIP") or "no IP"
     if (pod.get("spec") or {}).get("hostNetwork"):
         where += " (host network)"
     rows = [f"<B>{text(qualified((namespace, name)))}</B>", text(f"{where} · {state}")]
+    if isolated:
+        rows.append(_small(text(isolated), POLICY))
     rows += _label_rows(pod["metadata"].get("labels") or {})
     if containers:
         rows += _container_rows(pod)
     return table(rows)
 
 
-def _folded_markup(pods: list[dict], states: list[str], containers: bool) -> str:
+def _folded_markup(
+    pods: list[dict], states: list[str], containers: bool, isolated: str = ""
+) -> str:
     namespace, _ = object_key(pods[0])
     owner = (_controller(pods[0]) or ("", "?"))[1]
     counts = ", ".join(f"{states.count(s)} {s}" for s in STATE_ORDER if s in states)
@@ -94,6 +99,8 @@ def _folded_markup(pods: list[dict], states: list[str], containers: bool) -> str
     ]
     if ips:
         rows.append(text(f"{ips[0]} … {ips[-1]}" if len(ips) > 1 else ips[0]))
+    if isolated:
+        rows.append(_small(text(isolated), POLICY))
     common = dict(pods[0]["metadata"].get("labels") or {})
     for pod in pods[1:]:
         labels = pod["metadata"].get("labels") or {}
@@ -139,17 +146,24 @@ def _draw_pods(
 ) -> None:
     for group in _groups(pods, keep, threshold):
         states = [pod_state(p) for p in group]
+        marks = [
+            drawing.isolation[key] for key in map(object_key, group) if key in drawing.isolation
+        ]
+        isolated = isolation_line(marks, len(group))
         if len(group) == 1:
             pod_id = dot_id("pod", *object_key(group[0]))
-            markup = _pod_markup(group[0], states[0], containers)
+            markup = _pod_markup(group[0], states[0], containers, isolated)
             attrs = dict(POD_STYLES[states[0]])
         else:
             namespace, _ = object_key(group[0])
             owner = _controller(group[0]) or ("", "")
             pod_id = dot_id("pods", namespace, *owner, node)
-            markup = _folded_markup(group, states, containers)
+            markup = _folded_markup(group, states, containers, isolated)
             most = max(STATE_ORDER, key=states.count)
             attrs = {**POD_STYLES[most], "peripheries": "2"}
+        if isolated:
+            attrs.update(ISOLATED_STYLE)
+            drawing.isolated_drawn = True
         drawing.add_node(where, pod_id, markup, **attrs)
         for pod in group:
             drawing.pod_ids[object_key(pod)] = pod_id

@@ -16,7 +16,9 @@ __all__ = [
     "CONNECTION_STYLES",
     "FONT",
     "HIGHLIGHT",
+    "ISOLATED_STYLE",
     "POD_STYLES",
+    "POLICY",
     "add_legend",
 ]
 
@@ -25,6 +27,10 @@ HIGHLIGHT = "#d9480f"
 """The colour of a traced path (and of the boxes it crosses)."""
 FAILED = "#c92a2a"
 """The colour of a traced path that was not delivered."""
+POLICY = "#c2255c"
+"""The colour of a NetworkPolicy's isolation line in a pod's box (and of the flows caption)."""
+ALLOWED = "#2f9e44"
+"""The colour of a connection NetworkPolicies allow (`flows`)."""
 
 POD_STYLES: dict[str, dict[str, str]] = {
     "ready": {"style": "rounded,filled", "fillcolor": "#d3f9d8", "color": "#2b8a3e"},
@@ -33,6 +39,9 @@ POD_STYLES: dict[str, dict[str, str]] = {
     "pending": {"style": "rounded,filled,dotted", "fillcolor": "#f8f9fa", "color": "#868e96"},
 }
 """A pod's box by its state; a folded box takes the style of most of its pods."""
+ISOLATED_STYLE = {"penwidth": "2.5"}
+"""Added to the box of a pod some NetworkPolicy isolates: a thicker border, in its state's
+colour (the box also says `isolated: ingress, egress`)."""
 
 SERVICE_STYLE = {"shape": "box", "style": "filled", "fillcolor": "#dbe4ff", "color": "#364fc7"}
 LOCAL_SERVICE_STYLE = {**SERVICE_STYLE, "color": "#862e9c", "penwidth": "2.5"}
@@ -56,6 +65,7 @@ CONNECTION_STYLES: dict[str, dict[str, str]] = {
     "outside": {"color": "#495057", "style": "dashed"},
     "load balancer": {"color": "#e67700", "style": "solid"},
     "trace": {"color": HIGHLIGHT, "style": "bold"},
+    "flow": {"color": ALLOWED, "style": "solid"},
 }
 """Edges by what they mean; endpoint edges by the endpoint's conditions."""
 
@@ -78,7 +88,10 @@ _LINE_LEGEND = (
     ("dns", "DNS answer (headless A record, ExternalName CNAME)"),
     ("load balancer", "load balancer → nodes it sends to"),
     ("trace", "the traced connection (DNAT, SNAT marked)"),
+    ("flow", "NetworkPolicies let the pod open a new connection (port in the caption)"),
 )
+_ISOLATED_BORDER = 3
+"""The legend swatch's border for an isolated pod (cells take whole points)."""
 _LINE_GLYPH = {"solid": "──────", "dashed": "─ ─ ─ ─", "dotted": "·······", "bold": "━━━━━━"}
 
 
@@ -92,17 +105,26 @@ def _drawn(style: dict[str, str], boxes: Iterable[dict[str, str]]) -> bool:
 
 
 def add_legend(
-    graph: graphviz.Digraph, boxes: Iterable[dict[str, str]], lines: Collection[str]
+    graph: graphviz.Digraph,
+    boxes: Iterable[dict[str, str]],
+    lines: Collection[str],
+    isolated: bool = False,
 ) -> None:
     """A legend box explaining only what the picture shows: the styles of the `boxes` drawn
-    (their attributes as given, before any highlight) and the kinds of `lines` drawn. Nothing
-    drawn in a legend style, no legend."""
+    (their attributes as given, before any highlight), whether a pod drawn is `isolated` by a
+    NetworkPolicy, and the kinds of `lines` drawn. Nothing drawn in a legend style, no legend."""
     boxes = list(boxes)
     rows = [
         f'<TR>{_swatch(style["fillcolor"], style["color"])}<TD ALIGN="LEFT">{words}</TD></TR>'
         for style, words in _BOX_LEGEND
         if _drawn(style, boxes)
     ]
+    if isolated:
+        rows.append(
+            f'<TR><TD BGCOLOR="#ffffff" COLOR="#495057" BORDER="{_ISOLATED_BORDER}" WIDTH="28"> '
+            '</TD><TD ALIGN="LEFT">pod isolated by a NetworkPolicy (thick border; '
+            "“isolated: ingress, egress”: only what a rule allows gets in / out)</TD></TR>"
+        )
     for kind, words in _LINE_LEGEND:
         if kind in lines:
             style = CONNECTION_STYLES[kind]

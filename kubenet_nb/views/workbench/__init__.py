@@ -1,9 +1,10 @@
 """`Workbench`: an ipywidgets app to drive a cluster without code and watch what it does.
 
 Every button does what a user would do (a kubectl command line, `c.set_ready`, `c.trace`,
-`c.send`), so the cluster answers as it answers anyone: its Events, its refusals in the API
-server's or kubectl's words. After each action the picture, the endpoints table and the log
-are drawn again from the cluster. A refused action shows its error in the app, never a
+`c.send`, `kubectl apply -f -` for a NetworkPolicy), so the cluster answers as it answers
+anyone: its Events, its refusals in the API server's or kubectl's words. After each action the
+picture, the endpoints table, the reachability matrix and the log are drawn again from the
+cluster. A refused action shows its error in the app, never a
 traceback, and changes nothing. Testable without a kernel: set `.value`, call `.click()`.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
@@ -21,10 +23,12 @@ from kubenet_nb.views.workbench.display import (
     Table,
     default_source,
     draw_topology,
+    matrix_html,
     name_of,
     node_choices,
     picture_html,
     pod_choices,
+    reachability_matrix,
     source_choices,
     status_html,
     table_endpoints,
@@ -40,7 +44,15 @@ from kubenet_nb.views.workbench.forms import (
     TraceForm,
     set_options,
 )
-from kubenet_nb.views.workbench.log import Entry, History, Snapshot, changes, take_snapshot
+from kubenet_nb.views.workbench.log import (
+    Entry,
+    History,
+    Snapshot,
+    changes,
+    reachable_pairs,
+    take_snapshot,
+)
+from kubenet_nb.views.workbench.policy import PolicyForm
 
 if TYPE_CHECKING:
     from kubenet_nb.network.trace import Trace
@@ -68,15 +80,18 @@ class Workbench(widgets.VBox):
 
     `namespace` is where deployments and Services are made and what the picture and table
     show. `draw` and `table` make the picture and the table (the topology and the endpoints
-    table unless given). After each action: `picture` (its DOT in `.source`) and `table` (the
-    DataFrame) are the ones drawn, `history` holds the log, `highlight` the trace drawn.
+    table unless given). After each action: `picture` (its DOT in `.source`), `table` and
+    `matrix` (the DataFrames) are the ones drawn, `history` holds the log, `highlight` the
+    trace drawn.
 
     Laid out so that the picture and the table stay in view after a click: the forms, one
     status block (the command, its manifest folded, what it printed), the picture scaled to
-    fit, the table (its brief columns unless `wide` is ticked), the last trace's hops or
-    send's counts, then the log. Trace highlights its path in the picture; Send opens many
-    connections to whichever backends kube-proxy picks, so it draws no path and clears the
-    last trace's (its counts are below the table); any change to the cluster clears it too.
+    fit, the table (its brief columns unless `wide` is ticked), the reachability matrix (which
+    pod the NetworkPolicies let connect to which, over the namespaces shown by default, on the
+    port chosen beside it), the last trace's hops or send's counts, then the log. Trace
+    highlights its path in the picture; Send opens many connections to whichever backends
+    kube-proxy picks, so it draws no path and clears the last trace's (its counts are below
+    the table); any change to the cluster clears it too.
     """
 
     def __init__(
@@ -92,8 +107,10 @@ class Workbench(widgets.VBox):
         self._draw, self._table = draw, table
         self.deploy, self.expose, self.pods = DeployForm(), ExposeForm(), PodForm()
         self.nodes, self.tracer = NodeForm(), TraceForm()
+        self.policies = PolicyForm(namespace)
         self.status_view, self.result_view = _view("14em"), _view("40em")
         self.picture_view, self.table_view = _view(), _view("30em")
+        self.matrix_view = _view("30em")
         self.log_view = _view("60em")
         self.wide = widgets.Checkbox(value=False, description="every column (wide)", indent=False)
         self.full_size = widgets.Checkbox(
@@ -111,9 +128,24 @@ class Workbench(widgets.VBox):
         self._wire()
         tabs = widgets.Tab(
             children=[
-                f.box for f in (self.deploy, self.expose, self.pods, self.nodes, self.tracer)
+                f.box
+                for f in (
+                    self.deploy,
+                    self.expose,
+                    self.pods,
+                    self.nodes,
+                    self.tracer,
+                    self.policies,
+                )
             ],
-            titles=["Deploy", "Expose", "Scale & pods", "Nodes", "Trace & traffic"],
+            titles=[
+                "Deploy",
+                "Expose",
+                "Scale & pods",
+                "Nodes",
+                "Trace & traffic",
+                "NetworkPolicy",
+            ],
         )
         title = widgets.HTML(
             f'<h3 style="display:inline;margin-right:1em">Workbench: namespace '
@@ -128,6 +160,14 @@ class Workbench(widgets.VBox):
             widgets.HBox([self.full_size, self.wide]),
             _heading("Endpoints"),
             self.table_view,
+            widgets.HBox(
+                [
+                    _heading("Reachability (NetworkPolicy)"),
+                    self.policies.matrix_port,
+                    self.policies.matrix_protocol,
+                ]
+            ),
+            self.matrix_view,
             self.result_view,
             _heading("Log, newest first"),
             self.log_view,
@@ -152,6 +192,10 @@ class Workbench(widgets.VBox):
         self.tracer.source.observe(self._on_source, names="value")
         self.tracer.trace.on_click(lambda _: self._trace())
         self.tracer.send.on_click(lambda _: self._send_requests())
+        self.policies.apply.on_click(lambda _: self._kubectl("apply -f -", self.policies.stdin()))
+        self.policies.delete.on_click(lambda _: self._kubectl(self.policies.delete_command()))
+        for field in (self.policies.matrix_port, self.policies.matrix_protocol):
+            field.observe(lambda _: self._show_matrix(), names="value")
         self.refresh_button.on_click(lambda _: self._act(Entry("(read the cluster again)"), None))
         self.wide.observe(lambda _: self._show_table(), names="value")
         self.full_size.observe(lambda _: self._show_picture(), names="value")
@@ -252,7 +296,8 @@ class Workbench(widgets.VBox):
         self._show_picture()
         self.table = self._table(cluster, self.namespace)
         self._show_table()
-        snapshot = take_snapshot(cluster, self.table)
+        self._show_matrix()
+        snapshot = take_snapshot(cluster, self.table, self.matrix, self._where())
         if entry is not None and self._snapshot is not None:
             self.history.add(changes(entry, self._snapshot, snapshot), cluster.now)
             self.status_view.value = status_html(entry)
@@ -264,6 +309,21 @@ class Workbench(widgets.VBox):
 
     def _show_table(self) -> None:
         self.table_view.value = table_html(table_shown(self.table, self.wide.value))
+
+    def _where(self) -> str:
+        """The port and protocol the matrix is drawn for, e.g. `80/TCP`."""
+        return f"{self.policies.matrix_port.value}/{self.policies.matrix_protocol.value}"
+
+    def _show_matrix(self) -> None:
+        """Draw the reachability matrix for the port chosen; the log compares the next action
+        with it (another port is only a view: nothing is logged)."""
+        port, protocol = self.policies.matrix_port.value, self.policies.matrix_protocol.value
+        self.matrix = reachability_matrix(self.cluster, port, protocol)
+        self.matrix_view.value = matrix_html(self.matrix, self._where())
+        if self._snapshot is not None and self._snapshot.where != self._where():
+            self._snapshot = replace(
+                self._snapshot, reachable=reachable_pairs(self.matrix), where=self._where()
+            )
 
     def _sync_choices(self) -> None:
         """Offer the deployments, pods and nodes there are now, keeping the selections."""
@@ -287,6 +347,8 @@ class Workbench(widgets.VBox):
                 else:
                     self.tracer.source.value = start
             set_options(self.tracer.via, via_choices(nodes))
+            policies = cluster.list("networkpolicies", ns)
+            set_options(self.policies.policy, [(name_of(p), name_of(p)) for p in policies])
         finally:
             self._syncing = False
             self._select = None

@@ -1,5 +1,6 @@
-"""How the workbench shows the cluster: its picture and table makers, the status line, and
-the choices its dropdowns offer (pods with their state, nodes with theirs).
+"""How the workbench shows the cluster: its picture and table makers, the reachability
+matrix, the status line, and the choices its dropdowns offer (pods with their state, nodes with
+theirs).
 
 The picture and the table come from callables (`Draw`, `Table`), the topology and the
 endpoints table by default, so the app depends only on what it needs of them.
@@ -12,8 +13,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from kubenet_nb.views.tables.endpoints import ENDPOINT_COLUMNS, brief, endpoints_table
+from kubenet_nb.views.tables.reachability import reachability_table
+from kubenet_nb.views.tables.style import ticks
 from kubenet_nb.views.topology import topology
-from kubenet_nb.views.topology.scene import pod_state
+from kubenet_nb.views.topology.scene import SYSTEM_NAMESPACES, pod_state
 from kubenet_nb.views.workbench.forms import OUTSIDE
 from kubenet_nb.views.workbench.log import says_html
 
@@ -31,10 +34,12 @@ __all__ = [
     "Table",
     "default_source",
     "draw_topology",
+    "matrix_html",
     "name_of",
     "node_choices",
     "picture_html",
     "pod_choices",
+    "reachability_matrix",
     "source_choices",
     "status_html",
     "table_endpoints",
@@ -77,6 +82,36 @@ def table_endpoints(cluster: Workbook, namespace: str) -> pd.DataFrame:
     """The default table: the namespace's endpoints table, every column (the log compares
     the conditions; the app shows the brief columns unless asked for all)."""
     return endpoints_table(cluster, namespace, wide=True)
+
+
+def reachability_matrix(cluster: Workbook, port: int, protocol: str) -> pd.DataFrame:
+    """Which pod may connect to which on `port`/`protocol` (the reachability matrix), over the
+    pods of every namespace but the system ones: a policy admitting another namespace shows."""
+    namespaces = {
+        pod["metadata"].get("namespace", "")
+        for pod in cluster.list("pods", None)
+        if pod["metadata"].get("namespace") not in SYSTEM_NAMESPACES
+    }
+    only = next(iter(namespaces)) if len(namespaces) == 1 else None
+    frame = reachability_table(cluster, port, protocol, only)
+    keep = [name for name in frame.index if name.partition("/")[0] in namespaces]
+    return frame.loc[keep, keep]
+
+
+def matrix_html(frame: pd.DataFrame, where: str) -> str:
+    """A reachability matrix as HTML: a count above, then a row per source and a column per
+    destination, ✔ (allowed) or ✘ (dropped: the client times out); every name escaped."""
+    if frame.empty:
+        return f"<p><i>No pods to connect on {html.escape(where)}.</i></p>"
+    pods = len(frame.columns)
+    allowed = int(frame.to_numpy().sum()) - pods
+    summary = (
+        f"<p><small>{allowed} of {pods * (pods - 1)} new connections allowed on "
+        f"{html.escape(where)} (rows: from, columns: to; ✘: dropped, the client times out; "
+        "a pod reaching itself never leaves it).</small></p>"
+    )
+    table = ticks(frame, "workbench-reachability")._repr_html_()
+    return f'{summary}<div style="white-space:nowrap">{table}</div>'
 
 
 def table_shown(frame: pd.DataFrame, wide: bool) -> pd.DataFrame:

@@ -1,9 +1,10 @@
 """The workbench's log: what each action did to the cluster, in the cluster's own records.
 
 After every action the workbench takes a `Snapshot` (the Events, the endpoints table's rows,
-every node's kube-proxy rules) and compares it with the one before: the new Events as
-`kubectl get events -A` prints them, the endpoints that appeared, went or changed conditions,
-and the rules kube-proxy rewrote on each node. All text reaches the HTML escaped.
+every node's kube-proxy rules, the reachability matrix) and compares it with the one before:
+the new Events as `kubectl get events -A` prints them, the endpoints that appeared, went or
+changed conditions, the rules kube-proxy rewrote on each node, and the connections between pods
+that NetworkPolicies now allow or drop. All text reaches the HTML escaped.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ __all__ = [
     "History",
     "Snapshot",
     "changes",
+    "reachable_pairs",
     "says_html",
     "take_snapshot",
 ]
@@ -39,6 +41,8 @@ ENDPOINT_KEY = ["namespace", "service", "port", "protocol", "endpoint_ip", "endp
 ENDPOINT_STATE = ["pod", "node", "ready", "serving", "terminating"]
 MAX_RULE_LINES = 60
 """Rule lines listed per group of nodes; the count says how many there were."""
+MAX_PAIR_LINES = 60
+"""Pairs of pods listed whose reachability changed; the count says how many there were."""
 
 EndpointRows = dict[tuple, tuple]
 
@@ -52,6 +56,10 @@ class Snapshot:
     endpoints: EndpointRows
     rules: dict[str, Counter[str]]
     """Each node's rules (`table -A chain ...`), as a multiset of lines."""
+    reachable: dict[tuple[str, str], bool] = field(default_factory=dict)
+    """Whether a new connection from a pod to another passes the NetworkPolicies."""
+    where: str = ""
+    """The port and protocol `reachable` is about (`80/TCP`); "" when not taken."""
 
 
 def _rules(text: str) -> Counter[str]:
@@ -83,14 +91,28 @@ def _plain(value: object) -> object:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def take_snapshot(cluster: Workbook, endpoints: pd.DataFrame) -> Snapshot:
-    """The cluster's Events and rules now, and the rows of the endpoints table just drawn."""
+def reachable_pairs(matrix: pd.DataFrame) -> dict[tuple[str, str], bool]:
+    """A reachability matrix as (source, destination) → allowed, a pod to itself left out."""
+    return {
+        (str(source), str(destination)): bool(allowed)
+        for source, row in zip(matrix.index, matrix.to_numpy().tolist(), strict=True)
+        for destination, allowed in zip(matrix.columns, row, strict=True)
+        if source != destination
+    }
+
+
+def take_snapshot(
+    cluster: Workbook, endpoints: pd.DataFrame, matrix: pd.DataFrame | None = None, where: str = ""
+) -> Snapshot:
+    """The cluster's Events and rules now, the rows of the endpoints table just drawn, and the
+    reachability `matrix` just drawn (on `where`, e.g. `80/TCP`)."""
     events = {
         (e["metadata"]["namespace"], e["metadata"]["name"]): e for e in cluster.list("events", None)
     }
     nodes = [node["metadata"]["name"] for node in cluster.list("nodes", None)]
     rules = {node: _rules(cluster.iptables_save(node)) for node in nodes}
-    return Snapshot(events, _endpoint_rows(endpoints), rules)
+    reachable = reachable_pairs(matrix) if matrix is not None else {}
+    return Snapshot(events, _endpoint_rows(endpoints), rules, reachable, where)
 
 
 def _event_order(event: dict) -> tuple[str, int, str]:
@@ -143,6 +165,19 @@ def _rule_changes(before: Snapshot, after: Snapshot) -> list[tuple[str, list[str
     return [(", ".join(nodes), list(lines)) for lines, nodes in groups.items()]
 
 
+def _reachability_changes(before: Snapshot, after: Snapshot) -> list[str]:
+    """`a → b: now dropped` / `now allowed` for each pair of pods there before and after whose
+    verdict changed; nothing when the two matrices are about different ports."""
+    if not after.where or before.where != after.where:
+        return []
+    lines = []
+    for pair, allowed in after.reachable.items():
+        was = before.reachable.get(pair)
+        if was is not None and was != allowed:
+            lines.append(f"{pair[0]} → {pair[1]}: now {'allowed' if allowed else 'dropped'}")
+    return lines
+
+
 def says_html(says: str) -> str:
     """What was run, escaped: its first line in bold; the here-document it fed on standard
     input (the manifest of `kubectl create -f -`, then its delimiter) folded away under that
@@ -166,6 +201,9 @@ class Entry:
     events: list[dict] = field(default_factory=list)
     endpoints: list[str] = field(default_factory=list)
     rules: list[tuple[str, list[str]]] = field(default_factory=list)
+    reachability: list[str] = field(default_factory=list)
+    where: str = ""
+    """The port and protocol the reachability changes are about."""
 
     def html(self, now: datetime) -> str:
         """The entry as HTML; every piece of cluster or user text escaped."""
@@ -189,8 +227,26 @@ class Entry:
             parts.append(
                 f"<details><summary>{html.escape(summary)}</summary><pre>{listing}</pre></details>"
             )
-        if self.error is None and not (self.events or self.endpoints or self.rules):
-            parts.append("<p><i>no change in events, endpoints or rules</i></p>")
+        if self.reachability:
+            dropped = sum(line.endswith("now dropped") for line in self.reachability)
+            summary = (
+                f"reachability on {self.where}: {dropped} connections now dropped, "
+                f"{len(self.reachability) - dropped} now allowed"
+            )
+            shown = self.reachability[:MAX_PAIR_LINES]
+            shown += ["…"] if len(self.reachability) > MAX_PAIR_LINES else []
+            listing = html.escape("\n".join(shown))
+            parts.append(
+                f"<details open><summary>{html.escape(summary)}</summary>"
+                f"<pre>{listing}</pre></details>"
+            )
+        if self.error is None and not (
+            self.events or self.endpoints or self.rules or self.reachability
+        ):
+            unchanged = f" (reachability on {self.where} unchanged)" if self.where else ""
+            parts.append(
+                f"<p><i>no change in events, endpoints or rules{html.escape(unchanged)}</i></p>"
+            )
         return "".join(parts) + "</div>"
 
 
@@ -204,6 +260,8 @@ def changes(entry: Entry, before: Snapshot, after: Snapshot) -> Entry:
     entry.events = sorted(fresh, key=_event_order)
     entry.endpoints = _endpoint_changes(before.endpoints, after.endpoints)
     entry.rules = _rule_changes(before, after)
+    entry.reachability = _reachability_changes(before, after)
+    entry.where = after.where
     return entry
 
 
