@@ -597,6 +597,62 @@ RECAPS = {
             "kubectl get deployments",
         ],
     ),
+    "14": Recap(
+        title="14 NetworkPolicy: who may talk to whom",
+        saw=[
+            "Before any policy every pod reaches every other: a pod is isolated for a direction "
+            "only once a policy selects it for that direction, and policies only ever allow.",
+            "A default-deny ingress policy in shop: nothing gets in, not even from the shop's "
+            "own pods, and curl ends in a timeout (exit code 28): kind drops the packet and "
+            "answers nothing.",
+            "In `from`, items are ORed and the selectors of one item ANDed: one dash more let "
+            "every pod of namespace other in.",
+            "The policy judges the connection after kube-proxy's DNAT, on the pod's IP and "
+            "targetPort: a rule for the Service's port 80 let nothing in; a named port is "
+            "looked up on the destination pod.",
+            "An ipBlock holding a pod's IP stopped matching once the pod was replaced.",
+            "Default-deny egress blocks DNS too: nslookup timed out and curl could not resolve "
+            "the host; a rule must allow UDP and TCP 53 to the CoreDNS pods in kube-system.",
+        ],
+        commands=[
+            "kubectl get netpol -A",
+            "kubectl apply -f -   (a NetworkPolicy)",
+            "kubectl describe netpol default-deny-ingress -n shop",
+            "c.reachability(port=8080)",
+            "kubectl exec -n other client -- curl -sS -m 2 http://frontend.shop/hostname",
+            'c.trace("other/client", "frontend.shop", seed=1)',
+            "kubectl exec -n shop deploy/frontend -- nslookup backend",
+        ],
+        misconception=(
+            "NetworkPolicy denies by default, and a blocked connection is refused. Nothing is "
+            "denied until a policy selects the pod; what a policy does not allow, kind drops "
+            "without an answer, so the client times out. A refusal means that nothing listens, "
+            "or that the Service has no endpoints."
+        ),
+        on_kind=[
+            KIND_CLUSTER,
+            "kubectl create namespace shop",
+            "kubectl create namespace other",
+            f"kubectl create deployment frontend -n shop --image={AGNHOST} --port=8080 -- "
+            "/agnhost netexec --http-port=8080",
+            "kubectl expose deployment frontend -n shop --port=80 --target-port=8080",
+            "kubectl run client -n other --image=nicolaka/netshoot -- sleep infinity",
+            "kubectl wait -n other --for=condition=Ready pod/client",
+            "kubectl exec -n other client -- curl -sS -m 2 http://frontend.shop/hostname",
+            "cat <<EOF | kubectl apply -f -\n"
+            "apiVersion: networking.k8s.io/v1\n"
+            "kind: NetworkPolicy\n"
+            "metadata: {name: default-deny, namespace: shop}\n"
+            "spec:\n"
+            "  podSelector: {}\n"
+            "  policyTypes: [Ingress, Egress]\n"
+            "EOF",
+            "kubectl get netpol -A",
+            "kubectl describe netpol default-deny -n shop",
+            "kubectl exec -n other client -- curl -sS -m 2 http://frontend.shop/hostname",
+            "kubectl exec -n shop deploy/frontend -- nslookup kubernetes.default",
+        ],
+    ),
 }
 """One recap per notebook, by its number."""
 

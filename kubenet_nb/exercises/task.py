@@ -55,6 +55,8 @@ class Command:
     the notebook already runs), so set-up never fails on AlreadyExists."""
     only_if: tuple[str, str] | None = None
     """(kind, name) of an object without which the command is skipped (a delete)."""
+    namespace: str = "default"
+    """Where the `unless` and `only_if` objects are looked up."""
 
     def shown(self, cluster: Any = None) -> str:
         command, _, stdin = self.line.partition("\n")
@@ -63,9 +65,9 @@ class Command:
         return f"$ kubectl {command} <<EOF\n{stdin.rstrip()}\nEOF"
 
     def needed(self, cluster: Any) -> bool:
-        if self.unless is not None and exists(cluster, *self.unless):
+        if self.unless is not None and exists(cluster, *self.unless, self.namespace):
             return False
-        return self.only_if is None or exists(cluster, *self.only_if)
+        return self.only_if is None or exists(cluster, *self.only_if, self.namespace)
 
     def run(self, cluster: Any) -> str:
         return str(cluster.kubectl(self.line))

@@ -2,7 +2,8 @@
 
 Hypothesis sets a task up (or not), then disturbs the cluster the way learners do: objects
 deleted, Services turned into aliases or stripped of their selector, pods relabelled or failing
-their probes, Deployments scaled to zero. The check must judge it, never raise.
+their probes, Deployments scaled to zero, NetworkPolicies deleted or denying everything, a whole
+namespace deleted. The check must judge it, never raise.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from hypothesis import strategies as st
 from kubenet_nb import Cluster
 from kubenet_nb.api.errors import KubenetError
 from kubenet_nb.exercises import Feedback
+from kubenet_nb.exercises.dns_policy_task import dns_egress_task
 from kubenet_nb.exercises.loadbalancer_task import keep_client_task
 from kubenet_nb.exercises.nodeport_task import nodeport_task
+from kubenet_nb.exercises.policy_task import frontend_only_task
 from kubenet_nb.exercises.port_task import port_task
 from kubenet_nb.exercises.readiness_task import ready_only_task
 from kubenet_nb.exercises.selector_task import selector_task
@@ -31,6 +34,8 @@ TASKS: list[Callable[[], Task]] = [
     keep_client_task,
     ready_only_task,
     two_faults_task,
+    frontend_only_task,
+    dns_egress_task,
 ]
 
 
@@ -96,6 +101,35 @@ def advance(c: Cluster) -> None:
     c.advance(60)
 
 
+def delete_policies(c: Cluster) -> None:
+    for policy in c.list("networkpolicies", None):
+        c.delete("networkpolicy", policy["metadata"]["name"], policy["metadata"]["namespace"])
+
+
+def deny_all_everywhere(c: Cluster) -> None:
+    for namespace in c.list("namespaces", None):
+        name = namespace["metadata"]["name"]
+        spec = {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+        metadata = {"name": "deny-all", "namespace": name}
+        c.create(
+            {
+                "apiVersion": "networking.k8s.io/v1",
+                "kind": "NetworkPolicy",
+                "metadata": metadata,
+                "spec": spec,
+            }
+        )
+
+
+def delete_shop(c: Cluster) -> None:
+    c.delete("namespace", "shop")
+
+
+def scale_shop_to_zero(c: Cluster) -> None:
+    for deployment in c.list("deployments", "shop"):
+        c.kubectl(f"scale deployment {deployment['metadata']['name']} -n shop --replicas=0")
+
+
 DISTURBANCES = [
     delete_services,
     delete_client,
@@ -108,6 +142,10 @@ DISTURBANCES = [
     relabel_pods,
     probes_fail,
     advance,
+    delete_policies,
+    deny_all_everywhere,
+    delete_shop,
+    scale_shop_to_zero,
 ]
 
 
