@@ -247,6 +247,21 @@ def test_curl_waits_and_times_out(c: Cluster) -> None:
     )
 
 
+def test_wget_and_nc_wait_and_time_out(c: Cluster) -> None:
+    # busybox networking/wget.c @ 1_36_1: -T's alarm around connect(), `download timed out`;
+    # nc (OpenBSD netcat.c): `-w` ends the connect with "timed out: Operation in progress"
+    _pod(c, "bb", "kind-worker2", "role=client", "busybox")
+    c.kubectl(_policy("deny", "{podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress]}"))
+    assert str(c.kubectl("exec bb -- wget -q -T 2 -O- http://web")) == (
+        "wget: download timed out\ncommand terminated with exit code 1"
+    )
+    web = c.get("svc", "web")["spec"]["clusterIP"]
+    assert str(c.kubectl("exec far -- nc -zv -w 1 web 80")) == (
+        f"nc: connect to web ({web}) port 80 (tcp) timed out: Operation in progress\n"
+        "command terminated with exit code 1"
+    )
+
+
 DENY_EGRESS = "{podSelector: {matchLabels: {role: client}}, policyTypes: [Egress]}"
 
 
