@@ -30,19 +30,26 @@ from kubenet_nb.cluster.bootstrap.writer import SystemRandomness, system_seed, s
 from kubenet_nb.cluster.clock import Clock
 from kubenet_nb.cluster.container_logs import ContainerLogs
 from kubenet_nb.cluster.controllers.base import Controller, SyncError
+from kubenet_nb.cluster.controllers.batch import batch_controllers
 from kubenet_nb.cluster.controllers.crd import CRDController
 from kubenet_nb.cluster.controllers.daemonset import DaemonSetController
 from kubenet_nb.cluster.controllers.deployment import DeploymentController
+from kubenet_nb.cluster.controllers.disruption import DisruptionController
 from kubenet_nb.cluster.controllers.endpoints import EndpointsController
 from kubenet_nb.cluster.controllers.endpointslice import EndpointSliceController
 from kubenet_nb.cluster.controllers.garbage_collector import GarbageCollector
+from kubenet_nb.cluster.controllers.hpa import HorizontalController
 from kubenet_nb.cluster.controllers.loadbalancer import LoadBalancerController
+from kubenet_nb.cluster.controllers.local_path import LocalPathProvisioner
 from kubenet_nb.cluster.controllers.node import NodeController
 from kubenet_nb.cluster.controllers.replicaset import ReplicaSetController
 from kubenet_nb.cluster.controllers.root_ca_publisher import RootCACertPublisher
 from kubenet_nb.cluster.controllers.service_index import ServiceIndex
 from kubenet_nb.cluster.controllers.serviceaccounts import ServiceAccountsController
+from kubenet_nb.cluster.controllers.statefulset import StatefulSetController
+from kubenet_nb.cluster.controllers.volume_binder import VolumeBinder
 from kubenet_nb.cluster.ephemeral_containers import add_ephemeral_container
+from kubenet_nb.cluster.eviction import evict_each
 from kubenet_nb.cluster.ipam import NodeCIDRAllocator
 from kubenet_nb.cluster.kind import KindSettings
 from kubenet_nb.cluster.kubelet import Kubelets
@@ -175,16 +182,22 @@ class ControlPlane:
                 node_network,
                 self.node_pods,
             ),
-            DeploymentController(self.store, self.api, self.owners),
-            DaemonSetController(self.store, self.api, self.owners),
-            ReplicaSetController(self.store, self.api, self.owners),
+            DeploymentController(self.store, self.api, self.owners, self.timers),
+            DaemonSetController(self.store, self.api, self.owners, self.timers),
+            StatefulSetController(self.store, self.api, self.owners, self.timers),
+            VolumeBinder(self.store, self.api),
+            LocalPathProvisioner(self.store, self.api, self.timers, self.clock),
+            ReplicaSetController(self.store, self.api, self.owners, self.timers),
+            *batch_controllers(self.store, self.api, self.owners, self.timers, self.kubelets),
             Scheduler(self.store, self.api, self.random),
             self.kubelets,
             EndpointSliceController(
                 self.store, self.api, max_endpoints_per_slice, self.service_index
             ),
             EndpointsController(self.store, self.api, self.service_index),
+            DisruptionController(self.store, self.api, self.timers),
             LoadBalancerController(self.store, self.api, self.settings),
+            HorizontalController(self.store, self.api, self.timers),
             GarbageCollector(self.store, self.api, self.owners),
             ServiceAccountsController(self.store, self.writer),
             RootCACertPublisher(self.store, self.writer, self.settings),
@@ -428,6 +441,24 @@ class ControlPlane:
 
         return clone(self._current(self._request(flip)))
 
+    def fail_probe(
+        self,
+        pod: str,
+        probe: str = "readiness",
+        failing: bool = True,
+        container: str | None = None,
+        status: int = 500,
+        namespace: str = "default",
+    ) -> dict:
+        """The application starts failing the pod's `probe` (or passes it again); the kubelet
+        notices at the probe's next runs."""
+
+        def act() -> dict:
+            found = self.store.require("Pod", namespace, pod)
+            return self.kubelets.fail_probe(found, probe, failing, container, status)
+
+        return clone(self._current(self._request(act)))
+
     def kill(
         self, pod: str, container: str | None = None, exit_code: int = 1, namespace: str = "default"
     ) -> dict:
@@ -450,6 +481,13 @@ class ControlPlane:
             return add_ephemeral_container(self.api, found, container, exit_code)
 
         return clone(self._current(self._request(add)))
+
+    def evict(
+        self, pods: builtins.list[tuple[str, str]], grace_period: int | None = None
+    ) -> builtins.list[KubenetError | None]:
+        """POST pods/NAME/eviction for each (namespace, name) at the same instant, as `kubectl
+        drain` sends them: each pod is deleted unless refused (a 429 from its budget)."""
+        return self._request(lambda: evict_each(self.api, pods, grace_period))
 
     def apply(
         self, objects: builtins.list[dict], *, field_validation: str = "Strict"

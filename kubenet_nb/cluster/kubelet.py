@@ -9,10 +9,12 @@ environment (`kubelet_env`), create, start. A container that cannot start waits
 (k/k pkg/kubelet/pod_workers.go @ v1.33.0: backOffPeriod 10s, jitter 0.5). The kubelet reads
 ConfigMaps and Secrets through a watch-fed cache (pkg/kubelet/util/manager/
 watch_based_manager.go): a watch event on one a waiting pod names refreshes what the pod's next
-retry sees. A running container is ready unless its readinessProbe fails: the user can make the
-probes of a pod's containers fail or pass (`kubelet_probes`); a container without one is ready
-while it runs, and goes unready only when it exits (`kill`, then restarted with the kubelet's
-back-off: `kubelet_restarts`). A pod marked for
+retry sees. The prober (`prober`) runs each container's probes on the simulated clock, against
+what the pod's processes listen on (`kubelet_probes`): its readiness probe makes it ready, a
+failed liveness or startup probe has it killed and restarted; the user can make the
+application fail a probe (`fail_probe`) or its readiness probes at once (`set_ready`). A
+container without probes is started and ready while it runs, and goes unready only when it
+exits (`kill`, then restarted with the kubelet's back-off: `kubelet_restarts`). A pod marked for
 deletion stops after `shutdown_seconds` (its containers exit on SIGTERM), or at the end of its
 grace period if that is shorter, and the kubelet then removes it.
 """
@@ -31,7 +33,12 @@ from kubenet_nb.cluster.controllers.base import Controller
 from kubenet_nb.cluster.ipam import PodIPAllocator
 from kubenet_nb.cluster.kubelet_env import env_error
 from kubenet_nb.cluster.kubelet_images import ImageManager, full_reference
-from kubenet_nb.cluster.kubelet_probes import has_readiness_probe, readiness_failure
+from kubenet_nb.cluster.kubelet_probes import (
+    FAILING_HTTP_STATUS,
+    FAILURE,
+    SUCCESS,
+    has_readiness_probe,
+)
 from kubenet_nb.cluster.kubelet_restarts import (
     RELIST_SECONDS,
     BackOff,
@@ -43,8 +50,9 @@ from kubenet_nb.cluster.kubelet_restarts import (
     terminated_state,
 )
 from kubenet_nb.cluster.kubelet_volumes import mount_backoff, mount_failures, references
-from kubenet_nb.cluster.listeners import conflicts
+from kubenet_nb.cluster.listeners import conflicts, image_repository
 from kubenet_nb.cluster.node_pods import NodePods
+from kubenet_nb.cluster.prober import PROBES, Prober
 from kubenet_nb.cluster.store import Store, WatchEvent
 from kubenet_nb.cluster.timers import Timers
 
@@ -60,6 +68,8 @@ CONDITION_TYPES = (
 WORKER_BACKOFF_SECONDS, WORKER_JITTER = 10.0, 0.5
 """pkg/kubelet/kubelet.go backOffPeriod and pod_workers.go workerBackOffPeriodJitterFactor."""
 REFERENCED_KINDS = ("ConfigMap", "Secret")
+NGINX_IMAGES, SIGTERM_EXIT = ("nginx", "nginxinc/nginx-unprivileged"), 143
+"""nginx exits 0 on SIGTERM (its fast shutdown); a program that dies of it exits 128+15."""
 
 Key = tuple[str, str]
 
@@ -100,8 +110,7 @@ class Kubelets(Controller):
         self.store, self.api, self.timers, self.node_pods = store, api, timers, node_pods
         self.shutdown_seconds = shutdown_seconds
         self.allocators: dict[str, PodIPAllocator] = {}
-        self.not_ready: set[Key] = set()
-        """Pods whose containers' readiness probes fail (containers without one are unaffected)."""
+        self.prober = Prober(store, api, timers, self._probed)
         self.back_off = BackOff(store.on_undo)
         self.exits: dict[tuple[str, str, str], Exit] = {}
         """(namespace, pod, container) -> its last exit, until the kubelet restarts it."""
@@ -180,6 +189,7 @@ class Kubelets(Controller):
         ip = pod.get("status", {}).get("podIP") or self._sandbox(pod, node)
         if ip is None:
             return
+        self.prober.admit(pod)
         env = dict(waiting.env)
         blocked = self._start_containers(pod, node["metadata"]["name"], env)
         if not blocked:
@@ -206,11 +216,7 @@ class Kubelets(Controller):
         self, pod: dict, node: str, env: dict[str, str | None]
     ) -> dict[str, dict]:
         """startContainer for each container not running: waiting states of those that fail."""
-        running = {
-            c["name"]
-            for c in pod.get("status", {}).get("containerStatuses") or ()
-            if "running" in c.get("state", {})
-        }
+        running = _running_names(pod)
         blocked: dict[str, dict] = {}
         for container in pod["spec"]["containers"]:
             name = container["name"]
@@ -293,8 +299,7 @@ class Kubelets(Controller):
             elif "running" in statuses.get(name, {}).get("state", {}):
                 containers.append(statuses[name])
             else:
-                ready = self._probe_ready(pod, container)
-                containers.append(self._container_status(container, ready, now, pod))
+                containers.append(self._container_status(container, now, pod, ip))
         unready = " ".join(c["name"] for c in containers if not c["ready"])
         conditions = self._conditions(False, started, now, unready)
         if ip is None:
@@ -323,9 +328,7 @@ class Kubelets(Controller):
         containers = [
             self._crashing_status(c, now, pod)
             if c["name"] in failed
-            else self._container_status(
-                c, self._probe_ready(pod, c), now, pod, statuses.get(c["name"])
-            )
+            else self._container_status(c, now, pod, ip, statuses.get(c["name"]))
             for c in pod["spec"]["containers"]
         ]
         ready = all(c["ready"] for c in containers)
@@ -362,20 +365,26 @@ class Kubelets(Controller):
             conditions.append(condition)
         return conditions
 
-    @staticmethod
     def _container_status(
-        container: dict, ready: bool, now: str, pod: dict, old: dict | None = None
+        self, container: dict, now: str, pod: dict, ip: str | None, old: dict | None = None
     ) -> dict:
+        """A running container's status: `ready` and `started` as its probes say (`ip`: it
+        starts now, at that pod IP; None: it does not run)."""
         running = old if old is not None and "running" in old.get("state", {}) else None
+        instance = (running or {}).get("containerID") or (
+            "containerd://"
+            + pod["metadata"]["uid"].replace("-", "")
+            + container["name"].encode().hex()[:16]
+        )
+        if running is None and ip is not None:
+            self.prober.start(pod, container, instance, ip)
         return {
             "name": container["name"],
             "image": full_reference(container["image"]),
             "imageID": "",
-            "containerID": "containerd://"
-            + pod["metadata"]["uid"].replace("-", "")
-            + container["name"].encode().hex()[:16],
-            "ready": ready,
-            "started": True,
+            "containerID": instance,
+            "ready": self.prober.ready(pod, container, instance),
+            "started": self.prober.started(pod, container, instance),
             "restartCount": 0,
             "state": running["state"] if running else {"running": {"startedAt": now}},
             "lastState": {},
@@ -384,23 +393,21 @@ class Kubelets(Controller):
     def _crashing_status(self, container: dict, now: str, pod: dict) -> dict:
         """A container whose bind failed ("Address already in use"): it exits with 1 and the
         kubelet restarts it with a growing back-off (CrashLoopBackOff)."""
-        status = self._container_status(container, False, now, pod)
-        status["started"] = False
+        status = self._container_status(container, now, pod, None)
+        status["ready"] = status["started"] = False
         status["restartCount"] = 1
         status["state"] = back_off_state(10, container["name"], pod)
         status["lastState"] = terminated_state(1, now, now, status["containerID"])
         return status
 
-    # -- readiness probes and exits --------------------------------------------------------
-
-    def _probe_ready(self, pod: dict, container: dict) -> bool:
-        """A running container's readiness: its probe's result; no probe, always ready."""
-        return not has_readiness_probe(container) or _pod_key(pod) not in self.not_ready
+    # -- probes and exits -----------------------------------------------------------------
 
     def set_ready(self, pod: dict, ready: bool) -> dict:
         """Make the readiness probes of the pod's containers fail (the application starts
-        failing them) or pass again: Ready/ContainersReady and each container's `ready`
-        follow, with the kubelet's Unhealthy event for each probe that fails.
+        failing them: httpGet answers 503) or pass again, as the kubelet will have seen it
+        after the probes' thresholds: Ready/ContainersReady and each container's `ready`
+        follow at once, with the kubelet's Unhealthy event for each probe that fails. The
+        probes go on running every period (each failure another Unhealthy).
 
         A pod none of whose containers has a readinessProbe cannot fail one: refused (to pass
         one is no change)."""
@@ -410,29 +417,135 @@ class Kubelets(Controller):
                 return pod
             raise KubenetError(_no_probe(pod))
         key = _pod_key(pod)
-        if ready and key in self.not_ready:
-            self.not_ready.discard(key)
-            self.store.on_undo(lambda: self.not_ready.add(key))
-        elif not ready and key not in self.not_ready:
-            self.not_ready.add(key)
-            self.store.on_undo(lambda: self.not_ready.discard(key))
+        failing = dict(self.prober.failing.get(key, {}))
+        for container in probed:
+            if ready:
+                failing.pop((container["name"], "readiness"), None)
+            else:
+                failing[(container["name"], "readiness")] = FAILING_HTTP_STATUS
+        self.prober.set_failing(key, failing)
         status = pod.get("status", {})
         if not status.get("podIP") or key in self._waiting:
             return pod
-        specs = {c["name"]: c for c in pod["spec"]["containers"]}
-        statuses = [
-            {**c, "ready": self._probe_ready(pod, specs[c["name"]])}
-            if "running" in c.get("state", {})
-            else c
-            for c in status.get("containerStatuses") or ()
-        ]
-        if statuses == status.get("containerStatuses"):
-            return pod
-        for before, after in zip(status["containerStatuses"], statuses, strict=True):
-            if before["ready"] and not after["ready"]:
-                message = readiness_failure(specs[after["name"]], status["podIP"])
+        running = {
+            c["name"]: c for c in status.get("containerStatuses") or () if "running" in c["state"]
+        }
+        for container in probed:
+            found = running.get(container["name"])
+            if found is None or not self.prober.started(pod, container, found["containerID"]):
+                continue
+            result, output = self.prober.outcome(pod, container, "readiness")
+            if ready and result != SUCCESS:
+                continue  # the probe fails for a reason of its own
+            if result == FAILURE and found["ready"]:
+                message = f"Readiness probe failed: {output}"
                 self.api.record_event(pod, "Warning", "Unhealthy", "kubelet", message)
+            self.prober.settle(pod, container, found["containerID"], result)
+        return self._refresh(pod)
+
+    def fail_probe(
+        self, pod: dict, probe: str, failing: bool, container: str | None, status: int
+    ) -> dict:
+        """The application starts failing the pod's `probe` ("readiness", "liveness" or
+        "startup") in `container` (None: every container that has one), or passes it again:
+        httpGet answers `status`, tcpSocket is refused, exec exits 1, grpc is NOT_SERVING. The
+        kubelet notices at the probe's next runs: unready after failureThreshold failures, or
+        (liveness, startup) the container killed and restarted. Refused for an unknown probe
+        type, a container the pod lacks, or no container with such a probe."""
+        meta = pod["metadata"]
+        if probe not in PROBES:
+            kinds = ", ".join(sorted(PROBES))
+            raise KubenetError(f'unknown probe type "{probe}": one of {kinds}')
+        if not 100 <= status <= 599:
+            raise KubenetError(f"HTTP status {status} is out of range: 100 to 599")
+        names = [c["name"] for c in pod["spec"]["containers"]]
+        if container is not None and container not in names:
+            raise BadRequest(f"container {container} is not valid for pod {meta['name']}")
+        field = PROBES[probe]
+        probed = [
+            c["name"]
+            for c in pod["spec"]["containers"]
+            if c.get(field) and container in (None, c["name"])
+        ]
+        if not probed:
+            where = f"container {container!r} of pod" if container else "pod"
+            raise KubenetError(
+                f'{where} "{meta["name"]}" has no {field}, so no such probe can fail'
+            )
+        key = _pod_key(pod)
+        now = dict(self.prober.failing.get(key, {}))
+        for name in probed:
+            if failing:
+                now[(name, probe)] = status
+            else:
+                now.pop((name, probe), None)
+        self.prober.set_failing(key, now)
+        return pod
+
+    def _probed(self, pod: dict, container: str, probe: str, result: str) -> None:
+        """A probe's result changed: a failed liveness or startup probe kills the container;
+        otherwise the status reports the container's `started` and `ready` anew."""
+        if probe != "readiness" and result == FAILURE:
+            self._probe_kill(pod, container, probe)
+            return
+        self._refresh(pod)
+        if probe == "startup":
+            self.prober.started_container(pod, container)
+
+    def _refresh(self, pod: dict) -> dict:
+        """Rewrite the running containers' `started` and `ready` from the prober's results."""
+        pod = self.store.get("Pod", *_pod_key(pod)) or pod
+        if _pod_key(pod) in self._waiting:
+            return pod
+        specs = {c["name"]: c for c in pod["spec"]["containers"]}
+        old = pod.get("status", {}).get("containerStatuses") or []
+        statuses = []
+        for status in old:
+            if "running" in status.get("state", {}) and status["name"] in specs:
+                spec, instance = specs[status["name"]], status["containerID"]
+                status = {
+                    **status,
+                    "ready": self.prober.ready(pod, spec, instance),
+                    "started": self.prober.started(pod, spec, instance),
+                }
+            statuses.append(status)
+        if statuses == old:
+            return pod
         return self._report(pod, statuses)
+
+    def _probe_kill(self, pod: dict, name: str, probe: str) -> None:
+        """kuberuntime_manager.go computePodActions: the kubelet kills a container that failed
+        its liveness or startup probe (Normal `Killing`, "Container C failed liveness probe,
+        will be restarted") and, unless restartPolicy is Never, starts it again in the same
+        sync, under the restart back-off. It stops as on deletion: after `shutdown_seconds`, or
+        the grace period (the probe's terminationGracePeriodSeconds, else the pod's) if
+        shorter; nginx exits 0 on SIGTERM, other programs die of it (143)."""
+        never = pod["spec"].get("restartPolicy", "Always") == "Never"
+        message = f"Container {name} failed {probe} probe" + (
+            "" if never else ", will be restarted"
+        )
+        self.api.record_event(pod, "Normal", "Killing", "kubelet", message)
+        container = next(c for c in pod["spec"]["containers"] if c["name"] == name)
+        grace = container[PROBES[probe]].get("terminationGracePeriodSeconds")
+        if grace is None:
+            grace = pod["spec"].get("terminationGracePeriodSeconds", 30)
+        status = next(c for c in pod["status"]["containerStatuses"] if c["name"] == name)
+        code = 0 if image_repository(container["image"]) in NGINX_IMAGES else SIGTERM_EXIT
+        uid, instance = pod["metadata"]["uid"], status["containerID"]
+        due = self.api.clock.seconds + min(self.shutdown_seconds, grace)
+        self.timers.at(due, partial(self._killed, _pod_key(pod), uid, name, instance, code))
+
+    def _killed(self, key: Key, uid: str, name: str, instance: str, code: int) -> None:
+        pod = self.store.get("Pod", *key)
+        if pod is None or pod["metadata"]["uid"] != uid or pod["metadata"].get("deletionTimestamp"):
+            return
+        status = next(c for c in pod["status"]["containerStatuses"] if c["name"] == name)
+        if status.get("containerID") != instance or "running" not in status["state"]:
+            return
+        restart = pod["spec"].get("restartPolicy", "Always") != "Never"
+        _, exit = self._exit(pod, name, code, restart)
+        if exit is not None:
+            self._after_exit((*key, name), exit)
 
     def _report(self, pod: dict, statuses: list[dict], phase: str | None = None) -> dict:
         """Write new container statuses, with the Ready and ContainersReady they make."""
@@ -474,6 +587,20 @@ class Kubelets(Controller):
         index = next((i for i, c in enumerate(statuses) if c["name"] == name), None)
         if index is None or "running" not in statuses[index].get("state", {}):
             raise KubectlError(f'unable to upgrade connection: container not found ("{name}")')
+        reported, exit = self._exit(
+            pod, name, code, restarts(spec.get("restartPolicy", "Always"), code)
+        )
+        if exit is not None:
+            key = (meta["namespace"], meta["name"], name)
+            self.timers.at(exit.at + RELIST_SECONDS, partial(self._after_exit, key, exit))
+        return reported
+
+    def _exit(self, pod: dict, name: str, code: int, restart: bool) -> tuple[dict, Exit | None]:
+        """A running container's process ended with `code`: terminated, not ready; the exit
+        kept for its restart (returned when the kubelet restarts it, else the pod may finish)."""
+        meta = pod["metadata"]
+        statuses = list(pod["status"]["containerStatuses"])
+        index = next(i for i, c in enumerate(statuses) if c["name"] == name)
         now = self.api.clock.timestamp()
         old = statuses[index]
         started = old["state"]["running"].get("startedAt", now)
@@ -488,12 +615,8 @@ class Kubelets(Controller):
         before = self.exits.get(key)
         self.exits[key] = exit
         self.store.on_undo(lambda: self._restore_exit(key, before))
-        phase = None
-        if not restarts(spec.get("restartPolicy", "Always"), code):
-            phase = _finished_phase(statuses)
-        else:
-            self.timers.at(exit.at + RELIST_SECONDS, lambda: self._after_exit(key, exit))
-        return self._report(pod, statuses, phase)
+        phase = None if restart else _finished_phase(statuses)
+        return self._report(pod, statuses, phase), exit if restart else None
 
     def _restore_exit(self, key: tuple[str, str, str], exit: Exit | None) -> None:
         if exit is None:
@@ -535,11 +658,13 @@ class Kubelets(Controller):
             pod, "Normal", "Started", "kubelet", f"Started container {exit.container}"
         )
         restart = old.get("restartCount", 0) + 1
+        instance = instance_id(pod, exit.container, restart)
+        self.prober.start(pod, container, instance, pod["status"].get("podIP") or "")
         statuses[index] = {
             **old,
-            "containerID": instance_id(pod, exit.container, restart),
-            "ready": self._probe_ready(pod, container),
-            "started": True,
+            "containerID": instance,
+            "ready": self.prober.ready(pod, container, instance),
+            "started": self.prober.started(pod, container, instance),
             "restartCount": restart,
             "state": {"running": {"startedAt": self.api.clock.timestamp()}},
             "lastState": old["state"] if "terminated" in old["state"] else old["lastState"],
@@ -575,9 +700,7 @@ class Kubelets(Controller):
     def release(self, pod: dict) -> None:
         """Give the pod's IP back to its node's range (called when the pod leaves the store)."""
         key = _pod_key(pod)
-        if key in self.not_ready:
-            self.not_ready.discard(key)
-            self.store.on_undo(lambda: self.not_ready.add(key))
+        self.prober.forget(pod)
         for exited in [k for k in self.exits if k[:2] == key]:
             gone = self.exits.pop(exited)
             self.store.on_undo(partial(self._restore_exit, exited, gone))
@@ -587,6 +710,11 @@ class Kubelets(Controller):
         ip = pod.get("status", {}).get("podIP")
         if node and ip and not pod["spec"].get("hostNetwork") and node in self.allocators:
             self.allocators[node].release(ip)
+
+
+def _running_names(pod: dict) -> set[str]:
+    statuses = (pod.get("status") or {}).get("containerStatuses") or ()
+    return {c["name"] for c in statuses if "running" in c.get("state", {})}
 
 
 def _pod_key(pod: dict) -> Key:

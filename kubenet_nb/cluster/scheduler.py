@@ -7,20 +7,35 @@ is `Too many pods`). Scoring follows the default topology spread (fewest pods of
 on the node), then least allocated (fewest pods); ties are broken at random with the cluster's
 seeded generator, as selectHost does. A pod that fits nowhere stays Pending with the
 FailedScheduling message kube-scheduler v1.33 writes, DefaultPreemption's verdict included.
+
+VolumeBinding (pkg/scheduler/framework/plugins/volumebinding @ v1.33.0) for claims: a missing
+claim, or an unbound one whose class binds Immediately, refuses the pod before any node is looked
+at (PreFilter); a bound claim's volume node affinity keeps the pod to its node; an unbound
+WaitForFirstConsumer claim gets the chosen node in `volume.kubernetes.io/selected-node`, and the
+pod is bound only once its claims are (PreBind waits for the provisioner).
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from functools import partial
 
 from kubenet_nb.api.well_known import NODE_UNSCHEDULABLE_TAINT
 from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.controllers.base import Controller
+from kubenet_nb.cluster.controllers.volume_binder import SELECTED_NODE, claim_class
 from kubenet_nb.cluster.randomness import Randomness
 from kubenet_nb.cluster.store import Store, WatchEvent
 
-__all__ = ["TOO_MANY_PODS", "Scheduler", "failed_scheduling_message", "tolerates"]
+__all__ = [
+    "TOO_MANY_PODS",
+    "Scheduler",
+    "claim_names",
+    "failed_scheduling_message",
+    "prefilter_message",
+    "tolerates",
+]
 
 TOO_MANY_PODS = "Too many pods"
 """pkg/scheduler/framework/plugins/noderesources/fit.go @ v1.33.0: the reason for a node whose
@@ -29,6 +44,11 @@ NOT_HELPFUL = "Preemption is not helpful for scheduling"
 NO_VICTIMS = "No preemption victims found for incoming pod"
 """pkg/scheduler/framework/preemption/preemption.go @ v1.33.0: a node whose failure preemption
 cannot resolve (a taint, a selector), and a full node with no pod of lower priority to evict."""
+VOLUME_NODE_CONFLICT = "node(s) had volume node affinity conflict"
+PV_NOT_EXIST = "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)"
+UNBOUND_IMMEDIATE = "pod has unbound immediate PersistentVolumeClaims"
+"""pkg/scheduler/framework/plugins/volumebinding/volume_binding.go @ v1.33.0:
+ErrReasonNodeConflict, ErrReasonPVNotExist and PreFilter's refusal of an Immediate claim."""
 
 
 def _histogram(total: int, reasons: dict[str, int]) -> str:
@@ -55,6 +75,32 @@ for incoming pod..'
     full = reasons.get(TOO_MANY_PODS, 0)
     verdicts = {NO_VICTIMS: full, NOT_HELPFUL: total - full}
     return f"{message} preemption: {_histogram(total, {k: v for k, v in verdicts.items() if v})}."
+
+
+def prefilter_message(total: int, refusal: str) -> str:
+    """FitError.Error when a PreFilter plugin refused the pod: its message instead of the
+    histogram, then preemption's verdict (no node can help).
+
+    >>> prefilter_message(3, 'persistentvolumeclaim "www-web-0" not found')
+    '0/3 nodes are available: persistentvolumeclaim "www-web-0" not found. preemption: 0/3 \
+nodes are available: 3 Preemption is not helpful for scheduling..'
+    """
+    verdict = _histogram(total, {NOT_HELPFUL: total})
+    return f"0/{total} nodes are available: {refusal}. preemption: {verdict}."
+
+
+def claim_names(pod: dict) -> list[str]:
+    """The claims the pod's volumes name, in spec order."""
+    return [
+        (v["persistentVolumeClaim"] or {}).get("claimName", "")
+        for v in pod["spec"].get("volumes") or ()
+        if "persistentVolumeClaim" in v
+    ]
+
+
+def _bound(claim: dict) -> bool:
+    """isVolumeBound's first question: the claim names its volume."""
+    return bool(claim["spec"].get("volumeName"))
 
 
 def tolerates(tolerations: list[dict], taint: dict) -> bool:
@@ -94,6 +140,8 @@ class Scheduler(Controller):
         self._unschedulable: dict[tuple[str, str], None] = {}
         self._filtered: dict[str, tuple[list[str], dict[str, int]]] = {}
         self._max_pods: dict[str, int] = {}
+        self._awaiting: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        """Pods assumed on a node (PreBind) by the claims they wait for: claim key -> pods."""
 
     def handle(self, event: WatchEvent) -> None:
         if event.kind == "Pod":
@@ -108,6 +156,14 @@ class Scheduler(Controller):
             elif not event.obj["spec"].get("nodeName") and not event.replay:
                 if event.obj["metadata"].get("deletionTimestamp") is None:
                     self.enqueue(*_key(event.obj))
+        elif event.kind == "PersistentVolumeClaim" and event.obj is not None and not event.replay:
+            if _bound(event.obj):
+                for key in self._awaiting.pop(_key(event.obj), ()):
+                    self.enqueue(*key)
+            if event.old is None or _bound(event.obj):
+                # VolumeBinding's queueing hint: a new or newly bound claim may let pods in
+                for key in self._unschedulable:
+                    self.enqueue(*key)
         elif event.kind == "Node":
             self._filtered.clear()
             self._max_pods.clear()
@@ -128,7 +184,15 @@ class Scheduler(Controller):
         if pod is None or pod["spec"].get("nodeName") or pod["metadata"].get("deletionTimestamp"):
             self._unschedulable.pop((namespace, name), None)
             return
-        nodes, reasons = self._fit(*self._feasible(pod))
+        claims, refusal = self._claims(pod)
+        if any(key == (namespace, name) for waiting in self._awaiting.values() for key in waiting):
+            if not all(_bound(c) for c in claims):
+                return  # PreBind still waits for the provisioner
+        if refusal:
+            self._unschedulable[(namespace, name)] = None
+            self._mark_unschedulable(pod, {}, refusal)
+            return
+        nodes, reasons = self._volume_fit(claims, *self._fit(*self._feasible(pod)))
         if not nodes:
             self._unschedulable[(namespace, name)] = None
             self._mark_unschedulable(pod, reasons)
@@ -141,7 +205,62 @@ class Scheduler(Controller):
         best = min(scores)
         top = [n for n, score in zip(nodes, scores, strict=True) if score == best]
         node = top[0] if len(top) == 1 else self.random.rng.choice(top)
+        unbound = [c for c in claims if not _bound(c)]
+        if unbound:
+            self._await_volumes(pod, unbound, node)
+            return
         self._bind(pod, node)
+
+    def _claims(self, pod: dict) -> tuple[list[dict], str]:
+        """VolumeBinding PreFilter: the pod's claims, or why no node can take the pod."""
+        claims = []
+        for name in claim_names(pod):
+            claim = self.store.get("PersistentVolumeClaim", pod["metadata"]["namespace"], name)
+            if claim is None:
+                return [], f'persistentvolumeclaim "{name}" not found'
+            if claim["metadata"].get("deletionTimestamp"):
+                return [], f'persistentvolumeclaim "{name}" is being deleted'
+            if not _bound(claim):
+                storage_class = claim_class(claim, self.store) or {}
+                if storage_class.get("volumeBindingMode") != "WaitForFirstConsumer":
+                    return [], UNBOUND_IMMEDIATE
+            claims.append(claim)
+        return claims, ""
+
+    def _volume_fit(
+        self, claims: list[dict], nodes: list[str], reasons: dict[str, int]
+    ) -> tuple[list[str], dict[str, int]]:
+        """VolumeBinding Filter: a bound claim's volume must allow the node (its nodeAffinity)."""
+        volumes = []
+        for claim in claims:
+            if _bound(claim):
+                volume = self.store.get("PersistentVolume", "", claim["spec"]["volumeName"])
+                if volume is None:
+                    return [], {**reasons, PV_NOT_EXIST: len(nodes)}
+                volumes.append(volume)
+        if not volumes:
+            return nodes, reasons
+        fitting = [
+            n
+            for n in nodes
+            if all(_volume_allows(v, self.store.get("Node", "", n)) for v in volumes)
+        ]
+        if len(fitting) == len(nodes):
+            return nodes, reasons
+        return fitting, {**reasons, VOLUME_NODE_CONFLICT: len(nodes) - len(fitting)}
+
+    def _await_volumes(self, pod: dict, unbound: list[dict], node: str) -> None:
+        """AssumePodVolumes + PreBind: the claims learn the node; the pod waits for them."""
+        key = _key(pod)
+        for claim in unbound:
+            annotations = claim["metadata"].get("annotations", {})
+            if annotations.get(SELECTED_NODE) != node:
+                meta = {**claim["metadata"], "annotations": {**annotations, SELECTED_NODE: node}}
+                self.api.update({**claim, "metadata": meta}, trusted=True)
+            waiting = self._awaiting.setdefault(_key(claim), set())
+            if key not in waiting:
+                waiting.add(key)
+                self.store.on_undo(partial(waiting.discard, key))
 
     def _feasible(self, pod: dict) -> tuple[list[str], dict[str, int]]:
         """The nodes that pass the filters; pods with the same constraints share the answer
@@ -224,8 +343,12 @@ class Scheduler(Controller):
             f"{pod['metadata']['name']} to {node}",
         )
 
-    def _mark_unschedulable(self, pod: dict, reasons: dict[str, int]) -> None:
-        message = failed_scheduling_message(self.store.count("Node"), reasons, pod)
+    def _mark_unschedulable(self, pod: dict, reasons: dict[str, int], refusal: str = "") -> None:
+        total = self.store.count("Node")
+        if refusal:
+            message = prefilter_message(total, refusal)
+        else:
+            message = failed_scheduling_message(total, reasons, pod)
         status = dict(pod.get("status", {}))
         condition = {
             "type": "PodScheduled",
@@ -276,6 +399,11 @@ def _affinity_allows(pod: dict, node: dict) -> bool:
     )
     if not terms:
         return True
+    return _terms_allow(terms, node)
+
+
+def _terms_allow(terms: list[dict], node: dict) -> bool:
+    """NodeSelectorTerms: any term whose expressions (labels) and fields all match the node."""
     labels = node["metadata"].get("labels", {})
     fields = {"metadata.name": node["metadata"]["name"]}
     return any(
@@ -283,6 +411,18 @@ def _affinity_allows(pod: dict, node: dict) -> bool:
         and all(_matches(r, fields.get(r.get("key"))) for r in term.get("matchFields", []))
         for term in terms
     )
+
+
+def _volume_allows(volume: dict, node: dict | None) -> bool:
+    """CheckNodeAffinity: the volume's required node selector terms admit the node."""
+    terms = ((volume["spec"].get("nodeAffinity") or {}).get("required") or {}).get(
+        "nodeSelectorTerms"
+    )
+    if not terms:
+        return True
+    if node is None:
+        return False
+    return _terms_allow(terms, node)
 
 
 def condition_without_time(conditions: list[dict]) -> list[dict]:

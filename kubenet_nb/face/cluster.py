@@ -210,6 +210,23 @@ class Cluster:
         any, `set_ready(pod, False)` is refused; make a container exit with `kill` instead."""
         return self.control_plane.set_ready(pod, ready, namespace)
 
+    def fail_probe(
+        self,
+        pod: str,
+        probe: str = "readiness",
+        *,
+        failing: bool = True,
+        container: str | None = None,
+        status: int = 500,
+        namespace: str = "default",
+    ) -> dict:
+        """Make the application fail the pod's `probe` ("readiness", "liveness" or "startup"),
+        or pass it again with `failing=False`: httpGet answers `status`, tcpSocket is refused,
+        exec exits 1, grpc says NOT_SERVING. The kubelet notices on the clock: after
+        failureThreshold x periodSeconds the pod is unready (its endpoint `ready: false`) or, for
+        liveness and startup, the container is killed and restarted (`c.advance(seconds)`)."""
+        return self.control_plane.fail_probe(pod, probe, failing, container, status, namespace)
+
     def kill(
         self,
         pod: str,

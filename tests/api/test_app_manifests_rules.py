@@ -117,7 +117,8 @@ def test_job(cluster: Cluster) -> None:
     )
     assert spec["podReplacementPolicy"] == "TerminatingOrFailed"
     assert job["metadata"]["labels"]["app"] == "db-migrate"
-    assert (job["status"], job["metadata"]["generation"]) == ({}, 1)
+    assert job["metadata"]["generation"] == 1
+    assert job["status"]["active"] == 1  # the Job controller started its pod
 
 
 def test_cronjob(cluster: Cluster) -> None:
@@ -135,7 +136,8 @@ def test_statefulset(cluster: Cluster) -> None:
     assert spec["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}
     assert spec["volumeClaimTemplates"][0]["spec"]["volumeMode"] == "Filesystem"
     assert spec["template"]["spec"]["containers"][0]["ports"][0]["protocol"] == "TCP"
-    assert sts["status"] == {"replicas": 0, "availableReplicas": 0}
+    # OrderedReady (stateful_set_control.go): db-0 exists, db-1 waits until db-0 is Ready
+    assert sts["status"]["replicas"] == 1
 
 
 def test_hpa_and_pdb(cluster: Cluster) -> None:

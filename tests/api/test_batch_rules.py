@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from rules_helpers import refusal
+from rules_helpers import as_stored, refusal
 
 from kubenet_nb import Cluster
 from kubenet_nb.api.batch.cron import CronError, parse_standard
@@ -59,8 +59,7 @@ def cronjob(name: str = "backup", schedule: str = "*/5 * * * *", **spec: object)
 
 
 def test_job_defaults(cluster: Cluster) -> None:
-    cluster.create(job())
-    stored = cluster.get("Job", "pi")
+    stored = as_stored(cluster, job())
     spec = stored["spec"]
     assert {k: spec[k] for k in spec if k not in ("template", "selector")} == {
         "completions": 1,

@@ -10,7 +10,7 @@ pkg/registry/policy/poddisruptionbudget/strategy.go (status reset, generation).
 from __future__ import annotations
 
 import pytest
-from rules_helpers import refusal
+from rules_helpers import as_stored, refusal
 
 from kubenet_nb import Cluster
 
@@ -38,8 +38,7 @@ def pdb(**spec: object) -> dict:
 def test_zero_status_and_generation(cluster: Cluster) -> None:
     obj = pdb(minAvailable="50%")
     obj["status"] = {"disruptionsAllowed": 5}
-    cluster.create(obj)
-    stored = cluster.get("PodDisruptionBudget", "web")
+    stored = as_stored(cluster, obj)
     assert stored["status"] == {
         "currentHealthy": 0,
         "desiredHealthy": 0,

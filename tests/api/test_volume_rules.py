@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kubenet_nb import Cluster
-from tests.api.rules_helpers import refusal
+from tests.api.rules_helpers import as_stored, refusal
 
 ACCESS = 'supported values: "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"'
 
@@ -44,7 +44,7 @@ def pvc(name: str, **spec: object) -> dict:
 
 def test_pv_defaults_and_status(cluster: Cluster) -> None:
     # SetDefaults_PersistentVolume, SetDefaults_HostPathVolumeSource; the strategy's Pending
-    stored = cluster.create({**pv("pv-defaults"), "status": {"phase": "Bound"}})
+    stored = as_stored(cluster, {**pv("pv-defaults"), "status": {"phase": "Bound"}})
     assert stored["spec"]["persistentVolumeReclaimPolicy"] == "Retain"
     assert stored["spec"]["volumeMode"] == "Filesystem"
     assert stored["spec"]["hostPath"] == {"path": "/tmp/data", "type": ""}

@@ -54,13 +54,17 @@ spec:
         "Selector:           app=bar\n"
         "Labels:             <none>\n"
         "Annotations:        <none>\n"
-        "Replicas:           1 desired | 0 total\n"
+        "Replicas:           1 desired | 1 total\n"
         "Update Strategy:    RollingUpdate\n"
         "  Partition:        2672\n"
-        "Pods Status:        0 Running / 0 Waiting / 0 Succeeded / 0 Failed\n"
+        "Pods Status:        1 Running / 0 Waiting / 0 Succeeded / 0 Failed\n"
         "Pod Template:\n"
         "  Labels:  app=bar\n" + TEMPLATE_TAIL + "Volume Claims:     <none>\n"
-        "Events:            <none>"
+        "Events:\n"
+        "  Type    Reason            Age   From                    Message\n"
+        "  ----    ------            ----  ----                    -------\n"
+        "  Normal  SuccessfulCreate  0s    statefulset-controller  "
+        "create Pod bar-0 in StatefulSet bar successful"
     )
 
 

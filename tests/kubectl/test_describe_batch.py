@@ -41,13 +41,16 @@ def test_job() -> None:
         "Suspend:                     false\n"
         "Backoff Limit:               6\n"
         "TTL Seconds After Finished:  100\n"
+        "Start Time:                  Wed, 01 Jan 2025 00:05:00 +0000\n"
         "Active Deadline Seconds:     60s\n"
-        "Pods Statuses:               0 Active / 0 Succeeded / 0 Failed\n"
+        "Pods Statuses:               2 Active (2 Ready) / 0 Succeeded / 0 Failed\n"
         "Completed Indexes:           <none>\n"
         "Pod Template:\n"
     ) in text
-    # The template's lines and the events line share one tabwriter block.
-    assert text.endswith("  Tolerations:     <none>\nEvents:            <none>")
+    # The job controller started indexes 0 and 1 (parallelism 2): one event per pod.
+    events = text.split("Events:\n", 1)[1].splitlines()[2:]
+    assert [line.split()[1] for line in events] == ["SuccessfulCreate", "SuccessfulCreate"]
+    assert [line.split()[-1][: len("pi-0-")] for line in events] == ["pi-0-", "pi-1-"]
 
 
 def test_cronjob() -> None:

@@ -7,7 +7,9 @@ from kubenet_nb import Cluster
 
 def test_pod_disruption_budget() -> None:
     # kubernetes/kubectl pkg/describe/describe_test.go @ v0.33.1 TestDescribePodDisruptionBudgetV1:
-    # minAvailable 22 (the status counts there are the controller's; none runs here).
+    # minAvailable 22. The disruption controller (kubernetes pkg/controller/disruption/
+    # disruption.go @ v1.33.0) finds no pods (no selector selects none): desiredHealthy is the
+    # integer minAvailable, and each sync (the create, then its own status write) says NoPods.
     c = Cluster()
     c.kubectl("create namespace ns1")
     c.create(
@@ -26,9 +28,12 @@ def test_pod_disruption_budget() -> None:
         "Status:\n"
         "    Allowed disruptions:  0\n"
         "    Current:              0\n"
-        "    Desired:              0\n"
+        "    Desired:              22\n"
         "    Total:                0\n"
-        "Events:                   <none>"
+        "Events:\n"
+        "  Type    Reason  Age              From               Message\n"
+        "  ----    ------  ----             ----               -------\n"
+        "  Normal  NoPods  0s (x2 over 0s)  controllermanager  No matching pods found"
     )
 
 

@@ -153,5 +153,9 @@ def test_pending_claim() -> None:
         "Access Modes:  \n"
         "VolumeMode:    Filesystem\n"
         "Used By:       <none>\n"
-        "Events:        <none>"
+        "Events:\n"
+        "  Type    Reason                Age   From                         Message\n"
+        "  ----    ------                ----  ----                         -------\n"
+        "  Normal  WaitForFirstConsumer  0s    persistentvolume-controller  "
+        "waiting for first consumer to be created before binding"
     )

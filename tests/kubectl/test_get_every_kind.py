@@ -227,7 +227,7 @@ CASES = {
     # printCronJob: TIMEZONE <none>, SUSPEND printBoolPtr of the defaulted false.
     "cj -o wide": (
         "NAME    SCHEDULE      TIMEZONE   SUSPEND   ACTIVE   LAST SCHEDULE   AGE   CONTAINERS   IMAGES    SELECTOR\n"
-        "hello   */1 * * * *   <none>     False     0        <none>          5m    hello        busybox   <none>\n"
+        "hello   */1 * * * *   <none>     False     0        60s             5m    hello        busybox   <none>\n"
     ),
     # printPodDisruptionBudget: the unset bound is N/A.
     "pdb": (

@@ -64,7 +64,8 @@ def web(replicas: int = 2, kind: str = "ClusterIP", port: int = 80, target: int 
     """A cluster with Deployment web (app=web, nginx, with a readinessProbe `set_ready` can
     fail) and a Service web of the given type; traces need target 80, where nginx listens."""
     c = Cluster()
-    create_deployment(c, f"web --image=nginx --replicas={replicas} --port={target}")
+    probe = {"httpGet": {"path": "/", "port": 80}}  # where nginx listens, whatever the target
+    create_deployment(c, f"web --image=nginx --replicas={replicas} --port={target}", probe)
     c.kubectl(f"expose deploy web --port={port} --target-port={target} --type={kind}")
     return c
 

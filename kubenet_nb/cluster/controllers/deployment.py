@@ -7,12 +7,20 @@ byte-identical to a real cluster's. Rolling updates follow pkg/controller/deploy
 scale the new ReplicaSet up within maxSurge, scale old ones down within maxUnavailable. A change
 of the replica count mid-rollout is a scaling event (sync.go `isScalingEvent`, `scale`): the new
 count is shared out among the active ReplicaSets in proportion to their sizes.
+
+A rollout waits on availability, not readiness: old ReplicaSets shrink only while enough pods
+are available (the ReplicaSet controller counts a pod available `minReadySeconds` after it
+became Ready). The status follows progress.go: `Progressing` (NewReplicaSetCreated,
+FoundNewReplicaSet, ReplicaSetUpdated, NewReplicaSetAvailable, ProgressDeadlineExceeded once
+`progressDeadlineSeconds` pass without progress, checked by a requeue on the simulated clock)
+and `Available` (MinimumReplicasAvailable or MinimumReplicasUnavailable).
 """
 
 from __future__ import annotations
 
 import json
 import math
+from datetime import datetime, timezone
 
 from kubenet_nb.api.well_known import (
     DEPLOYMENT_DESIRED_REPLICAS_ANNOTATION,
@@ -26,6 +34,8 @@ from kubenet_nb.cluster.randomness import ALPHANUMS
 from kubenet_nb.cluster.store import clone
 
 __all__ = ["NOT_COPIED_ANNOTATIONS", "DeploymentController", "pod_template_hash"]
+
+MAX_INT32 = 2**31 - 1
 
 NOT_COPIED_ANNOTATIONS = frozenset(
     (
@@ -107,9 +117,12 @@ class DeploymentController(WorkloadController):
         )
 
     def reconcile(self, namespace: str, name: str) -> None:
+        """syncDeployment: paused and scaling events only resize (`sync`), else the strategy's
+        rollout; each path ends by writing the status it sees."""
         deploy = self.store.get("Deployment", namespace, name)
         if deploy is None or deploy["metadata"].get("deletionTimestamp"):
             return
+        deploy = self._check_paused_conditions(deploy)
         all_rs = self._replica_sets(deploy)
         wanted = _template_without_hash(deploy["spec"]["template"])
         new_rs = next(
@@ -117,30 +130,79 @@ class DeploymentController(WorkloadController):
         )
         old = [rs for rs in all_rs if rs is not new_rs]
         if deploy["spec"].get("paused"):
-            self._update_status(deploy, new_rs, all_rs)
+            self._sync_status(deploy, new_rs, all_rs, rollout=False)
             return
         if new_rs is not None and self._scaling_event(deploy, all_rs):
             self._proportional_scale(deploy, new_rs, old)
-            self._update_status(deploy, new_rs, self._replica_sets(deploy))
+            self._sync_status(deploy, new_rs, self._replica_sets(deploy), rollout=False)
             return
-        if new_rs is None:
-            new_rs = self._create_replica_set(deploy, old)
-            all_rs.append(new_rs)
-        elif self._revision(new_rs) < self._max_revision(old):
-            new_rs = self._set_revision(new_rs, self._max_revision(old) + 1)
-        new_rs = self._copy_annotations(deploy, new_rs)
-        deploy = self._set_revision(deploy, self._revision(new_rs))
-        strategy = deploy["spec"].get("strategy", {})
-        if strategy.get("type") == "Recreate":
+        new_rs, deploy = self._new_replica_set(deploy, new_rs, old)
+        scaled = False
+        if deploy["spec"].get("strategy", {}).get("type") == "Recreate":
             self._recreate(deploy, new_rs, old)
         else:
-            self._rolling(deploy, new_rs, old)
-        self._cleanup(deploy, old)
-        self._update_status(
+            scaled = self._rolling(deploy, new_rs, old)
+        if not scaled and self._complete(deploy, deploy.get("status") or {}):
+            self._cleanup(deploy, old)
+        self._sync_status(
             deploy,
             self.store.get("ReplicaSet", namespace, new_rs["metadata"]["name"]),
             self._replica_sets(deploy),
+            rollout=True,
         )
+
+    def _new_replica_set(
+        self, deploy: dict, new_rs: dict | None, old: list[dict]
+    ) -> tuple[dict, dict]:
+        """getNewReplicaSet: the new ReplicaSet, created (`NewReplicaSetCreated`) or brought up
+        to date (revision, annotations, minReadySeconds; `FoundNewReplicaSet` when the
+        Deployment has no Progressing condition yet), and the Deployment as it now is."""
+        if new_rs is None:
+            new_rs = self._create_replica_set(deploy, old)
+            message = f'Created new replica set "{new_rs["metadata"]["name"]}"'
+            deploy = self._set_progressing(deploy, "True", "NewReplicaSetCreated", message)
+        else:
+            if self._revision(new_rs) < self._max_revision(old):
+                new_rs = self._set_revision(new_rs, self._max_revision(old) + 1)
+            new_rs = self._copy_annotations(deploy, new_rs)
+            min_ready = deploy["spec"].get("minReadySeconds", 0)
+            if new_rs["spec"].get("minReadySeconds", 0) != min_ready:
+                spec = {**new_rs["spec"], "minReadySeconds": min_ready}
+                new_rs = self.api.update({**new_rs, "spec": spec}, trusted=True)
+            if _progressing(deploy) is None:
+                message = f'Found new replica set "{new_rs["metadata"]["name"]}"'
+                deploy = self._set_progressing(deploy, "True", "FoundNewReplicaSet", message)
+        return new_rs, self._set_revision(deploy, self._revision(new_rs))
+
+    def _set_progressing(self, deploy: dict, state: str, reason: str, message: str) -> dict:
+        """The Progressing condition set (SetDeploymentCondition) and written, as getNewReplicaSet
+        and checkPausedConditions write it before the rollout goes on."""
+        if not _has_progress_deadline(deploy):
+            return deploy
+        status = deploy.get("status") or {}
+        conditions = self._set_condition(
+            status.get("conditions") or [], "Progressing", state, reason, message
+        )
+        if conditions == status.get("conditions"):
+            return deploy
+        return self.api.set_status(deploy, {**status, "conditions": conditions})
+
+    def _check_paused_conditions(self, deploy: dict) -> dict:
+        """checkPausedConditions: Progressing Unknown `DeploymentPaused` while paused,
+        `DeploymentResumed` once resumed; a timed-out rollout keeps its condition."""
+        current = _progressing(deploy)
+        if current is not None and current["reason"] == "ProgressDeadlineExceeded":
+            return deploy
+        paused_before = current is not None and current["reason"] == "DeploymentPaused"
+        if deploy["spec"].get("paused") and not paused_before:
+            return self._set_progressing(
+                deploy, "Unknown", "DeploymentPaused", "Deployment is paused"
+            )
+        if not deploy["spec"].get("paused") and paused_before:
+            return self._set_progressing(
+                deploy, "Unknown", "DeploymentResumed", "Deployment is resumed"
+            )
+        return deploy
 
     @staticmethod
     def _revision(rs: dict) -> int:
@@ -213,7 +275,12 @@ class DeploymentController(WorkloadController):
                     }
                 ],
             },
-            "spec": {"replicas": 0, "selector": selector, "template": template},
+            "spec": {
+                "replicas": 0,
+                "minReadySeconds": deploy["spec"].get("minReadySeconds", 0),
+                "selector": selector,
+                "template": template,
+            },
         }
         created = self.api.create(rs, trusted=True)
         if not any(r["spec"].get("replicas", 0) for r in old):
@@ -225,8 +292,12 @@ class DeploymentController(WorkloadController):
         return _resolve(rolling.get("maxSurge", "25%"), deploy["spec"].get("replicas", 1), True)
 
     def _max_unavailable(self, deploy: dict) -> int:
-        rolling = deploy["spec"].get("strategy", {}).get("rollingUpdate", {})
+        """MaxUnavailable: 0 for Recreate or no replicas, at most the replica count."""
+        strategy = deploy["spec"].get("strategy", {})
         replicas = deploy["spec"].get("replicas", 1)
+        if strategy.get("type") == "Recreate" or replicas == 0:
+            return 0
+        rolling = strategy.get("rollingUpdate", {})
         value = _resolve(rolling.get("maxUnavailable", "25%"), replicas, False)
         if value == 0 and self._max_surge(deploy) == 0:
             value = 1
@@ -339,36 +410,67 @@ class DeploymentController(WorkloadController):
         allowed = to_add - added
         return min(fraction, allowed) if to_add > 0 else max(fraction, allowed)
 
-    def _rolling(self, deploy: dict, new_rs: dict, old: list[dict]) -> None:
+    def _rolling(self, deploy: dict, new_rs: dict, old: list[dict]) -> bool:
+        """rolloutRolling: scale the new ReplicaSet up within maxSurge; only if it did not
+        change, scale old ones down within maxUnavailable. Whether a ReplicaSet was scaled."""
+        if self._reconcile_new(deploy, new_rs, old):
+            return True
+        return self._reconcile_old(deploy, new_rs, old)
+
+    def _reconcile_new(self, deploy: dict, new_rs: dict, old: list[dict]) -> bool:
+        """reconcileNewReplicaSet and NewRSNewReplicas: up to desired, within desired +
+        maxSurge pods over all ReplicaSets' spec.replicas (terminating pods not counted)."""
         desired = deploy["spec"].get("replicas", 1)
-        active_old = [rs for rs in old if rs["spec"].get("replicas", 0) > 0]
-        if not active_old:
-            self._scale(deploy, new_rs, desired)
-            return
-        total = sum(rs["spec"].get("replicas", 0) for rs in [new_rs, *active_old])
-        new_count = new_rs["spec"].get("replicas", 0)
-        if new_count < desired:
-            room = desired + self._max_surge(deploy) - total
-            step = min(room, desired - new_count)
-            if step > 0:
-                new_rs = self._scale(deploy, new_rs, new_count + step)
-                total += step
-        elif new_count > desired:
-            new_rs = self._scale(deploy, new_rs, desired)
-            total -= new_count - desired
+        current = new_rs["spec"].get("replicas", 0)
+        if current == desired:
+            return False
+        if current > desired:
+            return self._scale(deploy, new_rs, desired) is not new_rs
+        total = sum(rs["spec"].get("replicas", 0) for rs in [new_rs, *old])
+        room = desired + self._max_surge(deploy) - total
+        if room <= 0:
+            return False
+        return self._scale(deploy, new_rs, current + min(room, desired - current)) is not new_rs
+
+    def _reconcile_old(self, deploy: dict, new_rs: dict, old: list[dict]) -> bool:
+        """reconcileOldReplicaSets: with maxScaledDown = all pods - minAvailable - the new
+        ReplicaSet's unavailable pods, first old ReplicaSets' unavailable pods go
+        (cleanupUnhealthyReplicas), then available ones while more than minAvailable pods are
+        available (scaleDownOldReplicaSetsForRollingUpdate), oldest ReplicaSet first."""
+        old = sorted((rs for rs in old if rs["spec"].get("replicas", 0) > 0), key=self._created)
+        if not old:
+            return False
+        desired = deploy["spec"].get("replicas", 1)
         min_available = desired - self._max_unavailable(deploy)
-        new_unavailable = new_rs["spec"].get("replicas", 0) - new_rs.get("status", {}).get(
-            "availableReplicas", 0
-        )
-        budget = total - min_available - new_unavailable
-        for rs in active_old:
+        total = sum(rs["spec"].get("replicas", 0) for rs in [new_rs, *old])
+        new_unavailable = new_rs["spec"].get("replicas", 0) - _available(new_rs)
+        max_scaled_down = total - min_available - new_unavailable
+        if max_scaled_down <= 0:
+            return False
+        scaled = 0
+        for index, rs in enumerate(old):
+            if scaled >= max_scaled_down:
+                break
+            replicas = rs["spec"]["replicas"]
+            unhealthy = replicas - _available(rs)
+            if unhealthy <= 0:
+                continue
+            cut = min(max_scaled_down - scaled, unhealthy)
+            old[index] = self._scale(deploy, rs, replicas - cut)
+            scaled += cut
+        available = sum(_available(rs) for rs in [new_rs, *old])
+        budget = available - min_available
+        for rs in old:
             if budget <= 0:
                 break
-            current = rs["spec"]["replicas"]
-            unavailable = current - rs.get("status", {}).get("availableReplicas", 0)
-            cut = min(current, max(budget, unavailable))
-            self._scale(deploy, rs, current - cut)
+            replicas = rs["spec"].get("replicas", 0)
+            if replicas == 0:
+                continue
+            cut = min(replicas, budget)
+            self._scale(deploy, rs, replicas - cut)
             budget -= cut
+            scaled += cut
+        return scaled > 0
 
     def _recreate(self, deploy: dict, new_rs: dict, old: list[dict]) -> None:
         for rs in old:
@@ -385,84 +487,184 @@ class DeploymentController(WorkloadController):
         )
 
     def _cleanup(self, deploy: dict, old: list[dict]) -> None:
+        """cleanupDeployment: beyond revisionHistoryLimit, the idle old ReplicaSets of the
+        lowest revisions are deleted."""
         limit = deploy["spec"].get("revisionHistoryLimit", 10)
         idle = [
             rs
             for rs in old
-            if rs["spec"].get("replicas", 0) == 0 and not rs.get("status", {}).get("replicas")
+            if rs["spec"].get("replicas", 0) == 0
+            and not rs.get("status", {}).get("replicas")
+            and not rs["metadata"].get("deletionTimestamp")
         ]
+        idle.sort(key=lambda rs: (self._revision(rs), *self._created(rs)))
         for rs in idle[: max(0, len(idle) - limit)]:
             self.api.delete("ReplicaSet", rs["metadata"]["namespace"], rs["metadata"]["name"])
 
-    def _update_status(self, deploy: dict, new_rs: dict | None, all_rs: list[dict]) -> None:
+    def _calculate_status(self, deploy: dict, new_rs: dict | None, all_rs: list[dict]) -> dict:
+        """calculateStatus: the counts over the ReplicaSets, the conditions kept, and the
+        Available condition against minAvailable (replicas - maxUnavailable)."""
         desired = deploy["spec"].get("replicas", 1)
 
         def total(field: str) -> int:
             return sum(rs.get("status", {}).get(field, 0) for rs in all_rs)
 
-        replicas = total("replicas")
         available = total("availableReplicas")
-        updated = new_rs.get("status", {}).get("replicas", 0) if new_rs else 0
+        sized = sum(rs["spec"].get("replicas", 0) for rs in all_rs)
+        old_status = deploy.get("status") or {}
         status = {
             "observedGeneration": deploy["metadata"].get("generation", 1),
-            "replicas": replicas,
-            "updatedReplicas": updated,
+            "replicas": total("replicas"),
+            "updatedReplicas": new_rs.get("status", {}).get("replicas", 0) if new_rs else 0,
             "readyReplicas": total("readyReplicas"),
             "availableReplicas": available,
+            "unavailableReplicas": max(sized - available, 0),
         }
-        unavailable = max(desired - available, 0)
-        if unavailable:
-            status["unavailableReplicas"] = unavailable
         status = {k: v for k, v in status.items() if v or k == "observedGeneration"}
-        old_status = deploy.get("status", {})
-        conditions = {c["type"]: c for c in old_status.get("conditions", [])}
-        min_available = desired - self._max_unavailable(deploy)
-        if available >= min_available:
-            available_condition = (
+        conditions = old_status.get("conditions") or []
+        if available >= desired - self._max_unavailable(deploy):
+            conditions = self._set_condition(
+                conditions,
+                "Available",
                 "True",
                 "MinimumReplicasAvailable",
                 "Deployment has minimum availability.",
             )
         else:
-            available_condition = (
+            conditions = self._set_condition(
+                conditions,
+                "Available",
                 "False",
                 "MinimumReplicasUnavailable",
                 "Deployment does not have minimum availability.",
             )
-        rs_name = new_rs["metadata"]["name"] if new_rs else ""
-        complete = (
-            new_rs is not None
-            and updated == desired
-            and replicas == desired
-            and available == desired
-        )
-        if complete:
-            progressing = (
-                "True",
-                "NewReplicaSetAvailable",
-                f'ReplicaSet "{rs_name}" has successfully progressed.',
-            )
-        elif "Progressing" not in conditions:
-            progressing = ("True", "NewReplicaSetCreated", f'Created new replica set "{rs_name}"')
-        else:
-            progressing = ("True", "ReplicaSetUpdated", f'ReplicaSet "{rs_name}" is progressing.')
-        status["conditions"] = [
-            self._condition(conditions.get("Available"), "Available", *available_condition),
-            self._condition(conditions.get("Progressing"), "Progressing", *progressing),
-        ]
+        status["conditions"] = conditions
         if old_status.get("collisionCount"):
             status["collisionCount"] = old_status["collisionCount"]
-        if status != old_status:
-            self.api.set_status(deploy, status)
+        return status
 
-    def _condition(
-        self, old: dict | None, kind: str, state: str, reason: str, message: str
-    ) -> dict:
+    def _sync_status(
+        self, deploy: dict, new_rs: dict | None, all_rs: list[dict], *, rollout: bool
+    ) -> None:
+        """syncDeploymentStatus (`rollout` False: a paused or scaling sync estimates no
+        progress) or syncRolloutStatus (progress.go): the Progressing condition moves to
+        NewReplicaSetAvailable once complete, ReplicaSetUpdated on any progress (its
+        lastUpdateTime refreshed), ProgressDeadlineExceeded once progressDeadlineSeconds have
+        passed since then; an unchanged status requeues the Deployment for that deadline."""
+        status = self._calculate_status(deploy, new_rs, all_rs)
+        if rollout and _has_progress_deadline(deploy):
+            status = self._progress(deploy, new_rs, status)
+        if status != deploy.get("status"):
+            self.api.set_status(deploy, status)
+        elif rollout:
+            self._requeue_stuck(deploy, status)
+
+    def _progress(self, deploy: dict, new_rs: dict | None, status: dict) -> dict:
+        """syncRolloutStatus's switch: complete, progressing, or timed out."""
+        current = _progressing(deploy)
+        name = new_rs["metadata"]["name"] if new_rs else ""
+        if (
+            status.get("replicas", 0) == status.get("updatedReplicas", 0)
+            and current is not None
+            and current["reason"] == "NewReplicaSetAvailable"
+        ):
+            return status
+        conditions = status["conditions"]
+        if self._complete(deploy, status):
+            conditions = self._set_condition(
+                conditions,
+                "Progressing",
+                "True",
+                "NewReplicaSetAvailable",
+                f'ReplicaSet "{name}" has successfully progressed.',
+            )
+        elif _made_progress(deploy.get("status") or {}, status):
+            now = self.api.clock.timestamp()
+            transition = now
+            if current is not None and current["status"] == "True":
+                transition = current["lastTransitionTime"]
+            conditions = [c for c in conditions if c["type"] != "Progressing"]
+            conditions.append(
+                {
+                    "type": "Progressing",
+                    "status": "True",
+                    "lastUpdateTime": now,
+                    "lastTransitionTime": transition,
+                    "reason": "ReplicaSetUpdated",
+                    "message": f'ReplicaSet "{name}" is progressing.',
+                }
+            )
+        elif self._timed_out(deploy):
+            conditions = self._set_condition(
+                conditions,
+                "Progressing",
+                "False",
+                "ProgressDeadlineExceeded",
+                f'ReplicaSet "{name}" has timed out progressing.',
+            )
+        return {**status, "conditions": conditions}
+
+    @staticmethod
+    def _complete(deploy: dict, status: dict) -> bool:
+        """DeploymentComplete: every replica updated and available, no old one left."""
+        desired = deploy["spec"].get("replicas", 1)
+        return (
+            status.get("updatedReplicas", 0) == desired
+            and status.get("replicas", 0) == desired
+            and status.get("availableReplicas", 0) == desired
+            and status.get("observedGeneration", 0) >= deploy["metadata"].get("generation", 1)
+        )
+
+    def _deadline(self, deploy: dict) -> float | None:
+        """The clock second progressDeadlineSeconds after the Progressing condition's last
+        update (None without a condition to measure from)."""
+        current = _progressing(deploy)
+        if current is None:
+            return None
+        updated = _seconds(current["lastUpdateTime"])
+        clock = self.api.clock
+        return (
+            clock.seconds
+            + updated
+            + deploy["spec"]["progressDeadlineSeconds"]
+            - (clock.now.timestamp())
+        )
+
+    def _timed_out(self, deploy: dict) -> bool:
+        """DeploymentTimedOut: the deadline is strictly past (`from.Add(delta).Before(now)`)."""
+        current = _progressing(deploy)
+        if current is None or current["reason"] == "NewReplicaSetAvailable":
+            return False
+        if current["reason"] == "ProgressDeadlineExceeded":
+            return True
+        deadline = self._deadline(deploy)
+        return deadline is not None and deadline < self.api.clock.seconds
+
+    def _requeue_stuck(self, deploy: dict, status: dict) -> None:
+        """requeueStuckDeployment: look again a second after the deadline (upstream adds the
+        second against clock skew), unless complete or already timed out."""
+        current = _progressing(deploy)
+        if current is None or current["reason"] == "ProgressDeadlineExceeded":
+            return
+        if self._complete(deploy, status):
+            return
+        deadline = self._deadline(deploy)
+        if deadline is not None:
+            meta = deploy["metadata"]
+            now = self.api.clock.seconds
+            self.requeue_at((meta["namespace"], meta["name"]), max(deadline + 1, now))
+
+    def _set_condition(
+        self, conditions: list[dict], kind: str, state: str, reason: str, message: str
+    ) -> list[dict]:
+        """SetDeploymentCondition: nothing changes when status and reason hold; otherwise the
+        new condition goes last, keeping lastTransitionTime when only the reason changed."""
+        old = next((c for c in conditions if c["type"] == kind), None)
+        if old is not None and (old["status"], old["reason"]) == (state, reason):
+            return conditions
         now = self.api.clock.timestamp()
-        if old and (old["status"], old["reason"], old["message"]) == (state, reason, message):
-            return old
         transition = old["lastTransitionTime"] if old and old["status"] == state else now
-        return {
+        condition = {
             "type": kind,
             "status": state,
             "lastUpdateTime": now,
@@ -470,3 +672,39 @@ class DeploymentController(WorkloadController):
             "reason": reason,
             "message": message,
         }
+        return [*(c for c in conditions if c["type"] != kind), condition]
+
+
+def _available(rs: dict) -> int:
+    return rs.get("status", {}).get("availableReplicas", 0)
+
+
+def _progressing(deploy: dict) -> dict | None:
+    conditions = (deploy.get("status") or {}).get("conditions") or ()
+    return next((c for c in conditions if c["type"] == "Progressing"), None)
+
+
+def _has_progress_deadline(deploy: dict) -> bool:
+    """HasProgressDeadline: set, and not math.MaxInt32 (which means no deadline)."""
+    deadline = deploy["spec"].get("progressDeadlineSeconds")
+    return deadline is not None and deadline != MAX_INT32
+
+
+def _made_progress(old: dict, new: dict) -> bool:
+    """DeploymentProgressing: more updated, fewer old, more ready or more available replicas."""
+
+    def old_replicas(status: dict) -> int:
+        return status.get("replicas", 0) - status.get("updatedReplicas", 0)
+
+    return (
+        new.get("updatedReplicas", 0) > old.get("updatedReplicas", 0)
+        or old_replicas(new) < old_replicas(old)
+        or new.get("readyReplicas", 0) > old.get("readyReplicas", 0)
+        or new.get("availableReplicas", 0) > old.get("availableReplicas", 0)
+    )
+
+
+def _seconds(timestamp: str) -> float:
+    """metav1.Time text as POSIX seconds."""
+    moment = datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%SZ")
+    return moment.replace(tzinfo=timezone.utc).timestamp()

@@ -9,9 +9,19 @@ One sync creates or deletes at most `BURST_REPLICAS` pods, as upstream's manageR
 pods it creates queue the ReplicaSet again, so a large ReplicaSet is built in steps of that size.
 A create the API server refuses fails the sync (undone alone), with the controller's
 `FailedCreate` event; the ControlPlane retries it later.
+
+A pod is available once it has been Ready for `spec.minReadySeconds` (podutil.IsPodAvailable:
+the Ready condition's lastTransitionTime plus minReadySeconds is past). The ready pods' ready
+times are kept sorted per ReplicaSet, so the available count is a bisection; a ReplicaSet with
+pods ready but not yet available is synced again on the simulated clock when the next of them
+becomes available (upstream requeues with `AddAfter`). At exactly that second the pod counts as
+available: the simulated clock has no sub-second skew to guard against.
 """
 
 from __future__ import annotations
+
+from bisect import bisect_right, insort
+from datetime import datetime, timezone
 
 from kubenet_nb.api.errors import KubenetError
 from kubenet_nb.cluster.apiserver import ApiServer
@@ -19,8 +29,9 @@ from kubenet_nb.cluster.controllers.base import SyncError, error_text
 from kubenet_nb.cluster.controllers.workload import WorkloadController
 from kubenet_nb.cluster.ownership import OwnerIndex, controller_of
 from kubenet_nb.cluster.store import Store, WatchEvent, clone
+from kubenet_nb.cluster.timers import Timers
 
-__all__ = ["BURST_REPLICAS", "ReplicaSetController", "is_active", "is_ready"]
+__all__ = ["BURST_REPLICAS", "ReplicaSetController", "is_active", "is_ready", "ready_since"]
 
 PHASE_RANK = {"Pending": 0, "Unknown": 1, "Running": 2}
 BURST_REPLICAS = 500
@@ -42,17 +53,28 @@ def is_ready(pod: dict) -> bool:
     )
 
 
+def ready_since(pod: dict) -> float | None:
+    """When the pod last became Ready (POSIX seconds), None while it is not Ready."""
+    for condition in pod.get("status", {}).get("conditions", ()):
+        if condition["type"] == "Ready" and condition["status"] == "True":
+            moment = datetime.strptime(condition["lastTransitionTime"], "%Y-%m-%dT%H:%M:%SZ")
+            return moment.replace(tzinfo=timezone.utc).timestamp()
+    return None
+
+
 class ReplicaSetController(WorkloadController):
     """Reconciles ReplicaSets keyed by (namespace, name)."""
 
     name = "replicaset-controller"
     kind, dependent_kind = "ReplicaSet", "Pod"
 
-    def __init__(self, store: Store, api: ApiServer, owners: OwnerIndex) -> None:
-        super().__init__(store, api, owners)
-        self._counts: dict[str, list[int]] = {}
-        """Per ReplicaSet uid, its active and its ready pods, kept from watch events (undo
-        replays included) so that a sync need not read every pod."""
+    def __init__(self, store: Store, api: ApiServer, owners: OwnerIndex, timers: Timers) -> None:
+        super().__init__(store, api, owners, timers)
+        self._active: dict[str, int] = {}
+        self._ready: dict[str, list[float]] = {}
+        """Per ReplicaSet uid, its active pods, and when each of its active ready pods became
+        Ready (sorted), kept from watch events (undo replays included) so that a sync need not
+        read every pod."""
 
     def handle(self, event: WatchEvent) -> None:
         if event.kind == "Pod":
@@ -66,19 +88,40 @@ class ReplicaSetController(WorkloadController):
         ref = controller_of(pod)
         if ref is None or ref["kind"] != "ReplicaSet":
             return
-        counts = self._counts.setdefault(ref["uid"], [0, 0])
-        counts[0] += delta
-        if is_ready(pod):
-            counts[1] += delta
-        if counts == [0, 0]:
-            del self._counts[ref["uid"]]
+        uid = ref["uid"]
+        self._active[uid] = self._active.get(uid, 0) + delta
+        if not self._active[uid]:
+            del self._active[uid]
+        since = ready_since(pod)
+        if since is None:
+            return
+        times = self._ready.setdefault(uid, [])
+        if delta > 0:
+            insort(times, since)
+        else:
+            times.remove(since)
+            if not times:
+                del self._ready[uid]
+
+    def _available(self, rs: dict) -> tuple[int, float | None]:
+        """The available pods, and when (clock seconds) the next ready one becomes available."""
+        times = self._ready.get(rs["metadata"]["uid"], [])
+        min_ready = rs["spec"].get("minReadySeconds", 0)
+        if not min_ready:
+            return len(times), None
+        clock = self.api.clock
+        now = clock.now.timestamp()
+        available = bisect_right(times, now - min_ready)
+        if available == len(times):
+            return available, None
+        return available, clock.seconds + times[available] + min_ready - now
 
     def reconcile(self, namespace: str, name: str) -> None:
         rs = self.store.get("ReplicaSet", namespace, name)
         if rs is None or rs["metadata"].get("deletionTimestamp"):
             return
         self.release_strays(rs)
-        active_count = self._counts.get(rs["metadata"]["uid"], (0, 0))[0]
+        active_count = self._active.get(rs["metadata"]["uid"], 0)
         diff = rs["spec"].get("replicas", 1) - active_count
         if diff > 0:
             for _ in range(min(diff, BURST_REPLICAS)):
@@ -154,12 +197,17 @@ class ReplicaSetController(WorkloadController):
         return sorted(newest_first, key=rank)
 
     def _update_status(self, rs: dict) -> None:
-        active, ready = self._counts.get(rs["metadata"]["uid"], (0, 0))
+        uid = rs["metadata"]["uid"]
+        active, ready = self._active.get(uid, 0), len(self._ready.get(uid, ()))
+        available, next_available = self._available(rs)
+        if next_available is not None:
+            meta = rs["metadata"]
+            self.requeue_at((meta["namespace"], meta["name"]), next_available)
         status = {
             "replicas": active,
             "fullyLabeledReplicas": active,
             "readyReplicas": ready,
-            "availableReplicas": ready,
+            "availableReplicas": available,
             "observedGeneration": rs["metadata"].get("generation", 1),
         }
         status = {k: v for k, v in status.items() if v or k in ("replicas", "observedGeneration")}

@@ -2,7 +2,9 @@
 ReplicaSets; ReplicaSets and DaemonSets own Pods): their own and their dependents' events queue
 the owner, and the owner's dependents come from the ownerReference index. Strays are looked for
 only when an owner's selector or a dependent's labels may have changed, so that a sync costs what
-changed, not the size of the owner."""
+changed, not the size of the owner. A controller that must look again later, when nothing will
+have changed (a pod's minReadySeconds passing, a progress deadline), requeues its key on the
+simulated clock, as upstream's `queue.AddAfter`."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from kubenet_nb.cluster.apiserver import ApiServer
 from kubenet_nb.cluster.controllers.base import Controller
 from kubenet_nb.cluster.ownership import OwnerIndex, controller_of
 from kubenet_nb.cluster.store import Store, WatchEvent
+from kubenet_nb.cluster.timers import Timers
 
 __all__ = ["WorkloadController"]
 
@@ -21,10 +24,14 @@ class WorkloadController(Controller):
     kind = ""
     dependent_kind = ""
 
-    def __init__(self, store: Store, api: ApiServer, owners: OwnerIndex) -> None:
+    def __init__(self, store: Store, api: ApiServer, owners: OwnerIndex, timers: Timers) -> None:
         super().__init__()
         self.store, self.api, self.owners = store, api, owners
+        self.timers = timers
+        """The cluster's timers, for `requeue_at`."""
         self._may_have_strays: set[tuple[str, str]] = set()
+        self._wakeups: dict[tuple[str, str], float] = {}
+        """Key -> the clock second its earliest pending requeue is due."""
 
     def handle(self, event: WatchEvent) -> None:
         obj = event.subject
@@ -42,6 +49,32 @@ class WorkloadController(Controller):
                     self._may_have_strays.add(key)
                 if not event.replay:
                     self.enqueue(*key)
+
+    def requeue_at(self, key: tuple[str, str], due: float) -> None:
+        """queue.AddAfter: sync `key` again when the simulated clock reaches `due` (one timer per
+        key: an earlier one already set covers a later request)."""
+        pending = self._wakeups.get(key)
+        if pending is not None and pending <= due:
+            return
+        self._wakeups[key] = due
+        self.store.on_undo(lambda: self._forget_wakeup(key, due, pending))
+
+        def wake() -> None:
+            if self._wakeups.get(key) == due:
+                del self._wakeups[key]
+                self.store.on_undo(lambda: self._wakeups.__setitem__(key, due))
+                self.enqueue(*key)
+
+        self.timers.at(due, wake)
+
+    def _forget_wakeup(self, key: tuple[str, str], due: float, pending: float | None) -> None:
+        """Undo of `requeue_at`: the requeue it replaced is pending again."""
+        if self._wakeups.get(key) != due:
+            return
+        if pending is None:
+            del self._wakeups[key]
+        else:
+            self._wakeups[key] = pending
 
     def release_strays(self, owner: dict) -> None:
         """ClaimPods: dependents whose labels no longer match the owner's selector are let go

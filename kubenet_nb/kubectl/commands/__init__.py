@@ -13,6 +13,7 @@ from kubenet_nb.kubectl.command import Invocation
 from kubenet_nb.kubectl.commands import (
     api_resources,
     apply,
+    autoscale,
     create,
     debug,
     delete,
@@ -39,6 +40,7 @@ COMMANDS: dict[str, Callable[[Invocation], None]] = {
     "expose": expose.run,
     "run": run.run,
     "scale": scale.run,
+    "autoscale": autoscale.run,
     "delete": delete.run,
     "label": label.run_label,
     "annotate": label.run_annotate,

@@ -28,6 +28,7 @@ from kubenet_nb.kubectl.command import (
     usage_error,
 )
 from kubenet_nb.kubectl.commands.apply import create_from_files
+from kubenet_nb.kubectl.commands.create_batch import create_cronjob, create_job
 from kubenet_nb.kubectl.flags import Flag, FlagSet
 from kubenet_nb.kubectl.generate import atoi, int32, submit
 
@@ -61,7 +62,7 @@ _SERVICE = {  # subcommand: (type, flags)
     "externalname": ("ExternalName", FlagSet(*_COMMON, _TCP, Flag("external-name", default=""))),
 }
 _NAMESPACE = FlagSet(*_COMMON)
-_SUBCOMMANDS = {"deploy": "deployment", "svc": "service", "ns": "namespace"}
+_SUBCOMMANDS = {"deploy": "deployment", "svc": "service", "ns": "namespace", "cj": "cronjob"}
 _VALUE_FLAGS = ("-f", "--filename", "-n", "--namespace", "-o", "--output")
 _SERVICE_HELP = """Create a service using a specified subcommand.
 
@@ -308,5 +309,9 @@ def run(invocation: Invocation) -> None:
         _service(invocation, rest)
     elif which == "namespace":
         _namespace(invocation, rest)
+    elif which == "job":
+        create_job(invocation, rest)
+    elif which == "cronjob":
+        create_cronjob(invocation, rest)
     else:
         create_from_files(invocation, invocation.argv)

@@ -5,8 +5,8 @@ against kubectl v1.33.1 (tests/kubectl/data/reference/nodes/). Drain cordons fir
 every pod of the node through kubectl's filters: DaemonSet pods need `--ignore-daemonsets`,
 mirror pods are skipped, pods with emptyDir volumes need `--delete-emptydir-data`, pods without
 a controller need `--force`. If any pod is refused, nothing is evicted and the node stays
-cordoned. Evictions run concurrently in kubectl; here they print in the API's pod order, all
-`evicting pod` lines first, then each `pod/x evicted` once the pod is gone.
+cordoned. The pods left are evicted through the eviction API (`evictions`), which their
+PodDisruptionBudgets may refuse; `--disable-eviction` deletes them instead.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubenet_nb.api.errors import KubectlError, NotFound
-from kubenet_nb.api.kinds import resolve
 from kubenet_nb.api.well_known import MIRROR_POD_ANNOTATION
 from kubenet_nb.kubectl.command import (
     DRY_RUN_FLAG,
@@ -22,7 +21,9 @@ from kubenet_nb.kubectl.command import (
     parse_flags,
     usage_error,
 )
-from kubenet_nb.kubectl.commands.delete import Target, select_targets, wait_until_gone
+from kubenet_nb.kubectl.commands.delete import Target, select_targets
+from kubenet_nb.kubectl.commands.evictions import evict_pods
+from kubenet_nb.kubectl.commands.exec import parse_duration
 from kubenet_nb.kubectl.flags import Flag, FlagSet
 
 if TYPE_CHECKING:
@@ -173,35 +174,55 @@ def pods_for_deletion(
     return evict, warning, failures
 
 
+def _aggregate(errors: list[str]) -> str:
+    """utilerrors.NewAggregate(...).Error(): one message, or `[a, b]` (repeats once)."""
+    unique = list(dict.fromkeys(errors))
+    return unique[0] if len(unique) == 1 else "[" + ", ".join(unique) + "]"
+
+
+def _timeout(values: dict) -> float:
+    """--timeout as Go's time.ParseDuration reads it."""
+    try:
+        return parse_duration(values["timeout"])
+    except ValueError as error:
+        raise KubectlError(
+            f'invalid argument "{values["timeout"]}" for "--timeout" flag: {error}'
+        ) from None
+
+
 def _drain_node(invocation: Invocation, node: Target, values: dict, dry_run: bool) -> list[str]:
-    """deleteOrEvictPodsSimple for one node; returns the reasons it cannot be drained."""
+    """deleteOrEvictPodsSimple for one node; returns why it could not be drained."""
     cluster, terminal = invocation.cluster, invocation.terminal
     pods, warning, failures = pods_for_deletion(cluster, node.name, values)
     if failures:
-        summary = failures[0] if len(failures) == 1 else "[" + ", ".join(failures) + "]"
-        terminal.err(
-            f'error: unable to drain node "{node.name}" due to error: {summary}, '
-            "continuing command..."
-        )
         return failures
     if warning:
         terminal.err(f"Warning: {warning}")
-    suffix = " (dry run)" if dry_run else ""
+    if dry_run:
+        for pod in pods:
+            meta = pod["metadata"]
+            terminal.out(f"evicting pod {meta['namespace']}/{meta['name']} (dry run)")
+        return []
     grace = values["grace-period"]
-    gone = []
-    for pod in pods:
-        meta = pod["metadata"]
-        terminal.out(f"evicting pod {meta['namespace']}/{meta['name']}{suffix}")
-        if not dry_run:
-            deleted = cluster.delete(
-                "pods", meta["name"], meta["namespace"], grace if grace >= 0 else None
-            )
-            gone.append(Target(resolve("pods"), meta["name"], meta["namespace"], deleted))
-    wait_until_gone(cluster, gone)
-    for target in gone:
-        terminal.out(f"pod/{target.name} evicted")
-    terminal.out(f"node/{node.name} drained{suffix}")
-    return []
+    errors = evict_pods(
+        cluster,
+        terminal,
+        pods,
+        grace=grace if grace >= 0 else None,
+        timeout=_timeout(values),
+        use_eviction=not values["disable-eviction"],
+    )
+    if not errors:
+        return []
+    error = _aggregate(errors)
+    pending, _, _ = pods_for_deletion(cluster, node.name, values)
+    if pending:
+        terminal.err(
+            f'There are pending pods in node "{node.name}" when an error occurred: {error}'
+        )
+        for pod in pending:
+            terminal.err(f"pod/{pod['metadata']['name']}")
+    return errors
 
 
 def run_drain(invocation: Invocation) -> None:
@@ -211,15 +232,27 @@ def run_drain(invocation: Invocation) -> None:
     """
     nodes, values = _nodes(invocation, "drain", DRAIN_FLAGS)
     dry_run = values["dry-run"] == "client"
+    _timeout(values)
     cordon(invocation, nodes, True, dry_run)
-    pending, failures = [], []
+    pending: list[str] = []
+    fatal: list[list[str]] = []
     for node in nodes:
-        reasons = _drain_node(invocation, node, values, dry_run)
-        if reasons:
-            pending.append(node.name)
-            failures.extend(reasons)
+        errors = _drain_node(invocation, node, values, dry_run)
+        if not errors:
+            suffix = " (dry run)" if dry_run else ""
+            invocation.terminal.out(f"node/{node.name} drained{suffix}")
+            continue
+        invocation.terminal.err(
+            f'error: unable to drain node "{node.name}" due to error: {_aggregate(errors)}, '
+            "continuing command..."
+        )
+        pending.append(node.name)
+        fatal.append(errors)
     if pending:
         invocation.terminal.err("There are pending nodes to be drained:")
         for name in pending:
             invocation.terminal.err(f" {name}")
-        raise KubectlError("\n".join(failures), prefix="")
+        # cmdutil.CheckErr unwraps an aggregate of one and prints an aggregate's errors one a
+        # line, without `error: `
+        lines = fatal[0] if len(fatal) == 1 else [_aggregate(errors) for errors in fatal]
+        raise KubectlError("\n".join(dict.fromkeys(lines)), prefix="")

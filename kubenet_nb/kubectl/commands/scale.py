@@ -36,7 +36,7 @@ FLAGS = FlagSet(
     Flag("timeout", default="0s"),
     Flag("output", "o", default=""),
 )
-SCALABLE = ("Deployment", "ReplicaSet")
+SCALABLE = ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController")
 
 
 class NoScaleSubresource(StatusError):

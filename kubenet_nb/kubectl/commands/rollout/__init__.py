@@ -5,7 +5,12 @@ history.go, rollback.go, objectrestarter.go, objectpauser.go, objectresumer.go) 
 
 - `status` prints what the status viewer says of the state it sees. The simulated cluster has
   settled when the command runs and nothing changes while it waits, so the command prints that
-  one line and returns, as `--watch=false` does, whether or not the rollout is complete.
+  one line and returns, as `--watch=false` does, whether or not the rollout is complete. It does
+  not let simulated time pass: time is the learner's to advance (`c.advance`), and the line
+  follows it, because the controllers move the rollout on the clock (pods available
+  minReadySeconds after they became Ready, the Progressing condition timing out
+  progressDeadlineSeconds after the last progress, which makes the command fail with
+  `deployment "web" exceeded its progress deadline`).
 - `history` reads the revisions of a Deployment's ReplicaSets (`deployment.kubernetes.io/
   revision`) and their `kubernetes.io/change-cause`; `--revision=N` prints that revision's pod
   template as DescribePodTemplate writes it, straight into a buffer (tabs left as they are).
