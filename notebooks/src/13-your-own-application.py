@@ -49,11 +49,13 @@ print(len(failed), "ReplicaSets could not create pods, e.g.:")
 print(failed[0]["message"])
 
 # %% [markdown]
-# The ReplicaSet controller retries, as on a real cluster; a moment later every Deployment is
-# available, and the shop's services reach each other through their Services:
+# The ReplicaSet controller retries, as on a real cluster, and the pods start. Most of them
+# have readiness probes that wait `initialDelaySeconds` (10 to 20 s here) before their first run,
+# and a pod joins its Service's endpoints only once its probe passes: a minute later every
+# Deployment is available, and the shop's services reach each other through their Services:
 
 # %%
-c.advance(5)  # five seconds on the simulated clock
+c.advance(60)  # a minute on the simulated clock
 
 # %%
 # %kubectl get deployments
