@@ -8,7 +8,7 @@ import pytest
 
 from kubenet_nb import KubenetError
 from kubenet_nb.cluster.control_plane import ControlPlane
-from kubenet_nb.cluster.controllers.deployment import pod_template_hash
+from kubenet_nb.cluster.controllers.template_hash import pod_template_hash
 from kubenet_nb.io.manifests import load_manifests
 from tests.readiness_probes import with_probe
 

@@ -24,8 +24,8 @@ from kubenet_nb.api.well_known import (
     POD_TEMPLATE_GENERATION_LABEL,
 )
 from kubenet_nb.cluster.controllers.base import SyncError, error_text
-from kubenet_nb.cluster.controllers.deployment import pod_template_hash
 from kubenet_nb.cluster.controllers.replicaset import is_active, is_ready
+from kubenet_nb.cluster.controllers.template_hash import pod_template_hash
 from kubenet_nb.cluster.controllers.workload import WorkloadController
 from kubenet_nb.cluster.ownership import controller_of
 from kubenet_nb.cluster.scheduler import tolerates

@@ -18,7 +18,6 @@ and `Available` (MinimumReplicasAvailable or MinimumReplicasUnavailable).
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import datetime, timezone
 
@@ -29,11 +28,11 @@ from kubenet_nb.api.well_known import (
     LAST_APPLIED_ANNOTATION,
     POD_TEMPLATE_HASH_LABEL,
 )
+from kubenet_nb.cluster.controllers.template_hash import pod_template_hash
 from kubenet_nb.cluster.controllers.workload import WorkloadController
-from kubenet_nb.cluster.randomness import ALPHANUMS
 from kubenet_nb.cluster.store import clone
 
-__all__ = ["NOT_COPIED_ANNOTATIONS", "DeploymentController", "pod_template_hash"]
+__all__ = ["NOT_COPIED_ANNOTATIONS", "DeploymentController"]
 
 MAX_INT32 = 2**31 - 1
 
@@ -50,32 +49,6 @@ NOT_COPIED_ANNOTATIONS = frozenset(
 """deployment_util.go skipCopyAnnotation (kubernetes/kubernetes pkg/controller/deployment/util
 @ v1.33.0): what a Deployment does not pass to its ReplicaSets; kubectl's rollback keeps the
 same keys (`annotationsToSkip`) from the Deployment rather than the ReplicaSet."""
-
-
-def _fnv32a(data: bytes) -> int:
-    value = 0x811C9DC5
-    for byte in data:
-        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return value
-
-
-def safe_encode(text: str) -> str:
-    """utilrand.SafeEncodeString: each character mapped into the vowel-free alphabet.
-
-    >>> safe_encode("0123456789")
-    '456789bcdf'
-    """
-    return "".join(ALPHANUMS[ord(c) % len(ALPHANUMS)] for c in text)
-
-
-def pod_template_hash(template: dict, collision_count: int = 0) -> str:
-    """controller.ComputeHash's shape: FNV-32a of the template (+ collision count), encoded."""
-    template = clone(template)
-    template.get("metadata", {}).get("labels", {}).pop(POD_TEMPLATE_HASH_LABEL, None)
-    data = json.dumps(template, sort_keys=True, separators=(",", ":")).encode()
-    if collision_count:
-        data += str(collision_count).encode()
-    return safe_encode(str(_fnv32a(data)))
 
 
 def _resolve(value: int | str, total: int, round_up: bool) -> int:

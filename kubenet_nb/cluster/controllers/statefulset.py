@@ -19,8 +19,8 @@ from __future__ import annotations
 from kubenet_nb.api.errors import KubenetError
 from kubenet_nb.api.well_known import CONTROLLER_REVISION_HASH_LABEL
 from kubenet_nb.cluster.controllers.base import SyncError, error_text
-from kubenet_nb.cluster.controllers.deployment import pod_template_hash
 from kubenet_nb.cluster.controllers.replicaset import is_ready
+from kubenet_nb.cluster.controllers.template_hash import pod_template_hash
 from kubenet_nb.cluster.controllers.workload import WorkloadController
 from kubenet_nb.cluster.store import clone
 
