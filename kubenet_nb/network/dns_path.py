@@ -18,6 +18,7 @@ from kubenet_nb.network.clients import client_for
 from kubenet_nb.network.dataplane import View, dataplane, default_proxy
 from kubenet_nb.network.dns import cluster_dns_state
 from kubenet_nb.network.hops import Client, Hop, Result
+from kubenet_nb.network.lookup import DNS_PORT
 from kubenet_nb.network.netfilter import host_port
 from kubenet_nb.network.walk import Connection
 
@@ -29,7 +30,6 @@ __all__ = ["DNS_TIMEOUT", "DnsDrop", "dns_drop", "pod_dns_drop"]
 
 DNS_TIMEOUT = "dns-timeout"
 """The verdict of a trace whose name lookup got no answer."""
-DNS_PORT = 53
 
 
 @dataclass(frozen=True)

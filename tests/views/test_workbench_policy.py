@@ -10,10 +10,11 @@ import pytest
 import yaml
 
 from kubenet_nb import Cluster
+from kubenet_nb.api.well_known import NAMESPACE_NAME_LABEL
 from kubenet_nb.views.workbench import Workbench
 from kubenet_nb.views.workbench.display import matrix_html
 from kubenet_nb.views.workbench.log import Entry
-from kubenet_nb.views.workbench.policy import NAMESPACE_NAME_LABEL, PolicyForm, label_selector
+from kubenet_nb.views.workbench.policy import PolicyForm, label_selector
 
 KINDS = ("networkpolicies", "deployments", "pods", "services", "events")
 

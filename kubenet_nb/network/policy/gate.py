@@ -13,26 +13,23 @@ denied one is dropped without a word (`NfDrop`).
 
 from __future__ import annotations
 
+from kubenet_nb.network.lookup import DNS_PORT
 from kubenet_nb.network.netfilter import Packet
 from kubenet_nb.network.policy.evaluate import PolicyVerdict, verdict
-from kubenet_nb.network.policy.state import PolicyState
+from kubenet_nb.network.policy.state import PolicyState, namespace_labels
 from kubenet_nb.network.wiring import Wiring
 
-__all__ = ["DNS_PORT", "TABLE", "PolicyGate"]
+__all__ = ["TABLE", "PolicyGate"]
 
 TABLE = "inet kindnet-network-policies"
 """The nftables table kindnetd names for kube-network-policies (`NFTableName`)."""
-DNS_PORT = 53
 
 
 class PolicyGate:
     """The NetworkPolicies of one store version, as each node's hooks apply them."""
 
     def __init__(self, policies: list[dict], namespaces: list[dict], wiring: Wiring) -> None:
-        labels = {
-            ns["metadata"]["name"]: dict(ns["metadata"].get("labels") or {}) for ns in namespaces
-        }
-        self.state = PolicyState(policies, [], labels)
+        self.state = PolicyState(policies, [], namespace_labels(namespaces))
         self.wiring = wiring
         self._decided: dict[tuple[str, str, str, str, int, str], PolicyVerdict | None] = {}
 

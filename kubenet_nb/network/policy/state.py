@@ -78,13 +78,15 @@ class PolicyState:
         return found[1]
 
 
+def namespace_labels(namespaces: builtins.list[dict]) -> dict[str, dict[str, str]]:
+    """Each namespace's labels by its name (what a namespaceSelector reads)."""
+    return {ns["metadata"]["name"]: dict(ns["metadata"].get("labels") or {}) for ns in namespaces}
+
+
 def policy_state(objects: _Lister) -> PolicyState:
     """Read every NetworkPolicy, pod and namespace of a cluster."""
     return PolicyState(
         policies=objects.list("networkpolicies", None),
         pods=objects.list("pods", None),
-        namespaces={
-            ns["metadata"]["name"]: dict(ns["metadata"].get("labels") or {})
-            for ns in objects.list("namespaces", None)
-        },
+        namespaces=namespace_labels(objects.list("namespaces", None)),
     )

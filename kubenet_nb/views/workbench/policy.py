@@ -15,21 +15,17 @@ from __future__ import annotations
 import ipywidgets as widgets
 import yaml
 
+from kubenet_nb.api.well_known import NAMESPACE_NAME_LABEL
+from kubenet_nb.network.lookup import DNS_PORT
 from kubenet_nb.views.workbench.forms import kubectl_line
 
 __all__ = [
-    "DNS_PORT",
-    "NAMESPACE_NAME_LABEL",
     "PROTOCOLS",
     "TEMPLATES",
     "PolicyForm",
     "label_selector",
 ]
 
-NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
-"""The label the API server puts on every namespace, holding its name: the way a
-namespaceSelector names one namespace."""
-DNS_PORT = 53
 PROTOCOLS = (("TCP", "TCP"), ("UDP", "UDP"), ("SCTP", "SCTP"))
 """What the reachability matrix can be asked for (networking/v1 NetworkPolicyPort.protocol)."""
 
